@@ -11,10 +11,10 @@ usage() {
   cat <<'USAGE'
 Usage: scripts/demo.sh
 
-Runs relevé once, end to end, offline: a local MongoDB-compatible server and the bundled
-recorded responses of the default sources, then collector, summariser and analyser. Prints
-where the PDF report is (reports/demo/). It takes no options; the last demo's data in .demo/
-is replaced by this one's.
+Runs relevé once, end to end, offline: a local MongoDB-compatible server and
+the bundled recorded responses of the default sources, then collector,
+summariser and analyser. Prints where the PDF report is (reports/demo/). It
+takes no options; the last demo's data in .demo/ is replaced by this one's.
 USAGE
 }
 case "${1-}" in

@@ -1,22 +1,25 @@
 #!/bin/sh
-# Installs relevé's schedule (the `crontab` file at the top of this checkout) for the current
-# user, or removes it.
+# Installs relevé's schedule (the `crontab` file at the top of this checkout) for
+# the current user, or removes it.
 #
-#   scripts/install-cron.sh              build the release binaries, then install or refresh
+#   scripts/install-cron.sh              build the release binaries, then install
+#                                        or refresh
 #   scripts/install-cron.sh --no-build   install or refresh without building
 #   scripts/install-cron.sh --mailto ADDRESS
-#                                        also mail ADDRESS each hour something needs attention
-#                                        (`analyser status`); `--mailto none` stops the mails
+#                                        also mail ADDRESS each hour something
+#                                        needs attention (`analyser status`);
+#                                        `--mailto none` stops the mails
 #   scripts/install-cron.sh --uninstall  remove relevé's lines only
 #
-# The lines go inside a block marked with this checkout's path, so reinstalling replaces the
-# block where it stands (no duplicates), the user's own lines are kept, and two checkouts can
-# be installed side by side; a reinstall keeps the block's alert address. CRONTAB names the
-# crontab command (default `crontab`), e.g. a stand-in in tests or `sudo crontab -u releve`.
+# The lines go inside a block marked with this checkout's path, so reinstalling
+# replaces the block where it stands (no duplicates), the user's own lines are
+# kept, and two checkouts can be installed side by side; a reinstall keeps the
+# block's alert address. CRONTAB names the crontab command (default `crontab`),
+# e.g. a stand-in in tests or `sudo crontab -u releve`.
 set -eu
 
 usage() {
-    sed -n '2,15s/^# \{0,1\}//p' "$0"
+    sed -n '2,18s/^# \{0,1\}//p' "$0"
 }
 
 build=yes

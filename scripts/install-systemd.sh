@@ -1,19 +1,21 @@
 #!/bin/sh
-# Installs relevé's schedule as systemd user units (deploy/systemd/, a timer per crontab line)
-# for the current user, on a machine without cron, or removes them.
+# Installs relevé's schedule as systemd user units (deploy/systemd/, a timer per
+# crontab line) for the current user, on a machine without cron, or removes them.
 #
-#   scripts/install-systemd.sh              build the release binaries, then install or
-#                                           refresh the units and start their timers
+#   scripts/install-systemd.sh              build the release binaries, then
+#                                           install or refresh the units and
+#                                           start their timers
 #   scripts/install-systemd.sh --no-build   install or refresh without building
 #   scripts/install-systemd.sh --uninstall  stop the timers and remove the units
 #
-# The units are written with this checkout's path into ~/.config/systemd/user/. The summariser
-# is stopped while the binaries are built, so an old one never reads what a new collector
-# lands. SYSTEMCTL names the systemctl command (default `systemctl`), e.g. a stand-in in tests.
+# The units are written with this checkout's path into ~/.config/systemd/user/.
+# The summariser is stopped while the binaries are built, so an old one never
+# reads what a new collector lands. SYSTEMCTL names the systemctl command
+# (default `systemctl`), e.g. a stand-in in tests.
 set -eu
 
 usage() {
-    sed -n '2,12s/^# \{0,1\}//p' "$0"
+    sed -n '2,14s/^# \{0,1\}//p' "$0"
 }
 
 build=yes

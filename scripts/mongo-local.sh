@@ -154,7 +154,8 @@ help() {
   echo "Runs a local MongoDB-compatible server (nx-27017) for the demo and the tests."
   echo
   echo "  install           install nx-27017 into .venv (git-ignored)"
-  echo "  start DIR [PORT]  start a server for DIR on 127.0.0.1 (a free port if none), print its URI"
+  echo "  start DIR [PORT]  start a server for DIR on 127.0.0.1 (a free port if none),"
+  echo "                    print its URI"
   echo "  stop DIR          stop the server started for DIR"
 }
 

@@ -8,8 +8,9 @@ case "${1-}" in
   -h | --help)
     echo "Usage: scripts/test.sh"
     echo
-    echo "Installs what the tests need (a C compiler, poppler-utils, logrotate, nx-27017 into .venv),"
-    echo "then builds the workspace and runs all its tests. It takes no options."
+    echo "Installs what the tests need (a C compiler, poppler-utils, logrotate, nx-27017"
+    echo "into .venv), then builds the workspace and runs all its tests. It takes no"
+    echo "options."
     exit 0
     ;;
   *)

@@ -35,3 +35,34 @@ fn the_help_is_wrapped_to_the_terminal() {
         }
     }
 }
+
+/// The lines of `scripts/SCRIPT --help` wider than an 80-column terminal.
+fn script_help_lines_wider_than_80(script: &str) -> Vec<String> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../scripts")
+        .join(script);
+    let output = Command::new(&path)
+        .arg("--help")
+        .output()
+        .expect("the script runs");
+    assert!(output.status.success(), "{script} --help");
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter(|line| line.chars().count() > 80)
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn the_scripts_help_fits_an_80_column_terminal() {
+    for script in [
+        "demo.sh",
+        "test.sh",
+        "mongo-local.sh",
+        "install-cron.sh",
+        "install-systemd.sh",
+    ] {
+        let wide = script_help_lines_wider_than_80(script);
+        assert!(wide.is_empty(), "{script} --help: {wide:#?}");
+    }
+}
