@@ -511,12 +511,14 @@ fn off_the_runtime<T>(work: impl FnOnce() -> T) -> T {
     }
 }
 
+/// A source's progress bar, drawn in ASCII: a terminal in a Latin-1 locale shows each `█` of
+/// a UTF-8 bar as three characters, two of them control codes.
 fn progress_bar(bars: &MultiProgress, source: &str) -> ProgressBar {
     let bar = bars.add(ProgressBar::new(0));
     if let Ok(style) =
         ProgressStyle::with_template("{prefix:>20} {bar:40} {pos}/{len} records {elapsed}")
     {
-        bar.set_style(style);
+        bar.set_style(style.progress_chars("#>-"));
     }
     bar.set_prefix(source.to_owned());
     bar

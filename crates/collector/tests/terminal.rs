@@ -4,12 +4,19 @@
 //!
 //! A terminal is given by util-linux's `script(1)`, which runs the collector on a
 //! pseudo-terminal and copies what it shows.
+//!
+//! Its progress bars are drawn in ASCII: on a terminal in a Latin-1 locale
+//! (`fr_FR.ISO-8859-1`) each `█` of a UTF-8 bar is three characters, two of them control
+//! codes (one sets a tab stop), and the bar overflows its line.
 
 mod common;
 
 use std::process::Command;
 
-use common::{Site, usgs_source};
+use axum::Router;
+use axum::routing::get;
+use common::{Site, usgs_body, usgs_source};
+use testkit::http::LocalServer;
 
 /// What a terminal of type `term` (unset when `None`) shows of `collector --check`, with
 /// `NO_COLOR` set to `no_color` (unset when `None`). `RUST_LOG=verbose` (not a level) makes
@@ -82,4 +89,27 @@ fn the_help_is_wrapped_to_the_terminal() {
         let wide = help_lines_wider_than(columns);
         assert!(wide.is_empty(), "wider than {columns} columns: {wide:#?}");
     }
+}
+
+#[test]
+fn the_progress_bar_is_drawn_in_ascii() {
+    let body = usgs_body(3);
+    let server = LocalServer::start(Router::new().route("/feed", get(move || async move { body })));
+    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    let collector = env!("CARGO_BIN_EXE_collector");
+    let output = Command::new("script")
+        .args(["-qec", &format!("'{collector}' --force"), "/dev/null"])
+        .current_dir(site.dir.path())
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1")
+        .env("LC_ALL", "C")
+        .output()
+        .expect("util-linux's script(1) gives the collector a terminal");
+    let shown = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        shown.contains("records"),
+        "a progress bar is drawn: {shown}"
+    );
+    assert!(shown.is_ascii(), "{shown}");
+    assert_eq!(site.data_files("usgs").len(), 1, "{shown}");
 }
