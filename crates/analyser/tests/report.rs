@@ -279,6 +279,22 @@ async fn a_golden_day_reports_the_stored_numbers_with_drawn_charts() {
     );
 }
 
+/// A screen reader cannot see the bars of records per hour: the line under the chart says its
+/// busiest and quietest hours and their counts, read after the chart's title.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_records_chart_says_its_busiest_and_quietest_hours_in_words() {
+    let (uri, db) = golden_database("records-in-words").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    setup(dir.path(), golden::CONFIG);
+    let text = golden_day_text(dir.path(), &uri, &db).await;
+    let day = golden::date(0);
+    let said = format!(
+        "Records per hour Most records in an hour: 6 ({day} 03:00–04:00 and 5 other hours); \
+         fewest: 3 ({day} 00:00–01:00 and 5 other hours)."
+    );
+    assert!(text.contains(&said), "{said} in: {text}");
+}
+
 /// Once `keep_days` has dropped a period's records, the map draws those still stored and says
 /// how many are gone, rather than calling what is left the period's records (the chart's
 /// title, drawn in the image, says "still stored").

@@ -39,6 +39,15 @@ pub fn record_counts(
     })
 }
 
+/// The records counted per step as the chart's bars draw them (`counts[i]` for the axis's
+/// hour `i`): per hour, or per local day on a daily axis, each with its first hour.
+pub fn count_steps(axis: &TimeAxis, counts: &[i64]) -> Vec<(DateTime<Utc>, i64)> {
+    let (bars, _) = steps(axis, counts);
+    bars.iter()
+        .filter_map(|bar| Some((*axis.hours().get(bar.start as usize)?, bar.value)))
+        .collect()
+}
+
 /// A step of a totals chart: an hour, or a local day on a daily axis.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TotalStep {

@@ -22,7 +22,7 @@ use plotters::style::FontStyle;
 use axes::{KeyedAxis, count_axis, number_label, value_axis, y_label_area};
 pub use categories::category_bars;
 pub use counts::{
-    TotalStep, record_counts, steps_without_value, total_steps, totals, totals_scale,
+    TotalStep, count_steps, record_counts, steps_without_value, total_steps, totals, totals_scale,
 };
 pub use framing::{
     MapFrame, across_antimeridian, configured as configured_frame, frame as frame_positions,

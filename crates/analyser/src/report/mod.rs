@@ -9,6 +9,7 @@ mod map_page;
 mod numeric_page;
 mod past_scale;
 mod quality;
+mod records_in_words;
 mod short_of_expected;
 mod silences;
 mod source_pages;

@@ -13,6 +13,7 @@ use super::category_page::{TOP_VALUES, category_chart};
 use super::expected_notes::first_collection;
 use super::map_page::map_chart;
 use super::numeric_page::numeric_chart;
+use super::records_in_words::busiest_and_quietest;
 use super::silences::{after_words, stretch_words};
 use crate::charts::{self, ChartError, TimeAxis, px};
 use crate::completeness::failing::Failing;
@@ -54,7 +55,7 @@ pub fn source_section(
         .as_ref()
         .map_or(0.0, |note| doc.paragraph_height(note, BODY, true));
     let above = description + quarantine_height + failed_height;
-    let keep_with = above + if data.records() == 0 { 15.0 } else { 75.0 };
+    let keep_with = above + if data.records() == 0 { 15.0 } else { 80.0 };
     let whole = above + estimated_height(source, data, period.kind);
     doc.flowing_section(&source.name, 16.0, keep_with, whole);
     if !source.description.is_empty() {
@@ -192,9 +193,10 @@ pub fn source_section(
     // A day's count of daily values is the sentence above: a chart of one bar adds nothing.
     if !one_day_of_daily_values(source, period.kind) {
         let counts: Vec<i64> = hourly.iter().map(|h| h.map_or(0, |h| h.count)).collect();
+        let in_words = busiest_and_quietest(&axis, &counts);
         doc.chart(
             charts::record_counts(&axis, &counts, (width, px(62.0)))?,
-            &[],
+            &in_words.as_deref().into_iter().collect::<Vec<_>>(),
         );
     }
     for field in &source.numeric {
@@ -542,7 +544,8 @@ fn estimated_height(source: &Source, data: &SourceData, kind: PeriodKind) -> f32
         return 15.0;
     }
     let one_day = one_day_of_daily_values(source, kind);
-    let counts = if one_day { 8.0 } else { 8.0 + 64.0 };
+    // The chart and its line of busiest and quietest steps.
+    let counts = if one_day { 8.0 } else { 8.0 + 64.0 + 5.0 };
     // A field with values in one hour or none is a line, not a chart.
     let numeric: f32 = source
         .numeric

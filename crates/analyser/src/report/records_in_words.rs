@@ -1,0 +1,144 @@
+//! The line under a source's chart of records per hour (per day): its busiest and quietest
+//! steps and their counts, which the bars alone show, said for a reader who cannot see the
+//! picture (a screen reader) or who copies the figures out.
+
+use chrono::{DateTime, Utc};
+
+use super::numeric_page::one_hour;
+use crate::charts::{self, Step, TimeAxis};
+use crate::format::{counted, grouped};
+
+/// `Most records in an hour: 19 (2026-12-05 09:00–10:00); fewest: 4 (2026-12-05
+/// 15:00–16:00 and 2 other hours).`, over the steps of the chart of `counts` (`counts[i]` for
+/// the axis's hour `i`) begun when the report was generated; `4 records in each hour.` when
+/// they are all alike; `None` for fewer than two begun steps, which the records sentence says.
+pub(super) fn busiest_and_quietest(axis: &TimeAxis, counts: &[i64]) -> Option<String> {
+    let begun: Vec<(DateTime<Utc>, i64)> = charts::count_steps(axis, counts)
+        .into_iter()
+        .filter(|(first_hour, _)| !axis.is_to_come(*first_hour))
+        .collect();
+    let most = begun.iter().map(|(_, count)| *count).max()?;
+    let fewest = begun.iter().map(|(_, count)| *count).min()?;
+    if begun.len() < 2 {
+        return None;
+    }
+    let step = match axis.step() {
+        Step::Hour => "hour",
+        Step::Day => "day",
+    };
+    if most == fewest {
+        return Some(format!("{} in each {step}.", counted(most, "record")));
+    }
+    let article = if step == "hour" { "an" } else { "a" };
+    Some(format!(
+        "Most records in {article} {step}: {} ({}); fewest: {} ({}).",
+        grouped(most),
+        steps_with(axis, &begun, most),
+        grouped(fewest),
+        steps_with(axis, &begun, fewest),
+    ))
+}
+
+/// The first of the `steps` holding `count`, and how many others do: `2026-12-05 09:00–10:00
+/// and 2 other hours`.
+fn steps_with(axis: &TimeAxis, steps: &[(DateTime<Utc>, i64)], count: i64) -> String {
+    let mut holding = steps
+        .iter()
+        .filter(|(_, n)| *n == count)
+        .map(|(hour, _)| *hour);
+    let first = holding
+        .next()
+        .map(|hour| step_label(axis, hour))
+        .unwrap_or_default();
+    match holding.count() {
+        0 => first,
+        others => {
+            let step = match axis.step() {
+                Step::Hour => "hour",
+                Step::Day => "day",
+            };
+            format!(
+                "{first} and {}",
+                counted(others as u64, &format!("other {step}"))
+            )
+        }
+    }
+}
+
+/// The step beginning at `hour` as the report names it: `2026-12-05 09:00–10:00`, or its
+/// local day, `2026-12-05`.
+fn step_label(axis: &TimeAxis, hour: DateTime<Utc>) -> String {
+    match axis.step() {
+        Step::Hour => one_hour(hour, axis.tz()),
+        Step::Day => axis.day_of(hour).format("%Y-%m-%d").to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::period::{PeriodKind, ReportPeriod};
+
+    fn day_in_paris() -> TimeAxis {
+        let period = ReportPeriod::containing(
+            PeriodKind::Day,
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap_or_default(),
+            chrono_tz::Europe::Paris,
+        );
+        TimeAxis::new(period.hours(), period.tz, PeriodKind::Day)
+    }
+
+    #[test]
+    fn a_month_names_its_busiest_and_quietest_days() {
+        let axis = crate::charts::october_in_paris();
+        // 2 records an hour, 25 October (25 hours) the busiest, 3 October empty.
+        let counts: Vec<i64> = axis
+            .hours()
+            .iter()
+            .map(|hour| {
+                if axis.day_of(*hour).to_string() == "2026-10-03" {
+                    0
+                } else {
+                    2
+                }
+            })
+            .collect();
+        assert_eq!(
+            busiest_and_quietest(&axis, &counts).as_deref(),
+            Some("Most records in a day: 50 (2026-10-25); fewest: 0 (2026-10-03).")
+        );
+    }
+
+    #[test]
+    fn ties_are_counted_and_hours_to_come_left_out() {
+        let axis = day_in_paris();
+        let counts: Vec<i64> = (0..axis.len() as i64).map(|i| 1 + i % 3).collect();
+        assert_eq!(
+            busiest_and_quietest(&axis, &counts).as_deref(),
+            Some(
+                "Most records in an hour: 3 (2026-11-21 02:00–03:00 and 7 other hours); \
+                 fewest: 1 (2026-11-21 00:00–01:00 and 7 other hours)."
+            )
+        );
+        // Generated at 01:20: of the two hours begun, the second is the busiest.
+        let early = axis
+            .clone()
+            .generated_at(axis.hours()[1] + chrono::Duration::minutes(20));
+        assert_eq!(
+            busiest_and_quietest(&early, &counts).as_deref(),
+            Some(
+                "Most records in an hour: 2 (2026-11-21 01:00–02:00); fewest: 1 (2026-11-21 00:00–01:00)."
+            )
+        );
+        let first_hour = axis.clone().generated_at(axis.hours()[0]);
+        assert_eq!(
+            busiest_and_quietest(&first_hour, &counts),
+            None,
+            "no hour begun"
+        );
+        assert_eq!(
+            busiest_and_quietest(&axis, &vec![4; axis.len()]).as_deref(),
+            Some("4 records in each hour.")
+        );
+    }
+}
