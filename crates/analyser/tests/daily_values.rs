@@ -379,9 +379,9 @@ fn a_forecast_says_how_many_of_its_hours_were_still_to_come() {
     let flat = common::flat(&text);
     assert!(
         flat.contains(
-            "Until the report was generated: min 5 °C, mean 8.25 °C, max 11.5 °C over 14 values; 0 records without a value."
+            "Until the report was generated: min 5 °C (2026-11-21 00:00–01:00), mean 8.25 °C, max 11.5 °C (2026-11-21 13:00–14:00) over 14 values; 0 records without a value."
         ) && flat.contains(
-            "Still to come then (values published ahead, such as forecasts): min 12 °C, mean 14.3 °C, max 16.5 °C over 10 values; 0 records without a value."
+            "Still to come then (values published ahead, such as forecasts): min 12 °C (2026-11-21 14:00–15:00), mean 14.3 °C, max 16.5 °C (2026-11-21 23:00–00:00) over 10 values; 0 records without a value."
         ),
         "the forecast hours are not counted with the hours begun:\n{text}"
     );
@@ -452,7 +452,7 @@ fn a_forecast_s_days_to_come_are_not_counted_with_the_days_begun() {
         "{flat}"
     );
     assert!(
-        flat.contains("min 10 °C, mean 11.5 °C, max 13 °C over 4 values"),
+        flat.contains("min 10 °C (2026-11-16), mean 11.5 °C, max 13 °C (2026-11-19) over 4 values"),
         "the maxima of the days begun, 16th to 19th: {flat}"
     );
     assert!(

@@ -295,6 +295,22 @@ async fn the_records_chart_says_its_busiest_and_quietest_hours_in_words() {
     assert!(text.contains(&said), "{said} in: {text}");
 }
 
+/// A screen reader cannot see where a numeric chart peaks: the line under it says the hours of
+/// its lowest and highest values beside them.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_numeric_chart_says_when_its_lowest_and_highest_values_were() {
+    let (uri, db) = golden_database("extremes-in-words").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    setup(dir.path(), golden::CONFIG);
+    let text = golden_day_text(dir.path(), &uri, &db).await;
+    let day = golden::date(0);
+    let said = format!(
+        "Period: min 1.4 °C ({day} 22:00–23:00), mean 7.09 °C, max 14.5 °C ({day} 10:00–11:00) \
+         over 80 values; 0 records without a value."
+    );
+    assert!(text.contains(&said), "{said} in: {text}");
+}
+
 /// Once `keep_days` has dropped a period's records, the map draws those still stored and says
 /// how many are gone, rather than calling what is left the period's records (the chart's
 /// title, drawn in the image, says "still stored").

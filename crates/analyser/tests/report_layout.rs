@@ -326,7 +326,7 @@ fn a_numeric_field_with_values_in_one_hour_is_a_line_not_a_chart() {
         3
     );
     assert!(
-        flat.contains("Period: min 0, mean 11.5, max 23 over 1,440 values;"),
+        flat.contains("Period: min 0 (2026-11-21 00:00–01:00), mean 11.5, max 23 (2026-11-21 23:00–00:00) over 1,440 values;"),
         "a field with values in many hours keeps its chart and caption: {flat}"
     );
 }
@@ -347,7 +347,7 @@ fn a_reading_far_beyond_the_others_is_said_under_its_chart() {
     let flat = common::flat(&common::text(&pdf));
     assert!(flat.contains(&format!("{said} {advice}")), "{flat}");
     assert!(
-        flat.contains("Period: min 0, mean 11.5, max 9,999 over 1,440 values;"),
+        flat.contains("Period: min 0 (2026-11-21 00:00–01:00), mean 11.5, max 9,999 (2026-11-21 14:00–15:00) over 1,440 values;"),
         "the period's figures keep the reading: {flat}"
     );
 
@@ -1480,7 +1480,7 @@ fn a_chart_s_title_is_text_a_screen_reader_reads() {
     let dir = tempfile::tempdir().expect("temp dir");
     let flat = common::flat(&common::text(&render(dir.path())));
     let caption = flat
-        .find("Period: min 0, mean 11.5, max 23")
+        .find("Period: min 0 (2026-11-21 00:00–01:00), mean 11.5, max 23")
         .unwrap_or_else(|| panic!("the load chart's caption: {flat}"));
     let section = flat[..caption].rfind("busy").expect("busy's section");
     let before = &flat[section..caption];

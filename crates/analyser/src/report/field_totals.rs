@@ -5,6 +5,7 @@ use releve::Resolution;
 use releve::store::NumericSummary;
 
 use super::source_pages::NOT_A_NUMBER;
+use super::steps_in_words::named_steps;
 use crate::charts::{self, HourBand, TimeAxis};
 use crate::format::{after_value, counted, local_time, value, values_apart};
 
@@ -143,6 +144,29 @@ impl FieldTotals {
         bands: &[Option<HourBand>],
         unit: Option<&str>,
     ) -> String {
+        self.caption_said(lead, bands, unit, None)
+    }
+
+    /// The caption of a chart of `bands` (one per hour of `axis`), as [`FieldTotals::caption`]
+    /// says it, the min and max each followed by the steps they were reached in: `min 4.6 °C
+    /// (2026-12-05 03:00–04:00)`, where the picture alone showed when.
+    pub(super) fn caption_with_steps(
+        &self,
+        lead: &str,
+        bands: &[Option<HourBand>],
+        axis: &TimeAxis,
+        unit: Option<&str>,
+    ) -> String {
+        self.caption_said(lead, bands, unit, Some(axis))
+    }
+
+    fn caption_said(
+        &self,
+        lead: &str,
+        bands: &[Option<HourBand>],
+        unit: Option<&str>,
+        axis: Option<&TimeAxis>,
+    ) -> String {
         let low = bands
             .iter()
             .flatten()
@@ -168,9 +192,24 @@ impl FieldTotals {
         }
         // A mean of the smallest doubles can round below their minimum: it lies between them.
         let mean = self.mean.clamp(low, high.max(low));
+        // A value that is not a number is reached nowhere: nothing said.
+        let reached = |extreme: f64, of: fn(&HourBand) -> f64| {
+            axis.map(|axis| {
+                let hours = bands
+                    .iter()
+                    .zip(axis.hours())
+                    .filter(|(band, _)| band.is_some_and(|band| of(&band) == extreme))
+                    .map(|(_, hour)| *hour);
+                named_steps(axis, hours)
+            })
+            .filter(|steps| !steps.is_empty())
+            .map(|steps| format!(" ({steps})"))
+            .unwrap_or_default()
+        };
+        let (low_when, high_when) = (reached(low, |b| b.min), reached(high, |b| b.max));
         let [low, mean, high] = values_apart([low, mean, high]);
         format!(
-            "{lead}: min {low}{suffix}, mean {mean}{suffix}, max {high}{suffix} over {}; {}.",
+            "{lead}: min {low}{suffix}{low_when}, mean {mean}{suffix}, max {high}{suffix}{high_when} over {}; {}.",
             counted(self.count, "value"),
             self.lacking()
         )
@@ -233,12 +272,12 @@ pub(super) fn band_captions(
         stats,
         bands,
         axis,
-        |totals, bands| totals.caption("Period", bands, unit),
+        |totals, bands| totals.caption_with_steps("Period", bands, axis, unit),
         |totals, lead, bands| {
             if !totals.holds_records() {
                 format!("{lead}: no record.")
             } else if bands.iter().any(Option::is_some) {
-                totals.caption(lead, bands, unit)
+                totals.caption_with_steps(lead, bands, axis, unit)
             } else {
                 format!("{lead}: no value; {}.", totals.lacking())
             }

@@ -9,10 +9,10 @@ mod map_page;
 mod numeric_page;
 mod past_scale;
 mod quality;
-mod records_in_words;
 mod short_of_expected;
 mod silences;
 mod source_pages;
+mod steps_in_words;
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -1,6 +1,7 @@
-//! The line under a source's chart of records per hour (per day): its busiest and quietest
-//! steps and their counts, which the bars alone show, said for a reader who cannot see the
-//! picture (a screen reader) or who copies the figures out.
+//! The steps of a chart over the period (hours, or days) named in its caption: for a reader
+//! who cannot see the picture (a screen reader) or who copies the figures out, the busiest and
+//! quietest steps of its records, and the steps of a numeric field's lowest and highest values,
+//! which the picture alone showed.
 
 use chrono::{DateTime, Utc};
 
@@ -42,26 +43,32 @@ pub(super) fn busiest_and_quietest(axis: &TimeAxis, counts: &[i64]) -> Option<St
 /// The first of the `steps` holding `count`, and how many others do: `2026-12-05 09:00–10:00
 /// and 2 other hours`.
 fn steps_with(axis: &TimeAxis, steps: &[(DateTime<Utc>, i64)], count: i64) -> String {
-    let mut holding = steps
-        .iter()
-        .filter(|(_, n)| *n == count)
-        .map(|(hour, _)| *hour);
-    let first = holding
-        .next()
-        .map(|hour| step_label(axis, hour))
-        .unwrap_or_default();
-    match holding.count() {
-        0 => first,
-        others => {
-            let step = match axis.step() {
-                Step::Hour => "hour",
-                Step::Day => "day",
-            };
-            format!(
-                "{first} and {}",
-                counted(others as u64, &format!("other {step}"))
-            )
-        }
+    named_steps(
+        axis,
+        steps
+            .iter()
+            .filter(|(_, n)| *n == count)
+            .map(|(hour, _)| *hour),
+    )
+}
+
+/// The first step of the axis holding one of `hours` (in time order), and how many other
+/// steps do: `2026-12-05 09:00–10:00 and 2 other hours`, or on a daily axis `2026-10-03 and
+/// 1 other day` (hours of one day are one step).
+pub(super) fn named_steps(axis: &TimeAxis, hours: impl Iterator<Item = DateTime<Utc>>) -> String {
+    let mut labels: Vec<String> = hours.map(|hour| step_label(axis, hour)).collect();
+    labels.dedup();
+    let step = match axis.step() {
+        Step::Hour => "hour",
+        Step::Day => "day",
+    };
+    match labels.as_slice() {
+        [] => String::new(),
+        [first] => first.clone(),
+        [first, others @ ..] => format!(
+            "{first} and {}",
+            counted(others.len() as u64, &format!("other {step}"))
+        ),
     }
 }
 
