@@ -9,19 +9,54 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-/// The shipped configuration, rendered by the README's line for the checkout `home`.
+/// The shipped configuration, rendered by the README's lines for the checkout `home` (all but
+/// their `sudo`: printed rather than written into /etc/logrotate.d).
 fn rendered(home: &Path) -> String {
     let root = testkit::workspace_root();
-    let template = std::fs::read_to_string(root.join("deploy/cron/logrotate.conf"))
-        .expect("deploy/cron/logrotate.conf, the README's logrotate configuration");
-    let id = |flag: &str| {
-        let output = Command::new("id").arg(flag).output().expect("id");
-        String::from_utf8_lossy(&output.stdout).trim().to_owned()
-    };
-    template
-        .replace("@RELEVE_HOME@", home.to_str().expect("UTF-8 temp path"))
-        .replace("@RELEVE_USER@", &id("-un"))
-        .replace("@RELEVE_GROUP@", &id("-gn"))
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
+    let block = readme
+        .split("```sh\n")
+        .map(|block| block.split("```").next().unwrap_or(""))
+        .find(|block| block.contains("deploy/cron/logrotate.conf |"))
+        .expect("the README's lines installing deploy/cron/logrotate.conf");
+    let lines: Vec<&str> = block
+        .lines()
+        .filter(|line| !line.starts_with("sudo "))
+        .map(|line| line.split(" | sudo tee").next().unwrap_or(line))
+        .collect();
+    let config = home.join("deploy/cron");
+    std::fs::create_dir_all(&config).expect("deploy/cron in the checkout");
+    std::fs::copy(
+        root.join("deploy/cron/logrotate.conf"),
+        config.join("logrotate.conf"),
+    )
+    .expect("deploy/cron/logrotate.conf, the README's logrotate configuration");
+    let output = Command::new("sh")
+        .arg("-c")
+        .arg(lines.join("\n"))
+        .current_dir(home)
+        .env("PWD", home)
+        .output()
+        .expect("sh");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// A checkout whose path holds `&` or `|` (`R&D`): sed's replacement would have put the
+/// placeholder itself in the place of `&`, a pattern matching no log, silently (`missingok`),
+/// and refused `|`.
+#[test]
+fn the_readme_renders_the_configuration_for_a_checkout_path_holding_an_ampersand_or_a_bar() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let home = dir.path().join("R&D | relevé \\ 2026");
+    std::fs::create_dir_all(&home).expect("the checkout");
+    let config = rendered(&home);
+    let pattern = format!("\"{}/logs/*.log\" {{", home.display());
+    assert!(config.contains(&pattern), "{pattern} in\n{config}");
 }
 
 /// Every line of the logs of `stage` in `logs`, compressed or not, rotated or live.
