@@ -193,6 +193,18 @@ impl TimeAxis {
         }
     }
 
+    /// Whether `hour` was over when the report was generated: an hour ended by then, or for
+    /// daily values a day before the one it was generated on (that day's value may yet change).
+    pub fn is_over(&self, hour: DateTime<Utc>) -> bool {
+        let Some(generated) = self.generated else {
+            return true;
+        };
+        match self.resolution {
+            Resolution::Hour => hour + chrono::TimeDelta::hours(1) <= generated,
+            Resolution::Day => self.day_of(hour) < generated.with_timezone(&self.tz).date_naive(),
+        }
+    }
+
     /// The axis drawn per local day whatever the period: for a source of daily values, whose
     /// hours hold one record a day, each hour in its day as [`crate::period::local_day`] says.
     pub fn per_day(self) -> Self {

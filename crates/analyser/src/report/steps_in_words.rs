@@ -11,33 +11,64 @@ use crate::format::{counted, grouped};
 
 /// `Most records in an hour: 19 (2026-12-05 09:00–10:00); fewest: 4 (2026-12-05
 /// 15:00–16:00 and 2 other hours).`, over the steps of the chart of `counts` (`counts[i]` for
-/// the axis's hour `i`) begun when the report was generated; `4 records in each hour.` when
-/// they are all alike; `None` for fewer than two begun steps, which the records sentence says.
+/// the axis's hour `i`) over when the report was generated; `4 records in each hour.` when
+/// they are all alike; `None` for fewer than two steps over, which the records sentence says.
+/// A step under way then (a period not over) holds its records so far, not its step's, and
+/// one to come, forecasts at most: left out, and the line says so.
 pub(super) fn busiest_and_quietest(axis: &TimeAxis, counts: &[i64]) -> Option<String> {
-    let begun: Vec<(DateTime<Utc>, i64)> = charts::count_steps(axis, counts)
-        .into_iter()
-        .filter(|(first_hour, _)| !axis.is_to_come(*first_hour))
-        .collect();
-    let most = begun.iter().map(|(_, count)| *count).max()?;
-    let fewest = begun.iter().map(|(_, count)| *count).min()?;
-    if begun.len() < 2 {
+    let (over, left_out) = steps_over(axis, counts);
+    let most = over.iter().map(|(_, count)| *count).max()?;
+    let fewest = over.iter().map(|(_, count)| *count).min()?;
+    if over.len() < 2 {
         return None;
     }
     let step = match axis.step() {
         Step::Hour => "hour",
         Step::Day => "day",
     };
+    let over_then = if left_out {
+        " over when the report was generated"
+    } else {
+        ""
+    };
     if most == fewest {
-        return Some(format!("{} in each {step}.", counted(most, "record")));
+        return Some(format!(
+            "{} in each {step}{over_then}.",
+            counted(most, "record")
+        ));
     }
     let article = if step == "hour" { "an" } else { "a" };
+    let lead = if left_out {
+        format!("Of the {step}s{over_then}, most records in one")
+    } else {
+        format!("Most records in {article} {step}")
+    };
     Some(format!(
-        "Most records in {article} {step}: {} ({}); fewest: {} ({}).",
+        "{lead}: {} ({}); fewest: {} ({}).",
         grouped(most),
-        steps_with(axis, &begun, most),
+        steps_with(axis, &over, most),
         grouped(fewest),
-        steps_with(axis, &begun, fewest),
+        steps_with(axis, &over, fewest),
     ))
+}
+
+/// The chart's steps of `counts` (each with its first hour and its count) that were over when
+/// the report was generated, and whether any was not.
+fn steps_over(axis: &TimeAxis, counts: &[i64]) -> (Vec<(DateTime<Utc>, i64)>, bool) {
+    let hours_not_over: Vec<i64> = axis
+        .hours()
+        .iter()
+        .map(|hour| i64::from(!axis.is_over(*hour)))
+        .collect();
+    let steps = charts::count_steps(axis, counts);
+    let over: Vec<_> = steps
+        .iter()
+        .zip(charts::count_steps(axis, &hours_not_over))
+        .filter(|(_, (_, not_over))| *not_over == 0)
+        .map(|(step, _)| *step)
+        .collect();
+    let left_out = over.len() < steps.len();
+    (over, left_out)
 }
 
 /// The first of the `steps` holding `count`, and how many others do: `2026-12-05 09:00–10:00
@@ -127,14 +158,13 @@ mod tests {
                  fewest: 1 (2026-11-21 00:00–01:00 and 7 other hours)."
             )
         );
-        // Generated at 01:20: of the two hours begun, the second is the busiest.
-        let early = axis
-            .clone()
-            .generated_at(axis.hours()[1] + chrono::Duration::minutes(20));
+        // Generated at 02:00: of the two hours over, the second is the busiest.
+        let early = axis.clone().generated_at(axis.hours()[2]);
         assert_eq!(
             busiest_and_quietest(&early, &counts).as_deref(),
             Some(
-                "Most records in an hour: 2 (2026-11-21 01:00–02:00); fewest: 1 (2026-11-21 00:00–01:00)."
+                "Of the hours over when the report was generated, most records in one: 2 \
+                 (2026-11-21 01:00–02:00); fewest: 1 (2026-11-21 00:00–01:00)."
             )
         );
         let first_hour = axis.clone().generated_at(axis.hours()[0]);
@@ -146,6 +176,47 @@ mod tests {
         assert_eq!(
             busiest_and_quietest(&axis, &vec![4; axis.len()]).as_deref(),
             Some("4 records in each hour.")
+        );
+    }
+
+    /// A month reported on its 10th at 06:30 (`--date` today): the 10th had 7 of its hours,
+    /// 14 records, while each day before had 48. The 10th is not the quietest day, only one
+    /// not over: a screen reader user, who cannot see its bar shaded, must not hear it named so.
+    #[test]
+    fn a_step_under_way_is_not_named_the_quietest() {
+        let paris = chrono_tz::Europe::Paris;
+        let generated = chrono::NaiveDate::from_ymd_opt(2026, 10, 10)
+            .and_then(|day| day.and_hms_opt(6, 30, 0))
+            .and_then(|at| at.and_local_timezone(paris).single())
+            .map(|at| at.with_timezone(&Utc))
+            .unwrap_or_default();
+        let axis = crate::charts::october_in_paris().generated_at(generated);
+        let counts: Vec<i64> = axis
+            .hours()
+            .iter()
+            .map(|hour| if *hour < generated { 2 } else { 0 })
+            .collect();
+        assert_eq!(
+            busiest_and_quietest(&axis, &counts).as_deref(),
+            Some("48 records in each day over when the report was generated.")
+        );
+        let day = day_in_paris();
+        let counts: Vec<i64> = (0..day.len() as i64).map(|i| 1 + i % 3).collect();
+        let at = |hour: usize, minutes: i64| {
+            day.clone()
+                .generated_at(day.hours()[hour] + chrono::Duration::minutes(minutes))
+        };
+        assert_eq!(
+            busiest_and_quietest(&at(3, 20), &counts).as_deref(),
+            Some(
+                "Of the hours over when the report was generated, most records in one: 3 \
+                 (2026-11-21 02:00–03:00); fewest: 1 (2026-11-21 00:00–01:00)."
+            )
+        );
+        assert_eq!(
+            busiest_and_quietest(&at(1, 20), &counts),
+            None,
+            "one hour over"
         );
     }
 }
