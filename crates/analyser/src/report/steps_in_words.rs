@@ -4,6 +4,7 @@
 //! which the picture alone showed.
 
 use chrono::{DateTime, Utc};
+use releve::Resolution;
 
 use super::numeric_page::one_hour;
 use crate::charts::{self, Step, TimeAxis};
@@ -12,7 +13,8 @@ use crate::format::{counted, grouped};
 /// `Most records in an hour: 19 (2026-12-05 09:00–10:00); fewest: 4 (2026-12-05
 /// 15:00–16:00 and 2 other hours).`, over the steps of the chart of `counts` (`counts[i]` for
 /// the axis's hour `i`) over when the report was generated; `4 records in each hour.` when
-/// they are all alike; `None` for fewer than two steps over, which the records sentence says.
+/// they are all alike; the quietest left unsaid when none holds a record, which the records
+/// sentence says; `None` for fewer than two steps over, which the records sentence says.
 /// A step under way then (a period not over) holds its records so far, not its step's, and
 /// one to come, forecasts at most: left out, and the line says so.
 pub(super) fn busiest_and_quietest(axis: &TimeAxis, counts: &[i64]) -> Option<String> {
@@ -43,12 +45,22 @@ pub(super) fn busiest_and_quietest(axis: &TimeAxis, counts: &[i64]) -> Option<St
     } else {
         format!("Most records in {article} {step}")
     };
+    // The records sentence counts the steps holding records (`in 1 of 24 hours`): those
+    // without are said there, but for a month's days of an hourly source (it counts hours).
+    let fewest =
+        if fewest == 0 && (axis.step() == Step::Hour || axis.resolution() == Resolution::Day) {
+            String::new()
+        } else {
+            format!(
+                "; fewest: {} ({})",
+                grouped(fewest),
+                steps_with(axis, &over, fewest)
+            )
+        };
     Some(format!(
-        "{lead}: {} ({}); fewest: {} ({}).",
+        "{lead}: {} ({}){fewest}.",
         grouped(most),
         steps_with(axis, &over, most),
-        grouped(fewest),
-        steps_with(axis, &over, fewest),
     ))
 }
 
@@ -217,6 +229,27 @@ mod tests {
             busiest_and_quietest(&at(1, 20), &counts),
             None,
             "one hour over"
+        );
+    }
+
+    /// `1 record in 1 of 24 hours.` already says that 23 hours hold none: a line naming the
+    /// first of them as the quietest (`fewest: 0 (… 00:00–01:00 and 22 other hours)`) tells a
+    /// screen reader user nothing more. A month's chart of days, whose sentence counts hours,
+    /// still names its days without a record.
+    #[test]
+    fn hours_without_a_record_are_not_said_again() {
+        let axis = day_in_paris();
+        let mut counts = vec![0; axis.len()];
+        counts[12] = 1;
+        assert_eq!(
+            busiest_and_quietest(&axis, &counts).as_deref(),
+            Some("Most records in an hour: 1 (2026-11-21 12:00–13:00).")
+        );
+        counts[15] = 3;
+        counts[16] = 3;
+        assert_eq!(
+            busiest_and_quietest(&axis, &counts).as_deref(),
+            Some("Most records in an hour: 3 (2026-11-21 15:00–16:00 and 1 other hour).")
         );
     }
 }
