@@ -203,9 +203,11 @@ async fn reports_written_before_a_backup_was_restored_are_not_replaced_by_ones_m
 async fn a_report_written_from_the_restored_database_before_the_restore_was_noticed_is_not_kept_for_good()
  {
     let install = Installation::new("restored-between", CONFIG);
-    restored_a_week_later(&install).await;
+    let (backup_at, _) = restored_a_week_later(&install).await;
     let now = Utc::now();
-    let yesterday = (now - TimeDelta::days(1)).date_naive();
+    // The day before the one the timeline began in (the backup's midnight a week before it),
+    // whose report its day job wrote: not the day before now, should midnight have passed since.
+    let yesterday = (backup_at + TimeDelta::days(6)).date_naive();
     // Cron's day job after the restore, before the summariser's next run: yesterday's report
     // is written then (removed here, as if its day had just ended).
     std::fs::remove_file(install.report(yesterday)).expect("yesterday's report");
