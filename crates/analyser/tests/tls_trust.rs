@@ -581,7 +581,13 @@ fn a_certificate_refused_by_the_collector_is_said_once_not_again_by_the_checker(
         ),
     )
     .expect("sources.toml");
-    let output = Command::new(testkit::binary("collector"))
+    // The API is reached directly, as on a machine without a proxy: a proxy the tests' own
+    // environment names (`HTTPS_PROXY`, set to reach PyPI) would answer in its place.
+    let mut collector = Command::new(testkit::binary("collector"));
+    for proxy in ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"] {
+        collector.env_remove(proxy);
+    }
+    let output = collector
         .current_dir(dir.path())
         .args(["--force"])
         .env_remove("SSL_CERT_FILE")
