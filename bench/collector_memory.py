@@ -7,6 +7,8 @@ Serves, on 127.0.0.1 and a free port (written to PORT_FILE once ready):
   /tiny                     a JSON array of 3,000,000 tiny records (~122 MB)
   /api/explore/v2.1/catalog/datasets/tiny/records       a first page of 100 of 1,000,000
   /api/explore/v2.1/catalog/datasets/tiny/exports/json  the first 1,000,000 of them (~40 MB)
+  /api/explore/v2.1/catalog/datasets/rows/...           2,000,000 of them (~81 MB), paged alike
+  /api/explore/v2.1/catalog/datasets/wide/...           200,000 wide rows of 31 fields (~107 MB)
 """
 
 import http.server
@@ -44,12 +46,34 @@ def tiny_records(count):
     return [f'{{"k":{i},"t":"2026-11-21T{(i // 3600) % 24:02d}:{(i // 60) % 60:02d}:{i % 60:02d}Z"}}' for i in range(count)]
 
 
+def wide_records(count):
+    rows = []
+    for i in range(count):
+        row = {
+            "station_id": f"{i % 4000:05d}", "nom_station": f"Station {i % 4000} de la Vall\u00e9e",
+            "date_mesure": f"2026-11-21T{(i // 3600) % 24:02d}:{(i // 60) % 60:02d}:{i % 60:02d}+00:00",
+            "code_departement": f"{i % 95 + 1:02d}", "libelle_departement": "Haute-Garonne",
+            "code_commune": f"{31000 + i % 600}", "libelle_commune": "Toulouse",
+            "geo_point_2d": {"lon": 1.4 + (i % 1000) / 1e4, "lat": 43.6 + (i % 700) / 1e4},
+            "temperature": round(5 + (i % 200) / 10, 1), "humidite": i % 100, "pression": 1000 + i % 40,
+            "vent_moyen": round((i % 90) / 3, 2), "vent_rafale": round((i % 120) / 3, 2), "direction_vent": i % 360,
+            "precipitation": None if i % 7 else 0.2, "neige": None, "visibilite": 10000 - i % 5000,
+            "nebulosite": i % 9, "point_rosee": round((i % 150) / 10, 1), "qualite": "valid\u00e9e" if i % 3 else "brute",
+            "type_station": "automatique", "altitude": 150 + i % 900, "producteur": "M\u00e9t\u00e9o-France",
+            "id": f"{i:08d}", "reseau": "SYNOP", "capteur": f"CAP-{i % 17}", "indice": i,
+            "commentaire": "" if i % 5 else "Capteur nettoy\u00e9 le matin", "etat": "ok", "version": 3, "source": "api",
+        }
+        rows.append(json.dumps(row, separators=(",", ":")))
+    return rows
+
+
 def array(parts):
     return ("[" + ",".join(parts) + "]").encode()
 
 
 BODIES = {}
-ODS = "/api/explore/v2.1/catalog/datasets/tiny"
+DATASETS = ("tiny", "rows", "wide")
+ODS = "/api/explore/v2.1/catalog/datasets/"
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -57,10 +81,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self):
         path = self.path.split("?")[0]
-        if path == ODS + "/records":
-            body = BODIES["first_page"]
-        elif path == ODS + "/exports/json":
-            body = BODIES["export"]
+        dataset, _, endpoint = path.removeprefix(ODS).partition("/")
+        if path.startswith(ODS) and endpoint == "records" and dataset in DATASETS:
+            body = BODIES["first_page_" + dataset]
+        elif path.startswith(ODS) and endpoint == "exports/json" and dataset in DATASETS:
+            body = BODIES["export_" + dataset]
         elif path in ("/usgs", "/tiny"):
             body = BODIES[path[1:]]
         else:
@@ -82,9 +107,13 @@ def main():
     BODIES["usgs"] = usgs(90_000)
     records = tiny_records(3_000_000)
     BODIES["tiny"] = array(records)
-    BODIES["export"] = array(records[:1_000_000])
-    BODIES["first_page"] = b'{"total_count":1000000,"results":' + array(records[:100]) + b"}"
-    del records
+    exports = {"tiny": records[:1_000_000], "rows": records[:2_000_000], "wide": wide_records(200_000)}
+    for dataset, rows in exports.items():
+        BODIES["export_" + dataset] = array(rows)
+        BODIES["first_page_" + dataset] = (
+            f'{{"total_count":{len(rows)},"results":'.encode() + array(rows[:100]) + b"}"
+        )
+    del records, exports
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     with open(sys.argv[1] + ".tmp", "w") as out:
         out.write(str(server.server_address[1]))

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Peak memory of the collector on large answers: a ~65 MB USGS-shaped body and a ~122 MB array
-# of 3,000,000 tiny records (`http_json`), and a 1,000,000-record Opendatasoft export (~40 MB),
-# each collected by its own run of the release collector under GNU time, from a loopback
-# Python server (bench/collector_memory.py) that builds the bodies once.
+# of 3,000,000 tiny records (`http_json`), and Opendatasoft exports of 1,000,000 and 2,000,000
+# tiny records (~40 and ~81 MB) and of 200,000 wide rows (~107 MB), each collected by its own
+# run of the release collector under GNU time, from a loopback Python server
+# (bench/collector_memory.py) that builds the bodies once.
 #
 #   bench/collector_memory.sh [COLLECTOR_BINARY]
+#   CASES="rows wide" bench/collector_memory.sh    (some cases only)
 #
 # Without an argument, builds and uses the release collector (into $CARGO_TARGET_DIR when set,
 # else target/). Prints, per case: peak RSS, the landed data file's size, their ratio, the wall
@@ -55,10 +57,34 @@ every = "1m"
 key = "k"
 time = "t"
 timeout = "120s"
+
+[[source]]
+name = "rows"
+kind = "opendatasoft"
+url = "$base"
+dataset = "rows"
+every = "1m"
+key = "k"
+time = "t"
+timeout = "120s"
+
+[[source]]
+name = "wide"
+kind = "opendatasoft"
+url = "$base"
+dataset = "wide"
+every = "1m"
+key = "id"
+time = "date_mesure"
+numeric = ["temperature", "humidite"]
+categories = ["libelle_departement"]
+lon = "geo_point_2d.lon"
+lat = "geo_point_2d.lat"
+timeout = "120s"
 TOML
 
 printf '%-8s %12s %12s %8s %8s  %s\n' case peak_rss_MB landed_MB ratio wall_s sha256
-for name in usgs tiny export; do
+for name in ${CASES:-usgs tiny export rows wide}; do
     (cd "$work" && /usr/bin/time -v -o "time-$name" "$collector" --config sources.toml \
         --raw-dir raw --source "$name" --force >"log-$name" 2>&1) || {
         echo "collector failed on $name:" >&2; cat "$work/log-$name" >&2; exit 1; }

@@ -95,6 +95,14 @@ pub fn tree_cap() -> Option<(u64, u64)> {
     Some((memory::tree_cap(available), available))
 }
 
+/// The most of an answer read one record at a time into the records that land (see
+/// [`memory::records_cap`]) and the memory the collector may use, which sets it, in bytes;
+/// `None` where that memory is not known.
+pub fn records_cap() -> Option<(u64, u64)> {
+    let available = available_memory()?;
+    Some((memory::records_cap(available), available))
+}
+
 /// The most memory set aside for a body before its bytes come, whatever length it
 /// announces: past it the body grows as it is read.
 const PREALLOCATED_BYTES: u64 = 64 * releve::rawfile::MIB;

@@ -116,10 +116,28 @@ impl WindowedApi for Portal<'_> {
                 on_timeout,
             )
             .await?;
+        refuse_beyond_memory(bulk_name, answer.body.len() as u64)?;
         let each = EachElement(|record| {
             records.add(record);
         });
         Ok(self.ctx.client.decode_seed(&answer, bulk_name, each)?)
+    }
+}
+
+/// Refuses a bulk answer of `size` bytes larger than a run reads record by record (see
+/// [`crate::http::records_cap`]).
+fn refuse_beyond_memory(what: &str, size: u64) -> Result<(), SourceError> {
+    match crate::http::records_cap() {
+        Some((cap, memory)) if size > cap => {
+            let mib = releve::rawfile::MIB;
+            Err(SourceError::TooLargeToRead {
+                what: what.to_owned(),
+                size_mib: size.div_ceil(mib),
+                mib: cap / mib,
+                memory_mib: memory / mib,
+            })
+        }
+        _ => Ok(()),
     }
 }
 
@@ -197,11 +215,13 @@ pub(super) async fn collect(
 /// quota), which the pages would meet too. An export that ran out of time is paged: pages are
 /// small requests that make progress, where the export would time out again at every run. So
 /// is one redirected elsewhere (a download served by a file host): the pages are asked of the
-/// endpoint that has just answered the first, and one redirected too fails the run there.
+/// endpoint that has just answered the first, and one redirected too fails the run there. One
+/// too large for the memory is not: its records, paged, would take that memory all the same.
 fn worth_paging_after(err: &SourceError) -> bool {
     !matches!(
         err,
         SourceError::Fetch(FetchError::Paused { .. } | FetchError::TooLarge { .. })
+            | SourceError::TooLargeToRead { .. }
     )
 }
 

@@ -1,0 +1,110 @@
+//! The `collector` binary on a machine with little memory (a 512 MB VPS), where it collects
+//! four sources at a time: an answer it accepts must leave room for three more beside it, or
+//! the allocator ends the whole run with every source it was collecting.
+
+mod common;
+
+use std::process::Command;
+
+use axum::Router;
+use axum::routing::get;
+use bytes::Bytes;
+use common::Site;
+use testkit::http::LocalServer;
+
+/// What an Opendatasoft portal answers for a dataset of `rows`: its first page of 100 (with
+/// the count of all), and the whole of it as `/exports/json` serves it.
+fn answers(rows: &[String]) -> (Bytes, Bytes) {
+    let first = format!(
+        "{{\"total_count\":{},\"results\":[{}]}}",
+        rows.len(),
+        rows[..100].join(",")
+    );
+    let export = format!("[{}]", rows.join(","));
+    (Bytes::from(first), Bytes::from(export))
+}
+
+/// A local portal serving every dataset it is asked for with `first` and `export`.
+fn serve(first: Bytes, export: Bytes) -> LocalServer {
+    let base = "/api/explore/v2.1/catalog/datasets/{dataset}";
+    LocalServer::start(
+        Router::new()
+            .route(
+                &format!("{base}/records"),
+                get(move || async move { first }),
+            )
+            .route(
+                &format!("{base}/exports/json"),
+                get(move || async move { export }),
+            ),
+    )
+}
+
+/// Four Opendatasoft exports of a million small rows (40 MB each: a year of 30-second
+/// readings), collected at once on a 4-core machine of about 580 MiB (an address space, as
+/// `ulimit -v` sets it; a runtime thread per core, glibc's arenas pinned as in `cli.rs`).
+/// Each answer was under the cap (an eighth of the 472 MiB it may use there, 59 MiB) and is
+/// read one record at a time into what lands and the repeat and key checks, about 5 times its
+/// size, on a thread of its own: four of them need about 800 MB, so the allocator aborts the run
+/// ("memory allocation of … bytes failed", SIGABRT), every source with it. An answer the cap
+/// lets in must fit four times over: the run ends by itself, each source landing or failing
+/// alone, saying why.
+#[test]
+fn four_exports_under_the_answer_cap_do_not_kill_the_run_on_a_small_machine() {
+    let rows: Vec<String> = (0..1_000_000u32)
+        .map(|i| {
+            format!(
+                r#"{{"k":{i},"t":"2026-12-05T{:02}:{:02}:{:02}Z"}}"#,
+                i / 3600 % 24,
+                i / 60 % 60,
+                i % 60
+            )
+        })
+        .collect();
+    let (first, export) = answers(&rows);
+    drop(rows);
+    assert!(export.len() > 38_000_000, "{}", export.len());
+    // Two sources a host at most: two portals.
+    let portals = [serve(first.clone(), export.clone()), serve(first, export)];
+    let names = ["north", "south", "east", "west"];
+    let config: String = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            format!(
+                "[[source]]\nname = \"{name}\"\nkind = \"opendatasoft\"\nurl = \"{}\"\ndataset = \"{name}\"\nevery = \"1d\"\nkey = \"k\"\ntime = \"t\"\ntimeout = \"300s\"\n",
+                portals[i % 2].url()
+            )
+        })
+        .collect();
+    let site = Site::new(&config);
+    let output = Command::new("sh")
+        .args(["-c", "ulimit -v 600000 && exec \"$0\""])
+        .arg(env!("CARGO_BIN_EXE_collector"))
+        .current_dir(site.dir.path())
+        .env("RUST_LOG", "info")
+        .env("TOKIO_WORKER_THREADS", "4")
+        .env("MALLOC_ARENA_MAX", "2")
+        .output()
+        .expect("collector runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        matches!(output.status.code(), Some(0 | 1)),
+        "the run ends by itself, not killed ({:?}): {stderr}",
+        output.status
+    );
+    for name in names {
+        if site.data_files(name).is_empty() {
+            let failed = line_with(&stderr, &format!("collector: source `{name}` failed"));
+            assert!(failed.contains("MiB of memory"), "{failed}");
+        }
+    }
+}
+
+/// The first line of `stderr` holding `needle`; the test fails without one.
+fn line_with<'s>(stderr: &'s str, needle: &str) -> &'s str {
+    stderr
+        .lines()
+        .find(|line| line.contains(needle))
+        .unwrap_or_else(|| panic!("a line holding {needle:?}: {stderr}"))
+}
