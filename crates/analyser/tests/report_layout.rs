@@ -497,7 +497,8 @@ fn labels_name_the_fields_and_the_catalogue_says_their_paths() {
 }
 
 /// A field that adds up (rain, positions) is charted as its totals, captioned with the
-/// period's total, not as means within a range.
+/// period's total and the hour of the largest (which a screen reader cannot see), not as means
+/// within a range.
 #[test]
 fn a_field_listed_in_totals_is_charted_as_totals() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -509,7 +510,10 @@ fn a_field_listed_in_totals_is_charted_as_totals() {
     let flat = common::flat(&common::text(&pdf));
     // busy's load is the hour's number in each of its 60 records: 60 × (0 + 1 + … + 23).
     assert!(
-        flat.contains("Period total: 16,560 over 1,440 values; 0 records without a value."),
+        flat.contains(
+            "Period total: 16,560 over 1,440 values; most in an hour: 1,380 (2026-11-21 \
+             23:00–00:00); 0 records without a value."
+        ),
         "{flat}"
     );
     assert!(!flat.contains("Period: min 0, mean 11.5"), "{flat}");

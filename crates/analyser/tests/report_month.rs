@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use analyser::period::{PeriodKind, ReportPeriod};
 use analyser::query::{CollectionRun, SourceData};
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{DateTime, Duration, TimeZone, Timelike, Utc};
 use releve::Config;
 use releve::store::{self, HourlySummary, NumericSummary};
 
@@ -146,13 +146,18 @@ fn added() -> SourceData {
 
 /// Renders November 2026 (UTC) into `dir`.
 fn render(dir: &std::path::Path) -> std::path::PathBuf {
+    render_with(dir, gauge())
+}
+
+/// Renders November 2026 (UTC) into `dir`, with `gauge` as the gauge's data.
+fn render_with(dir: &std::path::Path, gauge: SourceData) -> std::path::PathBuf {
     let config = Config::parse(CONFIG, std::path::Path::new("sources.toml")).expect("config");
     let period = ReportPeriod::containing(
         PeriodKind::Month,
         "2026-11-15".parse().expect("date"),
         chrono_tz::UTC,
     );
-    let data = BTreeMap::from([("gauge".to_owned(), gauge()), ("added".to_owned(), added())]);
+    let data = BTreeMap::from([("gauge".to_owned(), gauge), ("added".to_owned(), added())]);
     let generated = period.end() + Duration::hours(3);
     let pdf = analyser::render_report(&config, &period, &data, generated).expect("render");
     let path = dir.join("2026-11.pdf");
@@ -188,7 +193,10 @@ fn a_months_daily_total_missing_half_its_hours_is_said_to_be_partial() {
     let text = common::text(&render(dir.path()));
     let gauge = section(&text, "gauge", "added");
     assert!(
-        gauge.contains("Period total: 354 mm over 2,832 values; 48 records without a value."),
+        gauge.contains(
+            "Period total: 354 mm over 2,832 values; most in a day: 12 mm (2026-11-01 and 28 \
+             other days); 48 records without a value."
+        ),
         "the rain chart's caption: {gauge}"
     );
     assert!(
@@ -196,6 +204,35 @@ fn a_months_daily_total_missing_half_its_hours_is_said_to_be_partial() {
         "the daily total of 10 November holds 12 of its 24 hours (6 mm drawn beside days of \
          12 mm) and nothing says so: {gauge}"
     );
+}
+
+/// A screen reader cannot see which of the rain chart's bars is the tallest: its caption names
+/// the wettest day and its total. A storm on 20 November (3 mm an hour from 14:00 to 18:00)
+/// makes it 22 mm; 3 November's total holds a code of a missing reading (one reading of
+/// 9,999 mm at noon), which the chart leaves past its scale: no rain, and not named.
+#[test]
+fn the_rain_chart_says_its_wettest_day_in_words() {
+    let mut gauge = gauge();
+    for summary in &mut gauge.hourly {
+        let at = store::chrono_date(summary.hour);
+        let Some(rain) = summary.numeric.first_mut() else {
+            continue;
+        };
+        if at.format("%d").to_string() == "20" && (14..18).contains(&at.hour()) {
+            (rain.min, rain.max, rain.mean) = (Some(0.75), Some(0.75), Some(0.75));
+            rain.sum = 3.0;
+        }
+        if at.format("%d %H").to_string() == "03 12" {
+            rain.max = Some(9_999.0);
+            rain.sum = 3.0 * 0.125 + 9_999.0;
+        }
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = common::text(&render_with(dir.path(), gauge));
+    let said = "Period total: 10,363 mm over 2,832 values; most in a day: 22 mm (2026-11-20); \
+                48 records without a value.";
+    let gauge = section(&text, "gauge", "added");
+    assert!(gauge.contains(said), "{said} in: {gauge}");
 }
 
 /// A source configured on 15 November: its charts are blank for the first two weeks, drawn

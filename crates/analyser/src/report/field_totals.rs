@@ -5,7 +5,7 @@ use releve::Resolution;
 use releve::store::NumericSummary;
 
 use super::source_pages::NOT_A_NUMBER;
-use super::steps_in_words::named_steps;
+use super::steps_in_words::{largest_total, named_steps};
 use crate::charts::{self, HourBand, TimeAxis};
 use crate::format::{after_value, counted, local_time, value, values_apart};
 
@@ -111,8 +111,20 @@ impl FieldTotals {
     /// A totals chart's caption, after `lead` (`Period total`): the total of the hourly
     /// `sums`, and the values it lacks.
     pub(super) fn total_caption(&self, lead: &str, sums: &[f64], unit: Option<&str>) -> String {
+        self.total_caption_said(lead, sums, unit, "")
+    }
+
+    /// A totals chart's caption as [`FieldTotals::total_caption`] says it, `most` (see
+    /// [`largest_total`]) after the total.
+    fn total_caption_said(
+        &self,
+        lead: &str,
+        sums: &[f64],
+        unit: Option<&str>,
+        most: &str,
+    ) -> String {
         format!(
-            "{lead}: {}{} over {}; {}.",
+            "{lead}: {}{} over {}{most}; {}.",
             value(sums.iter().sum()),
             after_value(unit),
             counted(self.count, "value"),
@@ -216,13 +228,26 @@ impl FieldTotals {
     }
 }
 
-/// What a period's statistics lead with when they cover only the hours begun when the
-/// report was generated: the others were still to come.
-const BEGUN_LEAD: &str = "Until the report was generated";
+/// The hours a caption's figures cover: the period's, when none still to come when the
+/// report was generated holds a record; else those begun then, or those still to come.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Share {
+    Period,
+    Begun,
+    Ahead,
+}
 
-/// What the statistics of the hours still to come when the report was generated lead with:
-/// values a source publishes ahead of their time.
-const AHEAD_LEAD: &str = "Still to come then (values published ahead, such as forecasts)";
+impl Share {
+    /// What a caption of these hours leads with: those begun and those to come are said
+    /// apart, a forecast's values ahead of their time.
+    fn lead(self) -> &'static str {
+        match self {
+            Share::Period => "Period",
+            Share::Begun => "Until the report was generated",
+            Share::Ahead => "Still to come then (values published ahead, such as forecasts)",
+        }
+    }
+}
 
 /// `per_hour` (one item per hour of `axis`) split into the hours begun when the report was
 /// generated and those still to come then, each keeping its place on the axis.
@@ -246,7 +271,7 @@ fn said_apart<T: Copy>(
     values: &[Option<T>],
     axis: &TimeAxis,
     whole: impl Fn(&FieldTotals, &[Option<T>]) -> String,
-    part: impl Fn(&FieldTotals, &str, &[Option<T>]) -> String,
+    part: impl Fn(&FieldTotals, Share, &[Option<T>]) -> String,
 ) -> Vec<String> {
     let [begun, ahead] = split_by_generation(axis, stats);
     let ahead = FieldTotals::of(&ahead, axis);
@@ -255,8 +280,8 @@ fn said_apart<T: Copy>(
     }
     let [begun_values, ahead_values] = split_by_generation(axis, values);
     vec![
-        part(&FieldTotals::of(&begun, axis), BEGUN_LEAD, &begun_values),
-        part(&ahead, AHEAD_LEAD, &ahead_values),
+        part(&FieldTotals::of(&begun, axis), Share::Begun, &begun_values),
+        part(&ahead, Share::Ahead, &ahead_values),
     ]
 }
 
@@ -272,8 +297,9 @@ pub(super) fn band_captions(
         stats,
         bands,
         axis,
-        |totals, bands| totals.caption_with_steps("Period", bands, axis, unit),
-        |totals, lead, bands| {
+        |totals, bands| totals.caption_with_steps(Share::Period.lead(), bands, axis, unit),
+        |totals, share, bands| {
+            let lead = share.lead();
             if !totals.holds_records() {
                 format!("{lead}: no record.")
             } else if bands.iter().any(Option::is_some) {
@@ -285,26 +311,34 @@ pub(super) fn band_captions(
     )
 }
 
-/// The sentences under a totals chart: the total of the hourly `sums`, apart for the hours
-/// still to come when the report was generated (see [`said_apart`]).
+/// The sentences under a totals chart: the total of the hourly `sums` and the step of the
+/// largest (see [`largest_total`]; `with_codes[i]`: whether hour `i` holds a code of a missing
+/// reading), apart for the hours still to come when the report was generated (see
+/// [`said_apart`]).
 pub(super) fn total_captions(
     stats: &[Option<&NumericSummary>],
     sums: &[f64],
+    with_codes: &[bool],
     axis: &TimeAxis,
     unit: Option<&str>,
 ) -> Vec<String> {
     let sums: Vec<Option<f64>> = sums.iter().copied().map(Some).collect();
-    let total = |sums: &[Option<f64>]| -> Vec<f64> { sums.iter().flatten().copied().collect() };
+    let caption = |totals: &FieldTotals, lead: &str, sums: &[Option<f64>], share| {
+        let per_hour: Vec<f64> = sums.iter().map(|sum| sum.unwrap_or(0.0)).collect();
+        let most = largest_total(axis, &per_hour, with_codes, share, unit);
+        totals.total_caption_said(lead, &per_hour, unit, &most)
+    };
     said_apart(
         stats,
         &sums,
         axis,
-        |totals, sums| totals.total_caption("Period total", &total(sums), unit),
-        |totals, lead, sums| {
+        |totals, sums| caption(totals, "Period total", sums, Share::Period),
+        |totals, share, sums| {
+            let lead = share.lead();
             if !totals.holds_records() {
                 format!("{lead}: no record.")
             } else if totals.count > 0 {
-                totals.total_caption(&format!("{lead}, total"), &total(sums), unit)
+                caption(totals, &format!("{lead}, total"), sums, share)
             } else {
                 format!("{lead}: no value; {}.", totals.lacking())
             }

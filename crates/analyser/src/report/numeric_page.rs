@@ -107,14 +107,15 @@ pub(super) fn numeric_chart(
             say_partly(doc, partly.as_deref());
             return Ok(());
         }
-        let steps = charts::total_steps(axis, &sums, &charts::hours_with_codes(&bands));
+        let with_codes = charts::hours_with_codes(&bands);
+        let steps = charts::total_steps(axis, &sums, &with_codes);
         let scale = charts::totals_scale(&steps);
         let with_value: Vec<bool> = stats
             .iter()
             .map(|n| n.is_some_and(|n| n.count > 0))
             .collect();
         let chart = charts::totals(axis, &sums, &with_value, scale, &named, y_title, size)?;
-        let totalled = total_captions(&stats, &sums, axis, unit);
+        let totalled = total_captions(&stats, &sums, &with_codes, axis, unit);
         let unvalued = super::field_totals::unvalued_note(axis, &with_value);
         let partial = super::field_totals::partial_days_note(axis, &stats);
         let past = totals_past_scale(source, added, field, &steps, axis, scale);
