@@ -461,48 +461,51 @@ async fn open_within(
     Err(failed)
 }
 
+/// Ensures relevé's indexes, one `createIndexes` command a collection: an index already
+/// there with the same options is left as it is, one there with other options fails the
+/// command (said naming its collection).
 async fn ensure_indexes(db: &Database) -> Result<(), StoreError> {
     let unique = || IndexOptions::builder().unique(true).build();
-    let indexes: [(&str, Document, Option<IndexOptions>); 10] = [
-        (HOURLY, doc! {"source": 1, "hour": 1}, Some(unique())),
-        (RECORDS, doc! {"source": 1, "key": 1}, Some(unique())),
-        (RECORDS, doc! {"source": 1, "hour": 1}, None),
+    let expiring = |after| IndexOptions::builder().expire_after(after).build();
+    let index = |keys, options| IndexModel::builder().keys(keys).options(options).build();
+    let indexes: [(&str, Vec<IndexModel>); 5] = [
+        (
+            HOURLY,
+            vec![index(doc! {"source": 1, "hour": 1}, Some(unique()))],
+        ),
         (
             RECORDS,
-            doc! {"expire_at": 1},
-            Some(IndexOptions::builder().expire_after(Duration::ZERO).build()),
+            vec![
+                index(doc! {"source": 1, "key": 1}, Some(unique())),
+                index(doc! {"source": 1, "hour": 1}, None),
+                index(doc! {"expire_at": 1}, Some(expiring(Duration::ZERO))),
+            ],
         ),
         (
             RUNS,
-            doc! {"source": 1, "started": 1, "file": 1},
-            Some(unique()),
+            vec![
+                index(doc! {"source": 1, "started": 1, "file": 1}, Some(unique())),
+                index(doc! {"finished": 1}, Some(expiring(RUNS_KEPT))),
+            ],
         ),
-        (
-            RUNS,
-            doc! {"finished": 1},
-            Some(IndexOptions::builder().expire_after(RUNS_KEPT).build()),
-        ),
-        (REJECTED, doc! {"source": 1, "file": 1}, Some(unique())),
         (
             REJECTED,
-            doc! {"landed_at": 1},
-            Some(IndexOptions::builder().expire_after(RUNS_KEPT).build()),
+            vec![
+                index(doc! {"source": 1, "file": 1}, Some(unique())),
+                index(doc! {"landed_at": 1}, Some(expiring(RUNS_KEPT))),
+            ],
         ),
         (
             REJECTED_RECORDS,
-            doc! {"source": 1, "hash": 1},
-            Some(unique()),
-        ),
-        (
-            REJECTED_RECORDS,
-            doc! {"landed_at": 1},
-            Some(IndexOptions::builder().expire_after(RUNS_KEPT).build()),
+            vec![
+                index(doc! {"source": 1, "hash": 1}, Some(unique())),
+                index(doc! {"landed_at": 1}, Some(expiring(RUNS_KEPT))),
+            ],
         ),
     ];
-    for (collection, keys, options) in indexes {
-        let model = IndexModel::builder().keys(keys).options(options).build();
+    for (collection, models) in indexes {
         db.collection::<Document>(collection)
-            .create_index(model)
+            .create_indexes(models)
             .await
             .map_err(StoreError::command(&format!(
                 "index creation on `{collection}`"

@@ -1,12 +1,25 @@
 //! A MongoDB a continent away (an Atlas cluster in Europe, summarised from Nouméa: 300 ms a
 //! round trip): what a run costs there is its number of commands, so a batch's records must
-//! not cost one command each.
+//! not cost one command each, nor its set-up one command per source or per index.
 
 mod common;
 
+use std::collections::BTreeMap;
+
 use common::cutting_proxy::CuttingProxy;
-use common::{Workspace, eco2mix, stderr};
+use common::{Workspace, eco2mix, quake, snapshot, stderr};
 use serde_json::{Value, json};
+
+/// The test MongoDB's `host:port`, for a proxy in front of it.
+fn upstream() -> String {
+    testkit::MongoServer::shared()
+        .uri()
+        .trim_start_matches("mongodb://")
+        .split(['/', '?'])
+        .next()
+        .expect("host:port")
+        .to_owned()
+}
 
 /// The day's 96 éCO2mix quarter-hours, their consumption `base` plus their index.
 fn quarter_hours(base: i64) -> Value {
@@ -30,14 +43,7 @@ fn writes_to_revise(label: &str, revised: usize) -> usize {
         }
     }
     ws.land("eco2mix", (23, 55, 0), &day);
-    let upstream = testkit::MongoServer::shared()
-        .uri()
-        .trim_start_matches("mongodb://")
-        .split(['/', '?'])
-        .next()
-        .expect("host:port")
-        .to_owned();
-    let proxy = CuttingProxy::start(&upstream, usize::MAX);
+    let proxy = CuttingProxy::start(&upstream(), usize::MAX);
     let output = ws.command(&proxy.uri()).output().expect("summariser runs");
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(
@@ -76,4 +82,54 @@ async fn revised_records_replace_the_stored_versions() {
     assert_eq!(stored["consommation"], json!(60_055));
     let all = ws.documents("records").await;
     assert_eq!(all.len(), 96, "each quarter-hour stored once");
+}
+
+/// A configuration of `sources` USGS-shaped sources, `quakes-0` to `quakes-<sources - 1>`.
+fn quake_sources(sources: usize) -> String {
+    (0..sources)
+        .map(|n| {
+            format!(
+                "[[source]]\nname = \"quakes-{n}\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/q\"\nevery = \"1m\"\nrecords = \"features\"\nkey = \"id\"\ntime = \"properties.time\"\nnumeric = [\"properties.mag\"]\n\n"
+            )
+        })
+        .collect()
+}
+
+/// The commands (by name) a run with nothing landed sends through a proxy, on a database
+/// holding a run and a record of each of `sources` sources, stored by the run before.
+fn commands_of_a_quiet_run(label: &str, sources: usize) -> BTreeMap<String, usize> {
+    let ws = Workspace::new(label);
+    std::fs::write(ws.dir.path().join("sources.toml"), quake_sources(sources)).expect("config");
+    for n in 0..sources {
+        let source = format!("quakes-{n}");
+        let landed = ws.land(
+            &source,
+            (9, 30, 0),
+            &snapshot(vec![quake("a", (9, 5), 1.0)]),
+        );
+        ws.metrics(&landed, 1, None);
+    }
+    ws.summarise();
+    let proxy = CuttingProxy::start(&upstream(), usize::MAX);
+    let output = ws.command(&proxy.uri()).output().expect("summariser runs");
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("Nothing to summarise"),
+        "{}",
+        stderr(&output)
+    );
+    proxy.commands()
+}
+
+/// Each run ensures relevé's indexes: ten of them on five collections, one `createIndexes`
+/// each took 3 s at 300 ms. One command a collection makes them (an index already there with
+/// the same options is left as it is).
+#[tokio::test]
+async fn a_run_ensures_each_collections_indexes_in_one_command() {
+    let commands = commands_of_a_quiet_run("remote-indexes", 1);
+    assert_eq!(
+        commands.get("createIndexes"),
+        Some(&5),
+        "one `createIndexes` for each of hourly, records, runs, rejected and rejected_records: {commands:?}"
+    );
 }

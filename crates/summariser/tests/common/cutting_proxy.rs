@@ -2,11 +2,13 @@
 //! chosen command): it forwards the wire protocol as it is, counts the write commands (`insert`,
 //! `update`, `delete`, `findAndModify`), and on the n-th one closes its connection without forwarding it, closes
 //! every other at its next message and refuses new ones, as a server that crashes or a
-//! network that fails mid-run. It needs a server without authentication (the tests').
+//! network that fails mid-run. It needs a server without authentication (the tests'). It
+//! also tallies every command it forwards by name: what a run costs on a server far away.
 
+use std::collections::BTreeMap;
 use std::net::{SocketAddr, ToSocketAddrs};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -20,7 +22,11 @@ pub struct CuttingProxy {
     cut: Arc<AtomicBool>,
     writes: Arc<AtomicUsize>,
     stopped: Arc<AtomicBool>,
+    tally: Tally,
 }
+
+/// The commands forwarded, by name.
+type Tally = Arc<Mutex<BTreeMap<String, usize>>>;
 
 impl CuttingProxy {
     /// Starts a proxy to `upstream` (`host:port`) on its own runtime thread; it goes away at
@@ -47,7 +53,8 @@ impl CuttingProxy {
         let cut = Arc::new(AtomicBool::new(false));
         let writes = Arc::new(AtomicUsize::new(0));
         let stopped = Arc::new(AtomicBool::new(false));
-        let state = (cut.clone(), writes.clone());
+        let tally = Tally::default();
+        let state = (cut.clone(), writes.clone(), tally.clone());
         let stop = stopped.clone();
         std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_current_thread()
@@ -69,7 +76,9 @@ impl CuttingProxy {
                     }
                     let state = state.clone();
                     tokio::spawn(async move {
-                        let _ = relay(client, upstream, state.0, state.1, commands, cut_at).await;
+                        let (cut, writes, tally) = state;
+                        let counted = Counted { cut, writes, tally };
+                        let _ = relay(client, upstream, counted, commands, cut_at).await;
                     });
                 }
             });
@@ -79,7 +88,22 @@ impl CuttingProxy {
             cut,
             writes,
             stopped,
+            tally,
         }
+    }
+
+    /// The commands forwarded so far, by name, but for the handshakes and heartbeats
+    /// (`hello`, `isMaster`), which the driver's monitor sends on its own schedule.
+    pub fn commands(&self) -> BTreeMap<String, usize> {
+        let tally = self
+            .tally
+            .lock()
+            .map(|tally| tally.clone())
+            .unwrap_or_default();
+        tally
+            .into_iter()
+            .filter(|(name, _)| !matches!(name.as_str(), "hello" | "isMaster" | "ismaster"))
+            .collect()
     }
 
     /// The URI to give the summariser.
@@ -106,15 +130,22 @@ impl Drop for CuttingProxy {
     }
 }
 
+/// What a connection's relay counts, shared with the proxy.
+struct Counted {
+    cut: Arc<AtomicBool>,
+    writes: Arc<AtomicUsize>,
+    tally: Tally,
+}
+
 /// Relays one connection until either side closes it or the proxy cuts.
 async fn relay(
     client: TcpStream,
     upstream: SocketAddr,
-    cut: Arc<AtomicBool>,
-    writes: Arc<AtomicUsize>,
+    counted: Counted,
     commands: &'static [&'static str],
     cut_at: usize,
 ) -> std::io::Result<()> {
+    let Counted { cut, writes, tally } = counted;
     let server = TcpStream::connect(upstream).await?;
     let (mut client_read, mut client_write) = client.into_split();
     let (mut server_read, mut server_write) = server.into_split();
@@ -133,12 +164,15 @@ async fn relay(
         if client_read.read_exact(&mut body).await.is_err() {
             break;
         }
-        if opcode == OP_MSG
-            && is_one_of(&body, commands)
+        let name = (opcode == OP_MSG).then(|| command_name(&body)).flatten();
+        if name.as_deref().is_some_and(|name| commands.contains(&name))
             && writes.fetch_add(1, Ordering::SeqCst) + 1 >= cut_at
         {
             cut.store(true, Ordering::SeqCst);
             break;
+        }
+        if let (Some(name), Ok(mut tally)) = (name, tally.lock()) {
+            *tally.entry(name).or_default() += 1;
         }
         if server_write.write_all(&header).await.is_err()
             || server_write.write_all(&body).await.is_err()
@@ -154,20 +188,13 @@ async fn relay(
 /// The write commands.
 const WRITES: &[&str] = &["insert", "update", "delete", "findAndModify"];
 
-/// Whether an `OP_MSG` body (after its header) holds one of `commands`: its flag bits, then a
-/// kind-0 section whose document's first key names the command.
-fn is_one_of(body: &[u8], commands: &[&str]) -> bool {
-    let Some(document) = body.get(5..) else {
-        return false;
-    };
+/// The command an `OP_MSG` body (after its header) holds: its flag bits, then a kind-0
+/// section whose document's first key names the command.
+fn command_name(body: &[u8]) -> Option<String> {
+    let document = body.get(5..)?;
     if body.get(4) != Some(&0) {
-        return false;
+        return None;
     }
-    let Ok(command) = mongodb::bson::Document::from_reader(document) else {
-        return false;
-    };
-    command
-        .keys()
-        .next()
-        .is_some_and(|name| commands.contains(&name.as_str()))
+    let command = mongodb::bson::Document::from_reader(document).ok()?;
+    command.keys().next().cloned()
 }
