@@ -161,6 +161,8 @@ pub struct SourceReport {
     pub hours_resummarised: usize,
     /// Files that failed.
     pub failures: Vec<Failure>,
+    /// When the oldest and the newest run loaded into `runs` started, once acknowledged.
+    pub runs_stored: Option<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)>,
 }
 
 /// What a run did.
@@ -398,19 +400,37 @@ async fn summarise(options: &Options) -> Result<Outcome, SummariseError> {
         .iter()
         .map(|source| source.name.as_str())
         .collect();
-    // Of a database this folder was summarised into before, and not handed a new one.
-    if noted.as_deref() == Some(options.database.as_str())
-        && !options.new_database
-        && let Err(err) = restored::check(&db, &options.raw_dir, &options.database, &sources).await
+    // The runs the database holds, read once: compared with the folder's note when this
+    // folder was summarised into this database before, and not handed a new one; noted again
+    // at the end, widened by the runs this run stored.
+    let checking = noted.as_deref() == Some(options.database.as_str()) && !options.new_database;
+    let held = match restored::held(&db, &sources, checking).await {
+        Ok(held) => held,
+        Err(err) => {
+            releve::store::shut_down(db).await;
+            return Err(err.into());
+        }
+    };
+    if checking
+        && let Some(held) = &held
+        && let Err(err) =
+            restored::check(&db, &options.raw_dir, (&options.database, &sources), held).await
     {
         releve::store::shut_down(db).await;
         return Err(err.into());
     }
+    let at_start = match pipeline::Started::read(&db).await {
+        Ok(at_start) => at_start,
+        Err(err) => {
+            releve::store::shut_down(db).await;
+            return Err(err.into());
+        }
+    };
     // Given up midway, up to the client's shutdown, the files that failed so far are still
     // worth a line each.
     let mut reports = RunReports::default();
-    let outcome = summarise_sources(&db, options, &mut reports).await;
-    restored::note(&db, &options.raw_dir, &options.database, &sources).await;
+    let outcome = summarise_sources(&db, options, &at_start, &mut reports).await;
+    restored::note(&options.raw_dir, &options.database, held, reports.all());
     releve::store::shut_down(db).await;
     outcome.map(|()| Outcome::Done(reports.done()))
 }
@@ -434,6 +454,7 @@ fn warn_quarantined(raw_dir: &Path, source: &str) {
 async fn summarise_sources(
     db: &Database,
     options: &Options,
+    at_start: &pipeline::Started,
     reports: &mut RunReports,
 ) -> Result<(), SummariseError> {
     let unconfigured = warn_unconfigured(&options.raw_dir, &options.config);
@@ -446,7 +467,8 @@ async fn summarise_sources(
         warn_quarantined(&options.raw_dir, &source.name);
         let report = reports.begin(&source.name);
         let mut summarised =
-            pipeline::summarise_source(db, &options.raw_dir, source, limits, report).await;
+            pipeline::summarise_source(db, &options.raw_dir, source, limits, at_start, report)
+                .await;
         // After the files: what they bring is summarised again too.
         if summarised.is_ok() && options.resummarise.includes(&source.name) {
             summarised = resummarise::resummarise(db, source)

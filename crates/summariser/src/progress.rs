@@ -3,6 +3,8 @@
 //! from quarantine — and is summarised in a batch of its own, so what it changes does not
 //! depend on which newer files would have shared its batch.
 
+use std::collections::BTreeMap;
+
 use mongodb::Database;
 use mongodb::bson::{Document, doc};
 use releve::RawFileName;
@@ -14,20 +16,24 @@ use crate::crash;
 /// The internal collection holding each source's newest summarised file.
 pub const PROGRESS: &str = "summariser_progress";
 
-/// The newest file of `source` summarised so far, if any.
-pub async fn newest(db: &Database, source: &str) -> Result<Option<LandingOrder>, StoreError> {
-    let found = db
-        .collection::<Document>(PROGRESS)
-        .find_one(doc! {"source": source})
-        .await
-        .map_err(StoreError::command(&format!(
-            "reading the summarised files of `{source}`"
-        )))?;
-    Ok(found
-        .as_ref()
-        .and_then(|document| document.get_str("newest_file").ok())
-        .and_then(RawFileName::parse)
-        .map(|name| name.landing_order()))
+/// The newest file of each source summarised so far (one read for all sources).
+pub async fn newest(db: &Database) -> Result<BTreeMap<String, LandingOrder>, StoreError> {
+    let mut newest = BTreeMap::new();
+    releve::store::each_found(
+        db.collection::<Document>(PROGRESS).find(doc! {}),
+        "reading the summarised files",
+        |document| {
+            let file = document
+                .get_str("newest_file")
+                .ok()
+                .and_then(RawFileName::parse);
+            if let (Ok(source), Some(file)) = (document.get_str("source"), file) {
+                newest.insert(source.to_owned(), file.landing_order());
+            }
+        },
+    )
+    .await?;
+    Ok(newest)
 }
 
 /// Notes `file` as the newest file of `source` summarised.

@@ -9,16 +9,35 @@ use releve::store::StoreError;
 use releve::store::restored::{self, LostRuns, Noted, RunSpans};
 use tracing::warn;
 
+use crate::SourceReport;
+
+/// The oldest and newest run of each of the configured `sources` that `db` holds. A failure
+/// to read them fails the run when `checking` (they are compared with the raw folder's note),
+/// else it is said and nothing is noted at the end.
+pub(crate) async fn held(
+    db: &Database,
+    sources: &[&str],
+    checking: bool,
+) -> Result<Option<RunSpans>, StoreError> {
+    match restored::run_spans(db, sources).await {
+        Ok(held) => Ok(Some(held)),
+        Err(err) if checking => Err(err),
+        Err(err) => {
+            warn!(error = %err, "Cannot read the newest runs stored, to tell the database gone back in time at the next run.");
+            Ok(None)
+        }
+    }
+}
+
 /// Says, and keeps in `db`, the runs of the configured `sources` it lost since the raw folder
-/// `raw_dir` noted their newest (a source removed from the configuration, its runs deleted
-/// with it, is not looked for).
+/// `raw_dir` noted their newest, `held` being the runs of those sources `db` holds (a source
+/// removed from the configuration, its runs deleted with it, is not looked for).
 pub(crate) async fn check(
     db: &Database,
     raw_dir: &Path,
-    database: &str,
-    sources: &[&str],
+    (database, sources): (&str, &[&str]),
+    held: &RunSpans,
 ) -> Result<(), StoreError> {
-    let held = restored::run_spans(db, sources).await?;
     let noted = restored::noted(raw_dir, database);
     let noted = Noted {
         runs: noted
@@ -28,7 +47,7 @@ pub(crate) async fn check(
             .collect(),
         ..noted
     };
-    let Some(lost) = LostRuns::between(&noted, &held, chrono::Utc::now()) else {
+    let Some(lost) = LostRuns::between(&noted, held, chrono::Utc::now()) else {
         return Ok(());
     };
     warn!(
@@ -37,18 +56,28 @@ pub(crate) async fn check(
     );
     restored::record(db, &lost).await?;
     // Said once: the database's runs are now the ones to compare with.
-    note_runs(raw_dir, database, &held);
+    note_runs(raw_dir, database, held);
     Ok(())
 }
 
-/// Notes in the raw folder the newest run of each of `sources` that `db` holds after this run.
-pub(crate) async fn note(db: &Database, raw_dir: &Path, database: &str, sources: &[&str]) {
-    match restored::run_spans(db, sources).await {
-        Ok(held) => note_runs(raw_dir, database, &held),
-        Err(err) => {
-            warn!(error = %err, "Cannot read the newest runs stored, to tell the database gone back in time at the next run.")
+/// Notes in the raw folder the newest run of each source the database holds after this run:
+/// those `held` at its start, widened by the runs each of its `reports` stored (nothing when
+/// they could not be read).
+pub(crate) fn note(
+    raw_dir: &Path,
+    database: &str,
+    held: Option<RunSpans>,
+    reports: &[SourceReport],
+) {
+    let Some(mut held) = held else {
+        return;
+    };
+    for report in reports {
+        if let Some(stored) = report.runs_stored {
+            restored::widen(&mut held, &report.source, stored);
         }
     }
+    note_runs(raw_dir, database, &held);
 }
 
 fn note_runs(raw_dir: &Path, database: &str, held: &RunSpans) {

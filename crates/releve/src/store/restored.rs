@@ -19,6 +19,7 @@ use std::io;
 use std::path::Path;
 
 use chrono::{DateTime, TimeDelta, Utc};
+use futures_util::future::try_join_all;
 use mongodb::Database;
 use mongodb::bson::{Document, doc};
 
@@ -235,28 +236,40 @@ async fn run_at(
 }
 
 /// When the newest run of each of `sources` that `db` holds started (a source holding none
-/// left out).
+/// left out). The sources are read at once, each on its own connection of the driver's pool:
+/// on a server far away the reads cost the round trips of one, not one per source.
 pub async fn newest_runs(db: &Database, sources: &[&str]) -> Result<NewestRuns, StoreError> {
-    let mut newest = NewestRuns::new();
-    for source in sources {
-        if let Some(at) = run_at(db, source, -1).await? {
-            newest.insert((*source).to_owned(), at);
-        }
-    }
-    Ok(newest)
+    let newest = try_join_all(sources.iter().map(|source| async move {
+        let newest = run_at(db, source, -1).await?;
+        Ok::<_, StoreError>(newest.map(|at| ((*source).to_owned(), at)))
+    }))
+    .await?;
+    Ok(newest.into_iter().flatten().collect())
 }
 
 /// The oldest and newest run of each of `sources` that `db` holds (a source holding none left
-/// out).
+/// out), the sources read at once (see [`newest_runs`]).
 pub async fn run_spans(db: &Database, sources: &[&str]) -> Result<RunSpans, StoreError> {
-    let mut spans = RunSpans::new();
-    for source in sources {
-        if let Some(newest) = run_at(db, source, -1).await? {
-            let oldest = run_at(db, source, 1).await?;
-            spans.insert((*source).to_owned(), RunSpan { oldest, newest });
-        }
-    }
-    Ok(spans)
+    let spans = try_join_all(sources.iter().map(|source| async move {
+        let Some(newest) = run_at(db, source, -1).await? else {
+            return Ok::<_, StoreError>(None);
+        };
+        let oldest = run_at(db, source, 1).await?;
+        Ok(Some(((*source).to_owned(), RunSpan { oldest, newest })))
+    }))
+    .await?;
+    Ok(spans.into_iter().flatten().collect())
+}
+
+/// Widens the span of `source` in `spans` to runs started from `oldest` to `newest`, which
+/// the database acknowledged since `spans` was read (an oldest not known stays so).
+pub fn widen(spans: &mut RunSpans, source: &str, (oldest, newest): (DateTime<Utc>, DateTime<Utc>)) {
+    let span = spans.entry(source.to_owned()).or_insert(RunSpan {
+        oldest: Some(oldest),
+        newest,
+    });
+    span.oldest = span.oldest.map(|held| held.min(oldest));
+    span.newest = span.newest.max(newest);
 }
 
 /// What the raw folder noted of a database: the runs of each source it held, and when.

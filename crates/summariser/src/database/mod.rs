@@ -29,7 +29,7 @@ use crate::summary::{Facts, hour_of, summarise_hours};
 
 pub(crate) use hourly::read_hours_between;
 pub use hourly::{SameSummary, recompute_hours, stored_hours, summarised_counts};
-pub use pending::{Pending, clear_pending, note_pending, pending_hours};
+pub use pending::{Pending, PendingHours, clear_pending, note_pending, pending_hours};
 pub use records::{confirm_records, write_records};
 pub(crate) use runs::insert_unless_stored;
 pub use runs::load_runs;

@@ -18,7 +18,7 @@ pub enum Pending {
 const SUMMARIES_ONLY: &str = "summaries_only";
 
 /// Hours a crashed run noted but did not finish recomputing.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct PendingHours {
     /// Every hour noted.
     pub hours: BTreeSet<DateTime<Utc>>,
@@ -26,31 +26,41 @@ pub struct PendingHours {
     pub summaries_only: BTreeSet<DateTime<Utc>>,
 }
 
-/// Hours a crashed run noted but did not finish recomputing.
-pub async fn pending_hours(db: &Database, source: &str) -> Result<PendingHours, StoreError> {
-    let action = format!("reading pending hours of `{source}`");
-    let mut pending = PendingHours::default();
-    let mut records_changing = BTreeSet::new();
+/// Hours a crashed run noted but did not finish recomputing, of every source (one read for
+/// all: the note is empty after a finished run).
+pub async fn pending_hours(db: &Database) -> Result<BTreeMap<String, PendingHours>, StoreError> {
+    let mut pending: BTreeMap<String, PendingHours> = BTreeMap::new();
+    let mut records_changing: BTreeMap<String, BTreeSet<DateTime<Utc>>> = BTreeMap::new();
     each_found(
-        db.collection::<Document>(PENDING)
-            .find(doc! {"source": source}),
-        &action,
+        db.collection::<Document>(PENDING).find(doc! {}),
+        "reading pending hours",
         |document| {
-            if let Ok(hour) = document.get_datetime("hour") {
-                let hour = chrono_date(*hour);
-                pending.hours.insert(hour);
-                if document.get_bool(SUMMARIES_ONLY).unwrap_or(false) {
-                    pending.summaries_only.insert(hour);
-                } else {
-                    records_changing.insert(hour);
-                }
+            let (Ok(source), Ok(hour)) =
+                (document.get_str("source"), document.get_datetime("hour"))
+            else {
+                return;
+            };
+            let hour = chrono_date(*hour);
+            let of_source = pending.entry(source.to_owned()).or_default();
+            of_source.hours.insert(hour);
+            if document.get_bool(SUMMARIES_ONLY).unwrap_or(false) {
+                of_source.summaries_only.insert(hour);
+            } else {
+                records_changing
+                    .entry(source.to_owned())
+                    .or_default()
+                    .insert(hour);
             }
         },
     )
     .await?;
-    pending
-        .summaries_only
-        .retain(|hour| !records_changing.contains(hour));
+    for (source, of_source) in &mut pending {
+        if let Some(changing) = records_changing.get(source) {
+            of_source
+                .summaries_only
+                .retain(|hour| !changing.contains(hour));
+        }
+    }
     Ok(pending)
 }
 

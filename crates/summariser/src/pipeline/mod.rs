@@ -19,10 +19,12 @@ use crate::{
 
 mod disposal;
 mod runs;
+mod started;
 
 use database::SameSummary;
 use disposal::{delete_done, hold_back, set_aside};
 use runs::load_runs;
+pub use started::Started;
 
 /// A batch is written once its files hold this many bytes; a file that would take a batch past
 /// it starts the next one (a larger file makes a batch alone).
@@ -46,16 +48,17 @@ pub async fn summarise_source(
     raw_dir: &Path,
     source: &Source,
     limits: Limits,
+    started: &Started,
     report: &mut SourceReport,
 ) -> Result<(), SummariseError> {
     let batch_files = limits.batch_files;
     // A folder that cannot be listed holds no file to read; the hours a crashed run left
     // pending are summarised all the same (database work only).
     let names = landed_files(raw_dir, source, report).unwrap_or_default();
-    let pending = database::pending_hours(db, &source.name).await?;
+    let pending = started.pending(&source.name);
     let mut run = SourceRun {
         waiting: quarantine::waiting(raw_dir, &source.name),
-        newest: newest_summarised(db, source).await?,
+        newest: newest_summarised(source, started.newest(&source.name)),
         leftover: pending.hours,
         summaries_only: pending.summaries_only,
         read_back: BTreeSet::new(),
@@ -233,20 +236,16 @@ fn warn_foreign(file: &Path, foreign: &str, source: &Source) {
 /// The newest file of `source` summarised so far (see [`progress`]), unless it is named ahead
 /// of the clock, which ran ahead and was set right since: files landed since are then newer
 /// ones, not files summarised before, and replace the versions stored then (said).
-async fn newest_summarised(
-    db: &Database,
-    source: &Source,
-) -> Result<Option<LandingOrder>, SummariseError> {
-    let newest = progress::newest(db, &source.name).await?;
+fn newest_summarised(source: &Source, newest: Option<LandingOrder>) -> Option<LandingOrder> {
     if let Some(ahead) = newest.filter(|newest| newest.ahead_of(Utc::now())) {
         warn!(
             source = %source.name,
             newest = %ahead.landed_at.format("%Y-%m-%dT%H:%M:%SZ"),
             "The newest file summarised of this source is named ahead of this clock (which ran ahead, and was set right): the files landed since are taken as the newer ones, and their records replace the versions stored then."
         );
-        return Ok(None);
+        return None;
     }
-    Ok(newest)
+    newest
 }
 
 /// Warns of files named more than a minute after now (see [`LandingOrder::ahead_of`]): their

@@ -36,6 +36,10 @@ pub(super) async fn load_runs<'b>(
     };
     let span = starts().min().zip(starts().max());
     database::load_runs(db, &source.name, runs).await?;
+    if let Some((oldest, newest)) = span {
+        let stored = report.runs_stored.get_or_insert((oldest, newest));
+        *stored = (stored.0.min(oldest), stored.1.max(newest));
+    }
     // Acknowledged: noted now, for a server that dies before the run ends.
     if let Some(span) = span
         && let Err(err) = releve::store::restored::advance(raw_dir, db.name(), &source.name, span)
