@@ -238,6 +238,19 @@ impl<'s> Surveyor<'s> {
         }
     }
 
+    /// Sizes the table of keys read for `records` records (see
+    /// [`super::records::RecordSet::make_room`]).
+    pub(crate) fn make_room(&mut self, records: usize) {
+        // Refused (a container's limit), the table grows as records come, as without this.
+        let _ = self.keys.try_reserve(records);
+    }
+
+    /// The keys the table holds without growing.
+    #[cfg(test)]
+    pub(crate) fn key_room(&self) -> usize {
+        self.keys.capacity()
+    }
+
     /// Notes which `drop` paths removed something from a record, as [`drop_fields`] returns
     /// them.
     ///

@@ -27,11 +27,12 @@ pub(super) struct Page {
 pub(super) trait WindowedApi {
     /// Records `offset..offset + limit` of the selection.
     async fn page(&self, offset: u64, limit: u64) -> Result<Page, SourceError>;
-    /// The whole selection in one call, each record handed to `records` as it is read;
-    /// returns how many the answer held.
+    /// The whole selection in one call (`announced` records, as the first page counted them),
+    /// each record handed to `records` as it is read; returns how many the answer held.
     async fn bulk(
         &self,
         on_timeout: OnTimeout,
+        announced: u64,
         records: &mut RecordSet<'_>,
     ) -> Result<u64, SourceError>;
 }
@@ -99,6 +100,7 @@ impl WindowedApi for Portal<'_> {
     async fn bulk(
         &self,
         on_timeout: OnTimeout,
+        announced: u64,
         records: &mut RecordSet<'_>,
     ) -> Result<u64, SourceError> {
         let Endpoints {
@@ -117,6 +119,7 @@ impl WindowedApi for Portal<'_> {
             )
             .await?;
         refuse_beyond_memory(bulk_name, answer.body.len() as u64)?;
+        records.make_room(announced, answer.body.len());
         let each = EachElement(|record| {
             records.add(record);
         });
@@ -183,7 +186,7 @@ pub(super) async fn collect(
     } else {
         OnTimeout::TryAgain
     };
-    let whole = match api.bulk(on_timeout, &mut records).await {
+    let whole = match api.bulk(on_timeout, announced, &mut records).await {
         Ok(whole) => whole,
         Err(err) if pageable && worth_paging_after(&err) => {
             tracing::warn!(source = %source.name, error = %err, "The bulk export failed; paging the selection instead, which fits the paging window.");
@@ -370,6 +373,7 @@ mod tests {
         async fn bulk(
             &self,
             _: OnTimeout,
+            _: u64,
             records: &mut RecordSet<'_>,
         ) -> Result<u64, SourceError> {
             self.note("bulk".to_owned());
