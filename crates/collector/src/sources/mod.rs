@@ -146,7 +146,7 @@ pub enum SourceError {
     /// [`crate::http::records_cap`]) is larger than the memory allows: the run fails alone,
     /// where the allocator would have ended every source's.
     #[error(
-        "{what}: the answer, {size_mib} MiB, is larger than the {mib} MiB a run reads record by record where the collector may use {memory_mib} MiB of memory (the machine's, or the limit of its container or `ulimit -v`: a twenty-second of it, 16 MiB at least): each record kept once and checked for repeats, the answer takes up to about 5 times its size, 4 sources at a time; narrow the selection (`where`, `refine`, `select`, or `incremental = true`), or give the collector more memory"
+        "{what}: the answer, {size_mib} MiB, is larger than the {mib} MiB a run reads record by record where the collector may use {memory_mib} MiB of memory (the machine's, or the limit of its container or `ulimit -v`: a twenty-fourth of it, 16 MiB at least): each record kept once and checked for repeats, the answer takes up to about 5 times its size, 4 sources at a time; narrow the selection (`where`, `refine`, `select`, or `incremental = true`), or give the collector more memory"
     )]
     TooLargeToRead {
         /// The request, in words.
