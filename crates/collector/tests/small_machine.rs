@@ -78,15 +78,7 @@ fn four_exports_under_the_answer_cap_do_not_kill_the_run_on_a_small_machine() {
         })
         .collect();
     let site = Site::new(&config);
-    let output = Command::new("sh")
-        .args(["-c", "ulimit -v 600000 && exec \"$0\""])
-        .arg(env!("CARGO_BIN_EXE_collector"))
-        .current_dir(site.dir.path())
-        .env("RUST_LOG", "info")
-        .env("TOKIO_WORKER_THREADS", "4")
-        .env("MALLOC_ARENA_MAX", "2")
-        .output()
-        .expect("collector runs");
+    let output = collect_on_small_machine(&site);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         matches!(output.status.code(), Some(0 | 1)),
@@ -99,6 +91,52 @@ fn four_exports_under_the_answer_cap_do_not_kill_the_run_on_a_small_machine() {
             assert!(failed.contains("MiB of memory"), "{failed}");
         }
     }
+}
+
+/// A dataset of 8,000 wide rows (3 KB each: a parcel's outline, a station's 60 readings),
+/// 24 MB: read record by record it takes about twice its size (its text and what lands; a
+/// record's checks about a hundred bytes), 50 MB, four at a time well within the 480 MiB or so
+/// the collector may use there. It lands, rather than being refused as if each row were a tiny one
+/// (5 times its size).
+#[test]
+fn an_export_of_wide_rows_that_fits_four_times_over_lands_on_a_small_machine() {
+    let shape = "x".repeat(3_000);
+    let rows: Vec<String> = (0..8_000u32)
+        .map(|i| {
+            format!(
+                r#"{{"k":{i},"t":"2026-12-05T{:02}:00:00Z","shape":"{shape}"}}"#,
+                i % 24
+            )
+        })
+        .collect();
+    let (first, export) = answers(&rows);
+    drop(rows);
+    assert!(export.len() > 24_000_000, "{}", export.len());
+    let portal = serve(first, export);
+    let site = Site::new(&format!(
+        "[[source]]\nname = \"parcels\"\nkind = \"opendatasoft\"\nurl = \"{}\"\ndataset = \"parcels\"\nevery = \"1d\"\nkey = \"k\"\ntime = \"t\"\ntimeout = \"300s\"\n",
+        portal.url()
+    ));
+    let output = collect_on_small_machine(&site);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert_eq!(site.data_files("parcels").len(), 1, "{stderr}");
+}
+
+/// The collector run once in `site` on a 4-core machine whose memory is an address space of
+/// about 580 MiB (`ulimit -v`; a runtime thread per core, glibc's arenas pinned as in
+/// `cli.rs`): it may use
+/// about 480 MiB.
+fn collect_on_small_machine(site: &Site) -> std::process::Output {
+    Command::new("sh")
+        .args(["-c", "ulimit -v 600000 && exec \"$0\""])
+        .arg(env!("CARGO_BIN_EXE_collector"))
+        .current_dir(site.dir.path())
+        .env("RUST_LOG", "info")
+        .env("TOKIO_WORKER_THREADS", "4")
+        .env("MALLOC_ARENA_MAX", "2")
+        .output()
+        .expect("collector runs")
 }
 
 /// The first line of `stderr` holding `needle`; the test fails without one.

@@ -15,20 +15,35 @@ pub const ANSWER_SHARE: u64 = 8;
 /// takes about 16 times the answer's size: 4 sources at a time.
 pub const TREE_SHARE: u64 = 64;
 
-/// The share of the memory it may use a run holds of one answer read one record at a time
-/// into the records that land (an Opendatasoft export), each kept once and checked for
-/// repeats: its text, what lands, and two hash table entries a record take up to about 5.25
-/// times the answer's size (2 million 40-byte rows), 4 sources at a time, with room left for
-/// the rest of the run.
-pub const RECORDS_SHARE: u64 = 24;
+/// What a run holds of each record of an answer read one record at a time into the records
+/// that land (an Opendatasoft export), beside the answer's text and what lands (about as much
+/// again): where it starts, its entries in the repeat check and the key check, and the room
+/// their tables keep to grow. Measured at 118 bytes a record of 2 million 40-byte rows (423 MB
+/// held of an 81 MB answer) and 80 of 200,000 rows of 687 bytes (316 MB of 137 MB).
+pub const RECORD_BYTES: u64 = 128;
 
 /// The least answer cap, whatever the memory: below it a machine is too small for relevé.
 const LEAST_CAP: u64 = 16 * MIB;
 
-/// The most of an answer read one record at a time into the records that land where the
-/// collector may use `available` bytes: a [`RECORDS_SHARE`] of it, 16 MiB at least.
-pub fn records_cap(available: u64) -> u64 {
-    (available / RECORDS_SHARE).max(LEAST_CAP)
+/// The memory an answer of `size` bytes holding `records` takes, read one record at a time
+/// into the records that land: its text, what lands, and [`RECORD_BYTES`] a record (5 times
+/// the answer's size for 40-byte rows, about twice for rows of a few kilobytes).
+pub fn held_reading_records(size: u64, records: u64) -> u64 {
+    size.saturating_mul(2)
+        .saturating_add(records.saturating_mul(RECORD_BYTES))
+}
+
+/// The most a run holds of one answer read one record at a time where the collector may use
+/// `available` bytes: four at a time, with an eighth of it left for the rest of the run.
+pub fn records_room(available: u64) -> u64 {
+    available / 32 * 7
+}
+
+/// Whether an answer of `size` bytes holding `records` may be read one record at a time into
+/// the records that land where the collector may use `available` bytes: when it takes at most
+/// [`records_room`], or is of 16 MiB at most.
+pub fn fits_reading_records(size: u64, records: u64, available: u64) -> bool {
+    size <= LEAST_CAP || held_reading_records(size, records) <= records_room(available)
 }
 
 /// The memory the collector may use, in bytes, when known.
@@ -141,17 +156,28 @@ mod tests {
         assert_eq!(answer_cap(most, Some(64 * MIB)), LEAST_CAP);
     }
 
-    /// Four answers at the cap, each held at the 5.25 times its size measured (2 million
-    /// 40-byte Opendatasoft rows), fit the memory with an eighth of it left for the rest of
-    /// the run; the cap of the answer's bytes alone would ask for more than twice the memory.
+    /// Four answers each taking the room a run gives one fit the memory with an eighth of it
+    /// left for the rest of the run. Of 40-byte rows (5 times their size), the cap of the
+    /// answer's bytes alone would ask for more than twice the memory; rows of a few kilobytes
+    /// take about twice their size, and more of them fit.
     #[test]
-    fn four_answers_read_record_by_record_at_their_cap_fit_the_memory() {
-        let held = |cap: u64| 4 * cap * 21 / 4;
+    fn four_answers_read_record_by_record_fit_the_memory() {
         for memory in [512 * MIB, 1024 * MIB, 8192 * MIB] {
-            assert!(held(records_cap(memory)) <= memory - memory / 8, "{memory}");
-            assert!(held(answer_cap(1024 * MIB, Some(memory))) > 2 * memory);
+            assert!(4 * records_room(memory) <= memory - memory / 8, "{memory}");
+            let cap = answer_cap(1024 * MIB, Some(memory));
+            assert!(4 * held_reading_records(cap, cap / 40) > 2 * memory);
         }
-        assert_eq!(records_cap(512 * MIB) / MIB, 21);
+        let room = records_room(512 * MIB);
+        let tiny = 21 * MIB;
+        assert!(fits_reading_records(tiny, tiny / 40, 512 * MIB));
+        assert!(!fits_reading_records(
+            tiny + MIB,
+            (tiny + MIB) / 40,
+            512 * MIB
+        ));
+        let wide = 54 * MIB;
+        assert!(held_reading_records(wide, wide / 3000) <= room);
+        assert!(!fits_reading_records(60 * MIB, 60 * MIB / 3000, 512 * MIB));
     }
 
     #[cfg(target_os = "linux")]

@@ -95,12 +95,12 @@ pub fn tree_cap() -> Option<(u64, u64)> {
     Some((memory::tree_cap(available), available))
 }
 
-/// The most of an answer read one record at a time into the records that land (see
-/// [`memory::records_cap`]) and the memory the collector may use, which sets it, in bytes;
-/// `None` where that memory is not known.
-pub fn records_cap() -> Option<(u64, u64)> {
+/// The memory the collector may use, in bytes, when an answer of `size` bytes holding
+/// `records` is too large for it to read one record at a time into the records that land (see
+/// [`memory::fits_reading_records`]); `None` when it fits, or where that memory is not known.
+pub fn too_large_to_read(size: u64, records: u64) -> Option<u64> {
     let available = available_memory()?;
-    Some((memory::records_cap(available), available))
+    (!memory::fits_reading_records(size, records, available)).then_some(available)
 }
 
 /// The most memory set aside for a body before its bytes come, whatever length it

@@ -143,18 +143,22 @@ pub enum SourceError {
         memory_mib: u64,
     },
     /// An answer to be read one record at a time into the records that land (see
-    /// [`crate::http::records_cap`]) is larger than the memory allows: the run fails alone,
-    /// where the allocator would have ended every source's.
+    /// [`crate::http::too_large_to_read`]) would take more than the memory allows: the run
+    /// fails alone, where the allocator would have ended every source's.
     #[error(
-        "{what}: the answer, {size_mib} MiB, is larger than the {mib} MiB a run reads record by record where the collector may use {memory_mib} MiB of memory (the machine's, or the limit of its container or `ulimit -v`: a twenty-fourth of it, 16 MiB at least): each record kept once and checked for repeats, the answer takes up to about 5 times its size, 4 sources at a time; narrow the selection (`where`, `refine`, `select`, or `incremental = true`), or give the collector more memory"
+        "{what}: the answer, {size_mib} MiB of {records} records, would take about {held_mib} MiB read record by record (its text, the records that land, and each one's checks for repeats), more than the {room_mib} MiB a run may hold of one where the collector may use {memory_mib} MiB of memory (the machine's, or the limit of its container or `ulimit -v`: 4 sources at a time, an eighth left for the rest); narrow the selection (`where`, `refine`, `select`, or `incremental = true`), or give the collector more memory"
     )]
     TooLargeToRead {
         /// The request, in words.
         what: String,
         /// The answer's size, in MiB (rounded up).
         size_mib: u64,
-        /// The most read record by record, in MiB.
-        mib: u64,
+        /// The records it holds, as the API announces them.
+        records: u64,
+        /// The memory it would take, in MiB (rounded up).
+        held_mib: u64,
+        /// The most a run may hold of one, in MiB.
+        room_mib: u64,
         /// The memory the collector may use, in MiB.
         memory_mib: u64,
     },

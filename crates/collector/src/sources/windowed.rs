@@ -118,7 +118,7 @@ impl WindowedApi for Portal<'_> {
                 on_timeout,
             )
             .await?;
-        refuse_beyond_memory(bulk_name, answer.body.len() as u64)?;
+        refuse_beyond_memory(bulk_name, answer.body.len() as u64, announced)?;
         records.make_room(announced, answer.body.len());
         let each = EachElement(|record| {
             records.add(record);
@@ -127,21 +127,21 @@ impl WindowedApi for Portal<'_> {
     }
 }
 
-/// Refuses a bulk answer of `size` bytes larger than a run reads record by record (see
-/// [`crate::http::records_cap`]).
-fn refuse_beyond_memory(what: &str, size: u64) -> Result<(), SourceError> {
-    match crate::http::records_cap() {
-        Some((cap, memory)) if size > cap => {
-            let mib = releve::rawfile::MIB;
-            Err(SourceError::TooLargeToRead {
-                what: what.to_owned(),
-                size_mib: size.div_ceil(mib),
-                mib: cap / mib,
-                memory_mib: memory / mib,
-            })
-        }
-        _ => Ok(()),
-    }
+/// Refuses a bulk answer of `size` bytes holding `records` too large for a run to read
+/// record by record (see [`crate::http::too_large_to_read`]).
+fn refuse_beyond_memory(what: &str, size: u64, records: u64) -> Result<(), SourceError> {
+    let Some(memory) = crate::http::too_large_to_read(size, records) else {
+        return Ok(());
+    };
+    let mib = releve::rawfile::MIB;
+    Err(SourceError::TooLargeToRead {
+        what: what.to_owned(),
+        size_mib: size.div_ceil(mib),
+        records,
+        held_mib: crate::http::memory::held_reading_records(size, records).div_ceil(mib),
+        room_mib: crate::http::memory::records_room(memory) / mib,
+        memory_mib: memory / mib,
+    })
 }
 
 /// Fetches every record of the selection: from its first page when that holds all of it,
