@@ -123,6 +123,52 @@ fn an_export_of_wide_rows_that_fits_four_times_over_lands_on_a_small_machine() {
     assert_eq!(site.data_files("parcels").len(), 1, "{stderr}");
 }
 
+/// A data4citizen (Opendatasoft v1) download too large to read on a small machine fails its
+/// source with advice its user can follow: the keys of an `ods_v1` source that narrow it
+/// (`q`, `refine`), not the v2.1 keys (`where`, `select`, `incremental`) its configuration
+/// would refuse as unknown.
+#[test]
+fn a_v1_download_too_large_to_read_names_the_keys_of_its_kind() {
+    let rows: Vec<String> = (0..800_000u32)
+        .map(|i| {
+            format!(
+                r#"{{"fields":{{"k":{i},"t":"2026-12-05T{:02}:00:00Z"}}}}"#,
+                i % 24
+            )
+        })
+        .collect();
+    let first = Bytes::from(format!(
+        "{{\"nhits\":{},\"records\":[{}]}}",
+        rows.len(),
+        rows[..1000].join(",")
+    ));
+    let download = Bytes::from(format!("[{}]", rows.join(",")));
+    drop(rows);
+    let base = "/api/records/1.0";
+    let portal = LocalServer::start(
+        Router::new()
+            .route(
+                &format!("{base}/search/"),
+                get(move || async move { first }),
+            )
+            .route(
+                &format!("{base}/download/"),
+                get(move || async move { download }),
+            ),
+    );
+    let site = Site::new(&format!(
+        "[[source]]\nname = \"stations\"\nkind = \"ods_v1\"\nurl = \"{}\"\ndataset = \"stations\"\nevery = \"1d\"\nkey = \"fields.k\"\ntime = \"fields.t\"\ntimeout = \"300s\"\n",
+        portal.url()
+    ));
+    let output = collect_on_small_machine(&site);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let failed = line_with(&stderr, "collector: source `stations` failed: download:");
+    assert!(
+        failed.contains("narrow the selection (`q` or `refine`)"),
+        "{failed}"
+    );
+}
+
 /// The collector run once in `site` on a 4-core machine whose memory is an address space of
 /// about 580 MiB (`ulimit -v`; a runtime thread per core, glibc's arenas pinned as in
 /// `cli.rs`): it may use

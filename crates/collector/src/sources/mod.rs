@@ -146,7 +146,7 @@ pub enum SourceError {
     /// [`crate::http::too_large_to_read`]) would take more than the memory allows: the run
     /// fails alone, where the allocator would have ended every source's.
     #[error(
-        "{what}: the answer, {size_mib} MiB of {records} records, would take about {held_mib} MiB read record by record (its text, the records that land, and each one's checks for repeats), more than the {room_mib} MiB a run may hold of one where the collector may use {memory_mib} MiB of memory (the machine's, or the limit of its container or `ulimit -v`: 4 sources at a time, an eighth left for the rest); narrow the selection (`where`, `refine`, `select`, or `incremental = true`), or give the collector more memory"
+        "{what}: the answer, {size_mib} MiB of {records} records, would take about {held_mib} MiB read record by record (its text, the records that land, and each one's checks for repeats), more than the {room_mib} MiB a run may hold of one where the collector may use {memory_mib} MiB of memory (the machine's, or the limit of its container or `ulimit -v`: 4 sources at a time, an eighth left for the rest); narrow the selection ({narrowing}), or give the collector more memory"
     )]
     TooLargeToRead {
         /// The request, in words.
@@ -161,6 +161,8 @@ pub enum SourceError {
         room_mib: u64,
         /// The memory the collector may use, in MiB.
         memory_mib: u64,
+        /// The source's keys that narrow its selection, in words.
+        narrowing: String,
     },
     /// A source asking its API for a local zone's days was answered times that are not days
     /// written alone: local times read as UTC, hours off, or local midnights as instants, which

@@ -29,6 +29,7 @@ pub(super) async fn collect(
             bulk_url: format!("{base}/download/"),
             bulk_name: "download",
             bulk_params: &[("format", "json")],
+            narrowing: "`q` or `refine`",
         },
         query: selection(settings),
     };

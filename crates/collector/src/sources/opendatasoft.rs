@@ -52,6 +52,7 @@ pub(super) async fn collect(
             bulk_url: format!("{base}/exports/json"),
             bulk_name: "exports/json",
             bulk_params: &[],
+            narrowing: "`where`, `refine`, `select`, or `incremental = true`",
         },
         query: selection(source, settings, start)
             .into_iter()

@@ -51,6 +51,9 @@ pub(super) struct Endpoints {
     pub bulk_name: &'static str,
     /// Parameters only the bulk endpoint takes (v1: `format=json`).
     pub bulk_params: &'static [(&'static str, &'static str)],
+    /// The source's keys that narrow its selection, in words for advice: v2.1's `where`,
+    /// `refine`, `select` and `incremental`, v1's `q` and `refine`.
+    pub narrowing: &'static str,
 }
 
 /// A page as either API answers it: v2.1 `total_count` and `results`, v1 `nhits` and
@@ -107,6 +110,7 @@ impl WindowedApi for Portal<'_> {
             bulk_url,
             bulk_name,
             bulk_params,
+            narrowing,
             ..
         } = &self.endpoints;
         let answer = self
@@ -118,7 +122,7 @@ impl WindowedApi for Portal<'_> {
                 on_timeout,
             )
             .await?;
-        refuse_beyond_memory(bulk_name, answer.body.len() as u64, announced)?;
+        refuse_beyond_memory(bulk_name, answer.body.len() as u64, announced, narrowing)?;
         records.make_room(announced, answer.body.len());
         let each = EachElement(|record| {
             records.add(record);
@@ -128,8 +132,14 @@ impl WindowedApi for Portal<'_> {
 }
 
 /// Refuses a bulk answer of `size` bytes holding `records` too large for a run to read
-/// record by record (see [`crate::http::too_large_to_read`]).
-fn refuse_beyond_memory(what: &str, size: u64, records: u64) -> Result<(), SourceError> {
+/// record by record (see [`crate::http::too_large_to_read`]), advising the source's keys that
+/// narrow its selection (`narrowing`).
+fn refuse_beyond_memory(
+    what: &str,
+    size: u64,
+    records: u64,
+    narrowing: &str,
+) -> Result<(), SourceError> {
     let Some(memory) = crate::http::too_large_to_read(size, records) else {
         return Ok(());
     };
@@ -141,6 +151,7 @@ fn refuse_beyond_memory(what: &str, size: u64, records: u64) -> Result<(), Sourc
         held_mib: crate::http::memory::held_reading_records(size, records).div_ceil(mib),
         room_mib: crate::http::memory::records_room(memory) / mib,
         memory_mib: memory / mib,
+        narrowing: narrowing.to_owned(),
     })
 }
 
