@@ -446,7 +446,7 @@ fn a_forecast_s_days_to_come_are_not_counted_with_the_days_begun() {
     // begun, is not over: its value may yet change.
     assert!(
         flat.contains(
-            "Until the report was generated, total: 5 mm over 4 values; most in a day over then: 2.5 mm (2026-11-16 and 1 other day); 0 records without a value."
+            "Until the report was generated, total: 5 mm over 4 values; of the days over then, most in one: 2.5 mm (2026-11-16 and 1 other day); 0 records without a value."
         ) && flat.contains(
             "Still to come then (values published ahead, such as forecasts), total: 5 mm over 3 values; most in a day: 2.5 mm (2026-11-20 and 1 other day); 0 records without a value."
         ),

@@ -100,7 +100,8 @@ fn steps_wholly(axis: &TimeAxis, within: impl Fn(DateTime<Utc>) -> bool) -> Vec<
 /// (`and 2 other hours`), or `; 1 mm in each hour` when all are. A step holding a code of a
 /// missing reading (`with_codes`, its sum no measure) is never named: the chart leaves it past
 /// its scale (see [`charts::totals_scale`]). A step under way when the report was generated
-/// holds part of its total: left out, and the words say so. Nothing when no total is above
+/// holds part of its total: left out, and the words say so (`; of the hours over then, most in
+/// one: …`). Nothing when no total is above
 /// 0 (a dry day), or fewer than two steps are whole in `share`.
 pub(super) fn largest_total(
     axis: &TimeAxis,
@@ -129,7 +130,7 @@ pub(super) fn largest_total(
         (false, _) => "",
         (true, Share::Period) => " over when the report was generated",
         (true, Share::Begun) => " over then",
-        (true, Share::Ahead) => " wholly still to come then",
+        (true, Share::Ahead) => " wholly to come",
     };
     let most_said = format!("{}{}", value(most), after_value(unit));
     let tied: Vec<DateTime<Utc>> = named
@@ -140,9 +141,15 @@ pub(super) fn largest_total(
     if tied.len() == whole.iter().filter(|whole| **whole).count() {
         return format!("; {most_said} in each {step}{then}");
     }
-    let article = if step == "hour" { "an" } else { "a" };
+    // Led as the records' line is ("Of the hours over …, most records in one").
+    let lead = if then.is_empty() {
+        let article = if step == "hour" { "an" } else { "a" };
+        format!("most in {article} {step}")
+    } else {
+        format!("of the {step}s{then}, most in one")
+    };
     format!(
-        "; most in {article} {step}{then}: {most_said} ({})",
+        "; {lead}: {most_said} ({})",
         named_steps(axis, tied.into_iter())
     )
 }
@@ -364,11 +371,12 @@ mod tests {
         (sums[2], sums[5], sums[10]) = (1.0, 0.4, 2.0);
         assert_eq!(
             largest_total(&axis, &sums, &[], Share::Period, Some("mm")),
-            "; most in an hour over when the report was generated: 1 mm (2026-11-21 02:00–03:00)"
+            "; of the hours over when the report was generated, most in one: 1 mm (2026-11-21 \
+             02:00–03:00)"
         );
         assert_eq!(
             largest_total(&axis, &sums, &[], Share::Begun, Some("mm")),
-            "; most in an hour over then: 1 mm (2026-11-21 02:00–03:00)"
+            "; of the hours over then, most in one: 1 mm (2026-11-21 02:00–03:00)"
         );
     }
 
@@ -397,11 +405,11 @@ mod tests {
         };
         assert_eq!(
             largest_total(&axis, &sums(false), &[], Share::Begun, Some("mm")),
-            "; most in a day over then: 24 mm (2026-10-05)"
+            "; of the days over then, most in one: 24 mm (2026-10-05)"
         );
         assert_eq!(
             largest_total(&axis, &sums(true), &[], Share::Ahead, Some("mm")),
-            "; most in a day wholly still to come then: 24 mm (2026-10-20)"
+            "; of the days wholly to come, most in one: 24 mm (2026-10-20)"
         );
     }
 
