@@ -5,7 +5,7 @@ use releve::Resolution;
 use releve::store::NumericSummary;
 
 use super::source_pages::NOT_A_NUMBER;
-use super::steps_in_words::{largest_total, named_steps};
+use super::steps_in_words::named_steps;
 use crate::charts::{self, HourBand, TimeAxis};
 use crate::format::{after_value, counted, local_time, value, values_apart};
 
@@ -78,7 +78,7 @@ impl FieldTotals {
     }
 
     /// Whether any record counts in these totals, with a value or without.
-    fn holds_records(&self) -> bool {
+    pub(super) fn holds_records(&self) -> bool {
         self.count + self.nulls + self.implausible > 0
     }
 
@@ -115,8 +115,8 @@ impl FieldTotals {
     }
 
     /// A totals chart's caption as [`FieldTotals::total_caption`] says it, `most` (see
-    /// [`largest_total`]) after the total.
-    fn total_caption_said(
+    /// [`super::largest_total::largest_total`]) after the total.
+    pub(super) fn total_caption_said(
         &self,
         lead: &str,
         sums: &[f64],
@@ -226,124 +226,6 @@ impl FieldTotals {
             self.lacking()
         )
     }
-}
-
-/// The hours a caption's figures cover: the period's, when none still to come when the
-/// report was generated holds a record; else those begun then, or those still to come.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) enum Share {
-    Period,
-    Begun,
-    Ahead,
-}
-
-impl Share {
-    /// What a caption of these hours leads with: those begun and those to come are said
-    /// apart, a forecast's values ahead of their time.
-    fn lead(self) -> &'static str {
-        match self {
-            Share::Period => "Period",
-            Share::Begun => "Until the report was generated",
-            Share::Ahead => "Still to come then (values published ahead, such as forecasts)",
-        }
-    }
-}
-
-/// `per_hour` (one item per hour of `axis`) split into the hours begun when the report was
-/// generated and those still to come then, each keeping its place on the axis.
-fn split_by_generation<T: Copy>(axis: &TimeAxis, per_hour: &[Option<T>]) -> [Vec<Option<T>>; 2] {
-    let part = |ahead: bool| {
-        per_hour
-            .iter()
-            .zip(axis.hours())
-            .map(|(item, hour)| item.filter(|_| axis.is_to_come(*hour) == ahead))
-            .collect()
-    };
-    [part(false), part(true)]
-}
-
-/// The sentences said of `stats` and of `values` drawn from them (each one per hour of
-/// `axis`): `whole` of the period's; or, when some of its hours were still to come when the
-/// report was generated and hold records (forecasts), `part` of the hours begun then and,
-/// apart, of the hours to come, each after its lead: a forecast is not a value measured.
-fn said_apart<T: Copy>(
-    stats: &[Option<&NumericSummary>],
-    values: &[Option<T>],
-    axis: &TimeAxis,
-    whole: impl Fn(&FieldTotals, &[Option<T>]) -> String,
-    part: impl Fn(&FieldTotals, Share, &[Option<T>]) -> String,
-) -> Vec<String> {
-    let [begun, ahead] = split_by_generation(axis, stats);
-    let ahead = FieldTotals::of(&ahead, axis);
-    if !ahead.holds_records() {
-        return vec![whole(&FieldTotals::of(stats, axis), values)];
-    }
-    let [begun_values, ahead_values] = split_by_generation(axis, values);
-    vec![
-        part(&FieldTotals::of(&begun, axis), Share::Begun, &begun_values),
-        part(&ahead, Share::Ahead, &ahead_values),
-    ]
-}
-
-/// The sentences under a numeric chart: the min, mean and max of `bands`, apart for the hours
-/// still to come when the report was generated (see [`said_apart`]).
-pub(super) fn band_captions(
-    stats: &[Option<&NumericSummary>],
-    bands: &[Option<HourBand>],
-    axis: &TimeAxis,
-    unit: Option<&str>,
-) -> Vec<String> {
-    said_apart(
-        stats,
-        bands,
-        axis,
-        |totals, bands| totals.caption_with_steps(Share::Period.lead(), bands, axis, unit),
-        |totals, share, bands| {
-            let lead = share.lead();
-            if !totals.holds_records() {
-                format!("{lead}: no record.")
-            } else if bands.iter().any(Option::is_some) {
-                totals.caption_with_steps(lead, bands, axis, unit)
-            } else {
-                format!("{lead}: no value; {}.", totals.lacking())
-            }
-        },
-    )
-}
-
-/// The sentences under a totals chart: the total of the hourly `sums` and the step of the
-/// largest (see [`largest_total`]; `with_codes[i]`: whether hour `i` holds a code of a missing
-/// reading), apart for the hours still to come when the report was generated (see
-/// [`said_apart`]).
-pub(super) fn total_captions(
-    stats: &[Option<&NumericSummary>],
-    sums: &[f64],
-    with_codes: &[bool],
-    axis: &TimeAxis,
-    unit: Option<&str>,
-) -> Vec<String> {
-    let sums: Vec<Option<f64>> = sums.iter().copied().map(Some).collect();
-    let caption = |totals: &FieldTotals, lead: &str, sums: &[Option<f64>], share| {
-        let per_hour: Vec<f64> = sums.iter().map(|sum| sum.unwrap_or(0.0)).collect();
-        let most = largest_total(axis, &per_hour, with_codes, share, unit);
-        totals.total_caption_said(lead, &per_hour, unit, &most)
-    };
-    said_apart(
-        stats,
-        &sums,
-        axis,
-        |totals, sums| caption(totals, "Period total", sums, Share::Period),
-        |totals, share, sums| {
-            let lead = share.lead();
-            if !totals.holds_records() {
-                format!("{lead}: no record.")
-            } else if totals.count > 0 {
-                caption(totals, &format!("{lead}, total"), sums, share)
-            } else {
-                format!("{lead}: no value; {}.", totals.lacking())
-            }
-        },
-    )
 }
 
 /// What the grey marks of a totals chart mean, when it has any: its steps without a value,

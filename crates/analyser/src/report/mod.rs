@@ -2,9 +2,11 @@
 //! each source and the completeness section, laid out on A4 pages from what MongoDB holds.
 
 mod added_fields;
+mod begun_and_ahead;
 mod category_page;
 mod expected_notes;
 mod field_totals;
+mod largest_total;
 mod map_page;
 mod numeric_page;
 mod past_scale;

@@ -10,7 +10,8 @@ use releve::store::{HourlySummary, NumericSummary, chrono_date};
 use releve::{Resolution, Source};
 
 use super::added_fields::AddedField;
-use super::field_totals::{FieldTotals, band_captions, total_captions};
+use super::begun_and_ahead::{band_captions, total_captions};
+use super::field_totals::FieldTotals;
 use super::past_scale::{past_scale, spikes_said, totals_past_scale};
 use super::source_pages::{one_day_of_daily_values, say_partly};
 use crate::charts::{self, ChartError, HourBand, TimeAxis, ValueScale, px};
