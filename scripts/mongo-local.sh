@@ -36,10 +36,16 @@ install() {
   # venv installed under other pins (or none) is brought to these.
   if ! { echo "nx-27017==$nx_version"; cat "$constraints"; } | cmp -s - "$installed"; then
     # pip says a package index out of reach (a lab's proxy blocking PyPI) as a version that
-    # does not exist ("No matching distribution found"): said as what it most likely is.
+    # does not exist ("No matching distribution found"): said as what it most likely is. Told
+    # to use no index (an air-gapped lab's folder of wheels), it says a wheel missing there so.
     if ! "$venv/bin/pip" install --quiet --disable-pip-version-check \
       -c "$constraints" "nx-27017==$nx_version" >&2; then
-      echo "mongo-local: pip could not install nx-27017 $nx_version and its pinned dependencies (above): if PyPI is out of reach from here, set HTTPS_PROXY to the network's proxy, or PIP_INDEX_URL to a mirror of PyPI, then run again (the half-made .venv is completed then)" >&2
+      case "${PIP_NO_INDEX:-}" in
+        1 | [Tt][Rr][Uu][Ee] | [Yy][Ee][Ss] | [Oo][Nn])
+          echo "mongo-local: pip could not install nx-27017 $nx_version and its pinned dependencies (above) from PIP_FIND_LINKS (${PIP_FIND_LINKS:-not set}), PIP_NO_INDEX being set: that folder needs their wheels for this machine's $("$venv/bin/python" -c 'import sys; print("Python %d.%d" % sys.version_info[:2])' 2>/dev/null || echo python3), which \`pip download -d FOLDER -c scripts/nx-27017-constraints.txt nx-27017==$nx_version\` fetches on a connected machine with the same Python; then run again" >&2 ;;
+        *)
+          echo "mongo-local: pip could not install nx-27017 $nx_version and its pinned dependencies (above): if PyPI is out of reach from here, set HTTPS_PROXY to the network's proxy, or PIP_INDEX_URL to a mirror of PyPI (on a network without internet, PIP_NO_INDEX=1 and PIP_FIND_LINKS to a folder of their wheels), then run again (the half-made .venv is completed then)" >&2 ;;
+      esac
       exit 1
     fi
     { echo "nx-27017==$nx_version"; cat "$constraints"; } >"$installed"
