@@ -59,14 +59,15 @@ impl<'s> RecordSet<'s> {
     }
 
     /// Sizes the repeat check and the survey's keys for the records of one answer of `bytes`
-    /// announced to hold `announced`, at most one per [`SMALLEST_KEYED_RECORD`] bytes (a count
-    /// too large is not believed): a table grown instead holds its old self beside the new
-    /// while it moves, which at 2 million records was the run's peak (both move at the
-    /// 1,835,009th record, the keys' old table taking 52 MB, the repeat check's 36 MB).
+    /// announced to hold `announced`, at most one per [`BUDGETED_RECORD`] bytes (a count
+    /// larger is not believed past what the memory share budgets): a table grown instead holds
+    /// its old self beside the new while it moves, which at 2 million records was the run's
+    /// peak (both move at the 1,835,009th record, the keys' old table taking 52 MB, the repeat
+    /// check's 36 MB).
     pub(crate) fn make_room(&mut self, announced: u64, bytes: usize) {
         let records = usize::try_from(announced)
             .unwrap_or(usize::MAX)
-            .min(bytes / SMALLEST_KEYED_RECORD);
+            .min(bytes / BUDGETED_RECORD);
         // Refused (a container's limit), the table grows as records come, as without this.
         let _ = self.first.try_reserve(records);
         self.surveyor.make_room(records);
@@ -142,9 +143,12 @@ impl<'s> RecordSet<'s> {
     }
 }
 
-/// The fewest bytes a record the repeat check holds takes in an answer: an object with its
-/// key and a comma, `{"k":0},`.
-const SMALLEST_KEYED_RECORD: usize = 8;
+/// The size of record, in an answer, whose tables the memory share of an answer read record
+/// by record budgets for ([`crate::http::memory::RECORDS_SHARE`]: 40-byte rows). A count
+/// announced past one such record per 40 bytes sets aside no more (a wrong count of larger
+/// records would set aside tables for records never served); smaller records grow the tables
+/// as they come.
+const BUDGETED_RECORD: usize = 40;
 
 /// A hash of a record's content: equal records hash alike, whatever the order of their
 /// fields.
@@ -315,6 +319,22 @@ mod tests {
             told.first.capacity() < 1_000,
             "at most 100 records in 800 bytes"
         );
+    }
+
+    /// A portal announcing more records than its export holds (a dataset emptied between the
+    /// first page and the export, a count gone wrong) sets aside no more than the records the
+    /// memory share budgets an answer of that size for (40-byte rows). Believed up to one
+    /// record per 8 bytes, 230,000 records of 200 bytes announced as `u64::MAX` peaked at
+    /// 400 MB instead of 79 MB (debug build).
+    #[test]
+    fn a_count_larger_than_the_answer_sets_aside_no_more_than_its_budgeted_records() {
+        let source = source();
+        let bytes = 46 << 20;
+        let mut told = RecordSet::new(&source);
+        told.make_room(u64::MAX, bytes);
+        let budgeted = bytes / 40;
+        let room = (told.first.capacity(), told.surveyor.key_room());
+        assert!(room.0 < 2 * budgeted && room.1 < 2 * budgeted, "{room:?}");
     }
 
     #[test]
