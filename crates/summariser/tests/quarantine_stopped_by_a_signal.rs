@@ -24,11 +24,11 @@ fn a_run_stopped_by_a_signal_still_names_the_file_it_quarantined() {
 }
 
 /// The run's one source is done (its unreadable file quarantined, its good file stored and
-/// deleted) when `SIGTERM` comes: the run then notes the newest runs stored (a read of `runs`,
-/// seconds at 150,000 runs on nx-27017) and shuts its client down, and the signal drops it
-/// there. The quarantined file is never named: the reports of a finished loop are taken out of
-/// the guard that says them on drop (`RunReports::done`), and `run` drops the outcome holding
-/// them. The same when MongoDB stops answering at that read (the deadline drops the run alike).
+/// deleted) when `SIGTERM` comes: what is left of the run (the note of the runs stored, the
+/// client's shutdown) may end before the signal is seen, or be dropped by it. Either way the
+/// quarantined file is named: a run given up there once dropped the reports of its finished
+/// loop (taken out of the guard that says them on drop, `RunReports::done`, and dropped with
+/// the outcome holding them). The same when MongoDB stops answering at the client's shutdown.
 #[test]
 fn a_run_stopped_after_its_last_source_still_names_the_file_it_quarantined() {
     let ws = Workspace::new("quarantine_sigterm_last");
@@ -39,7 +39,12 @@ fn a_run_stopped_after_its_last_source_still_names_the_file_it_quarantined() {
     std::fs::write(ws.dir.path().join("sources.toml"), usgs_only).expect("config");
     // Held once the good file, the source's last, is deleted: the source is done.
     let (name, output) = quarantined_then_stopped_at(&ws, "file-deleted");
-    let said = said_quarantined(&ws, &name, &output);
+    let said = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{said}");
+    assert!(
+        ws.raw().join("_quarantine").join(&name).exists(),
+        "the unreadable file went to quarantine in this run: {said}"
+    );
     assert_eq!(ws.remaining("usgs"), 0, "the good file was stored: {said}");
     assert!(
         said.contains(&name),
