@@ -60,7 +60,7 @@ impl<'s> RecordSet<'s> {
 
     /// Sizes the repeat check and the survey's keys for the records of one answer of `bytes`
     /// announced to hold `announced`, at most one per [`BUDGETED_RECORD`] bytes (a count
-    /// larger is not believed past what the memory share budgets): a table grown instead holds
+    /// larger is not believed past what the memory reckoned budgets): a table grown instead holds
     /// its old self beside the new while it moves, which at 2 million records was the run's
     /// peak (both move at the 1,835,009th record, the keys' old table taking 52 MB, the repeat
     /// check's 36 MB).
@@ -143,11 +143,11 @@ impl<'s> RecordSet<'s> {
     }
 }
 
-/// The size of record, in an answer, whose tables the memory share of an answer read record
-/// by record budgets for ([`crate::http::memory::RECORDS_SHARE`]: 40-byte rows). A count
-/// announced past one such record per 40 bytes sets aside no more (a wrong count of larger
-/// records would set aside tables for records never served); smaller records grow the tables
-/// as they come.
+/// The size of record, in an answer, whose tables the memory reckoned for an answer read
+/// record by record budgets for ([`crate::http::memory::RECORD_BYTES`] a record, measured of
+/// 40-byte rows). A count announced past one such record per 40 bytes sets aside no more (a
+/// wrong count of larger records would set aside tables for records never served); smaller
+/// records grow the tables as they come.
 const BUDGETED_RECORD: usize = 40;
 
 /// A hash of a record's content: equal records hash alike, whatever the order of their
@@ -323,7 +323,7 @@ mod tests {
 
     /// A portal announcing more records than its export holds (a dataset emptied between the
     /// first page and the export, a count gone wrong) sets aside no more than the records the
-    /// memory share budgets an answer of that size for (40-byte rows). Believed up to one
+    /// memory reckoned budgets an answer of that size for (40-byte rows). Believed up to one
     /// record per 8 bytes, 230,000 records of 200 bytes announced as `u64::MAX` peaked at
     /// 400 MB instead of 79 MB (debug build).
     #[test]
