@@ -2,8 +2,9 @@
 //! a report then holds each chart's few tens of kilobytes rather than its pixels (about 2 MB
 //! at 200 dpi) until it is written, so a month of many sources fits a small machine.
 
-use printpdf::{DictItem, ExternalStream, ExternalXObject, Px};
 use std::collections::BTreeMap;
+
+use printpdf::{DictItem, ExternalStream, ExternalXObject, Px};
 
 use crate::charts::{ChartImage, DPI};
 

@@ -15,8 +15,8 @@ use crate::format::{after_value, value};
 /// missing reading (`with_codes`, its sum no measure) is never named: the chart leaves it past
 /// its scale (see [`charts::totals_scale`]). A step under way when the report was generated
 /// holds part of its total: left out, and the words say so (`; of the hours over then, most in
-/// one: …`). Nothing when no total is above
-/// 0 (a dry day), or fewer than two steps are whole in `share`.
+/// one: …`). Nothing when no total is above 0 (a dry day), or fewer than two steps are whole
+/// in `share`.
 pub(super) fn largest_total(
     axis: &TimeAxis,
     sums: &[f64],

@@ -13,8 +13,9 @@ use crate::format::{counted, grouped};
 /// `Most records in an hour: 19 (2026-12-05 09:00–10:00); fewest: 4 (2026-12-05
 /// 15:00–16:00 and 2 other hours).`, over the steps of the chart of `counts` (`counts[i]` for
 /// the axis's hour `i`) over when the report was generated; `4 records in each hour.` when
-/// they are all alike; the quietest left unsaid when none holds a record, which the records
-/// sentence says; `None` for fewer than two steps over, which the records sentence says.
+/// they are all alike; the quietest left unsaid when it holds no record, which the records
+/// sentence says (but for a month's days of an hourly source: it counts hours); `None` for
+/// fewer than two steps over, which the records sentence says.
 /// A step under way then (a period not over) holds its records so far, not its step's, and
 /// one to come, forecasts at most: left out, and the line says so.
 pub(super) fn busiest_and_quietest(axis: &TimeAxis, counts: &[i64]) -> Option<String> {
