@@ -171,8 +171,7 @@ fn a_v1_download_too_large_to_read_names_the_keys_of_its_kind() {
 
 /// The collector run once in `site` on a 4-core machine whose memory is an address space of
 /// about 580 MiB (`ulimit -v`; a runtime thread per core, glibc's arenas pinned as in
-/// `cli.rs`): it may use
-/// about 480 MiB.
+/// `cli.rs`): it may use about 480 MiB.
 fn collect_on_small_machine(site: &Site) -> std::process::Output {
     Command::new("sh")
         .args(["-c", "ulimit -v 600000 && exec \"$0\""])
