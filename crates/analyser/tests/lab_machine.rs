@@ -69,28 +69,33 @@ fn path_without_poppler(dir: &Path, bin: &Path) -> String {
     format!("{}:{}", bin.display(), usr_bin.display())
 }
 
+/// `scripts/test.sh` typed in a terminal by a student (script(1) gives it one, so sudo may ask
+/// for a password) on a machine without poppler-utils, `sudo` standing in for sudo: its output.
+fn test_sh_typed_with(dir: &Path, sudo: &str) -> std::process::Output {
+    let checkout = checkout(dir, &TEST_SH);
+    let bin = stand_ins(
+        dir,
+        &[
+            ("sudo", sudo),
+            ("cargo", DOES_NOTHING),
+            ("id", ID_STUDENT),
+            ("apt-get", APT_GET),
+        ],
+    );
+    let path = path_without_poppler(dir, &bin);
+    run(Command::new("script")
+        .args(["-qec", "scripts/test.sh", "/dev/null"])
+        .current_dir(&checkout)
+        .env("PATH", path))
+}
+
 /// `scripts/test.sh` typed in a terminal (so sudo may ask for a password) on a machine without
 /// poppler-utils, by a student whom sudo refuses: the last thing said is sudo's refusal, and
 /// nothing names poppler-utils, what the script was installing, nor who could install it.
 #[test]
 fn a_student_refused_by_sudo_is_told_which_package_to_ask_an_administrator_for() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let checkout = checkout(dir.path(), &TEST_SH);
-    let bin = stand_ins(
-        dir.path(),
-        &[
-            ("sudo", SUDO_NOT_IN_SUDOERS),
-            ("cargo", DOES_NOTHING),
-            ("id", ID_STUDENT),
-            ("apt-get", APT_GET),
-        ],
-    );
-    let path = path_without_poppler(dir.path(), &bin);
-    // script(1) gives the script a terminal, as a student's.
-    let output = run(Command::new("script")
-        .args(["-qec", "scripts/test.sh", "/dev/null"])
-        .current_dir(&checkout)
-        .env("PATH", path));
+    let output = test_sh_typed_with(dir.path(), SUDO_NOT_IN_SUDOERS);
     let said = String::from_utf8_lossy(&output.stdout);
     let last = said.trim_end().lines().last().unwrap_or_default();
     assert!(
@@ -392,21 +397,7 @@ exit 1
 #[test]
 fn a_password_mistyped_to_sudo_is_not_said_as_this_user_refused() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let checkout = checkout(dir.path(), &TEST_SH);
-    let bin = stand_ins(
-        dir.path(),
-        &[
-            ("sudo", SUDO_PASSWORD_MISTYPED),
-            ("cargo", DOES_NOTHING),
-            ("id", ID_STUDENT),
-            ("apt-get", APT_GET),
-        ],
-    );
-    let path = path_without_poppler(dir.path(), &bin);
-    let output = run(Command::new("script")
-        .args(["-qec", "scripts/test.sh", "/dev/null"])
-        .current_dir(&checkout)
-        .env("PATH", path));
+    let output = test_sh_typed_with(dir.path(), SUDO_PASSWORD_MISTYPED);
     let said = String::from_utf8_lossy(&output.stdout);
     let last = said.trim_end().lines().last().unwrap_or_default();
     assert!(
