@@ -232,6 +232,18 @@ pub(crate) fn october_in_paris() -> TimeAxis {
     TimeAxis::new(period.hours(), period.tz, PeriodKind::Month)
 }
 
+/// October 2026 in Paris reported on its 10th at 06:30 (`--date` today), and that instant:
+/// for tests of a month under way.
+#[cfg(test)]
+pub(crate) fn october_in_paris_on_the_10th() -> (TimeAxis, chrono::DateTime<chrono::Utc>) {
+    let generated = chrono::NaiveDate::from_ymd_opt(2026, 10, 10)
+        .and_then(|day| day.and_hms_opt(6, 30, 0))
+        .and_then(|at| at.and_local_timezone(chrono_tz::Europe::Paris).single())
+        .map(|at| at.with_timezone(&chrono::Utc))
+        .unwrap_or_default();
+    (october_in_paris().generated_at(generated), generated)
+}
+
 /// `hours` hours of temperatures, each of 4 values between a minimum of 4 to 15 °C, in a
 /// 12-hour cycle, and 6 °C more: for tests.
 #[cfg(test)]

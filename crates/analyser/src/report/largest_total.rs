@@ -155,13 +155,7 @@ mod tests {
     /// Each caption names a whole day.
     #[test]
     fn a_month_names_its_wettest_whole_day_begun_and_to_come() {
-        let paris = chrono_tz::Europe::Paris;
-        let generated = chrono::NaiveDate::from_ymd_opt(2026, 10, 10)
-            .and_then(|day| day.and_hms_opt(6, 30, 0))
-            .and_then(|at| at.and_local_timezone(paris).single())
-            .map(|at| at.with_timezone(&Utc))
-            .unwrap_or_default();
-        let axis = crate::charts::october_in_paris().generated_at(generated);
+        let (axis, _) = crate::charts::october_in_paris_on_the_10th();
         let day = |hour: &DateTime<Utc>| axis.day_of(*hour).format("%d").to_string();
         let sums = |ahead: bool| -> Vec<f64> {
             axis.hours()

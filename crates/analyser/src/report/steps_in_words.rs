@@ -207,13 +207,7 @@ pub(super) mod tests {
     /// not over: a screen reader user, who cannot see its bar shaded, must not hear it named so.
     #[test]
     fn a_step_under_way_is_not_named_the_quietest() {
-        let paris = chrono_tz::Europe::Paris;
-        let generated = chrono::NaiveDate::from_ymd_opt(2026, 10, 10)
-            .and_then(|day| day.and_hms_opt(6, 30, 0))
-            .and_then(|at| at.and_local_timezone(paris).single())
-            .map(|at| at.with_timezone(&Utc))
-            .unwrap_or_default();
-        let axis = crate::charts::october_in_paris().generated_at(generated);
+        let (axis, generated) = crate::charts::october_in_paris_on_the_10th();
         let counts: Vec<i64> = axis
             .hours()
             .iter()
