@@ -12,6 +12,11 @@ use std::process::{Command, Stdio};
 /// The shipped configuration, rendered by the README's lines for the checkout `home` (all but
 /// their `sudo`: printed rather than written into /etc/logrotate.d).
 fn rendered(home: &Path) -> String {
+    rendered_on_path(home, std::env::var_os("PATH").unwrap_or_default())
+}
+
+/// [`rendered`], the README's lines run with `path` as their PATH (stand-ins first).
+fn rendered_on_path(home: &Path, path: std::ffi::OsString) -> String {
     let root = testkit::workspace_root();
     let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
     let block = readme
@@ -36,6 +41,7 @@ fn rendered(home: &Path) -> String {
         .arg(lines.join("\n"))
         .current_dir(home)
         .env("PWD", home)
+        .env("PATH", path)
         .output()
         .expect("sh");
     assert!(
@@ -57,6 +63,63 @@ fn the_readme_renders_the_configuration_for_a_checkout_path_holding_an_ampersand
     let config = rendered(&home);
     let pattern = format!("\"{}/logs/*.log\" {{", home.display());
     assert!(config.contains(&pattern), "{pattern} in\n{config}");
+}
+
+/// A lab machine joined to a Windows domain names its users and groups as the domain does:
+/// winbind's `LAB\alice`, whose backslash sed's replacement reads as an escape, and the
+/// group `domain users`, whose space logrotate reads as an extra argument of `su`. Rendered
+/// with the names, the configuration was refused ("extra arguments for su … skipping") and
+/// the logs never rotated.
+#[test]
+fn the_readme_renders_a_configuration_logrotate_reads_for_a_domain_user() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let home = dir.path().join("checkout");
+    std::fs::create_dir_all(&home).expect("the checkout");
+    let bin = common::scripts::stand_ins(
+        dir.path(),
+        &[(
+            "id",
+            "#!/bin/sh\ncase \"$*\" in\n  -un) echo 'LAB\\alice' ;;\n  -gn) echo 'domain users' ;;\n  *) exec /usr/bin/id \"$@\" ;;\nesac\n",
+        )],
+    );
+    let path = std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    )))
+    .expect("a PATH");
+    let config = rendered_on_path(&home, path);
+    std::fs::write(home.join("logrotate.conf"), &config).expect("config");
+    std::fs::set_permissions(
+        home.join("logrotate.conf"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o644),
+    )
+    .expect("config's mode");
+    let output = Command::new(logrotate())
+        .arg("--debug")
+        .arg("--state")
+        .arg(home.join("logrotate.state"))
+        .arg(home.join("logrotate.conf"))
+        .output()
+        .expect("logrotate");
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success() && !said.contains("error:"),
+        "{said}\n{config}"
+    );
+}
+
+/// logrotate(8): `scripts/test.sh` installs it; Debian puts it in /usr/sbin, off a user's PATH.
+fn logrotate() -> &'static str {
+    [
+        "/usr/sbin/logrotate",
+        "/usr/bin/logrotate",
+        "/sbin/logrotate",
+    ]
+    .into_iter()
+    .find(|path| Path::new(path).is_file())
+    .expect(
+        "logrotate is missing (not in /usr/sbin, /usr/bin or /sbin): install it \
+         (apt-get install logrotate, as scripts/test.sh does), then run the tests again",
+    )
 }
 
 /// Every line of the logs of `stage` in `logs`, compressed or not, rotated or live.
@@ -96,18 +159,7 @@ fn the_shipped_logrotate_config_rotates_the_logs_alone_and_loses_no_line() {
     for needed in ["dateext", "delaycompress", "nocreate"] {
         assert!(rules.contains(&needed), "{needed} missing:\n{config}");
     }
-    // `scripts/test.sh` installs logrotate; Debian puts it in /usr/sbin, off a user's PATH.
-    let logrotate = [
-        "/usr/sbin/logrotate",
-        "/usr/bin/logrotate",
-        "/sbin/logrotate",
-    ]
-    .into_iter()
-    .find(|path| Path::new(path).is_file())
-    .expect(
-        "logrotate is missing (not in /usr/sbin, /usr/bin or /sbin): install it \
-         (apt-get install logrotate, as scripts/test.sh does), then run the tests again",
-    );
+    let logrotate = logrotate();
 
     let logs = home.join("logs");
     std::fs::create_dir_all(&logs).expect("logs");
