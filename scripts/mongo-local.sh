@@ -76,6 +76,25 @@ python_fits() {
   "$1" -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] < (3, 15))'
 }
 
+# Whether the process $1 is an nx-27017 server: a pid file left by one that did not end (a
+# power cut) names a number another program may hold since. Where its command line cannot be
+# read (no /proc, no ps), it is taken for one, as before.
+is_server() {
+  local args
+  kill -0 "$1" 2>/dev/null || return 1
+  if [ -r "/proc/$1/cmdline" ]; then
+    args="$(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null)" || return 0
+  elif command -v ps >/dev/null; then
+    args="$(ps -o args= -p "$1" 2>/dev/null)" || return 1
+  else
+    return 0
+  fi
+  case "$args" in
+    *nx-27017*) return 0 ;;
+    *) return 1 ;;
+  esac
+}
+
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
@@ -119,7 +138,7 @@ start() {
   install
   mkdir -p "$dir/data"
   dir="$(cd "$dir" && pwd)"
-  if [ -f "$dir/nx.pid" ] && kill -0 "$(cat "$dir/nx.pid")" 2>/dev/null; then
+  if [ -f "$dir/nx.pid" ] && is_server "$(cat "$dir/nx.pid")"; then
     cat "$dir/uri"
     return
   fi
@@ -145,6 +164,10 @@ stop() {
   # The server removes its pid file as it ends, maybe since the test above.
   pid="$(cat "$dir/nx.pid" 2>/dev/null)" || return 0
   [ -n "$pid" ] || return 0
+  if ! is_server "$pid"; then
+    rm -f "$dir/nx.pid"
+    return 0
+  fi
   kill "$pid" 2>/dev/null || true
   for _ in $(seq 1 50); do
     kill -0 "$pid" 2>/dev/null || break

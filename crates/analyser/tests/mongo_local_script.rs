@@ -1,5 +1,6 @@
 //! `scripts/mongo-local.sh` on a Mac, in a copy of the checkout's scripts sharing the
-//! workspace's `.venv`, with the BSD `stat` macOS ships on the PATH.
+//! workspace's `.venv`, with the BSD `stat` macOS ships on the PATH; and after a power cut,
+//! its pid file left behind.
 
 mod common;
 
@@ -157,5 +158,41 @@ fn help_says_each_command_and_succeeds_while_an_unknown_command_is_refused_by_na
     assert!(
         stderr.contains("`restart`") && stderr.contains("--help"),
         "an unknown command is not named, with where to look:\n{stderr}"
+    );
+}
+
+/// After a power cut, the demo's `nx.pid` (of a server started to query its data, as the
+/// README says) names a server gone, and its number may be another program's since. `stop`,
+/// which the demo and the README's removal of it run, sent that program SIGTERM, then SIGKILL
+/// after 5 s; `start` took it for the server and printed the old URI, where nothing answers.
+#[test]
+fn a_pid_file_naming_another_program_is_not_taken_for_the_server() {
+    let checkout = Checkout::new();
+    let data = checkout.data();
+    std::fs::create_dir_all(&data).expect("the demo's server folder");
+    let mut other = {
+        let _forking = common::writing_or_forking();
+        Command::new("sleep")
+            .arg("120")
+            .spawn()
+            .expect("another program")
+    };
+    std::fs::write(data.join("nx.pid"), format!("{}\n", other.id())).expect("nx.pid");
+    std::fs::write(data.join("uri"), "mongodb://127.0.0.1:9\n").expect("uri");
+    let stopped = checkout.mongo_local(&["stop", path_str(&data)]);
+    let survived = other
+        .try_wait()
+        .expect("the other program's state")
+        .is_none();
+    let started = checkout.mongo_local(&["start", path_str(&data)]);
+    let _ = other.kill();
+    let _ = other.wait();
+    assert!(stopped.status.success(), "{stopped:?}");
+    assert!(survived, "stop killed the program now holding the pid");
+    let uri = String::from_utf8_lossy(&started.stdout);
+    assert!(
+        started.status.success() && uri.trim() != "mongodb://127.0.0.1:9",
+        "start took the other program for the server: {uri} {}",
+        String::from_utf8_lossy(&started.stderr)
     );
 }
