@@ -266,9 +266,10 @@ fn check_sources(
                 false => "the files the source landed summarised without it",
             };
             let line = format!(
-                "{}:{at}: {}: the entry is left out, and {without} (remove it, or write the field's path as `numeric` or `categories` has it)",
+                "{}:{at}: {}: the entry is left out, and {without} ({})",
                 path.display(),
-                naming_source(&source.name, left.message.clone())
+                naming_source(&source.name, left.message.clone()),
+                left.mend
             );
             entries.push(super::LeftOut {
                 source: source.name.clone(),

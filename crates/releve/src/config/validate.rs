@@ -5,7 +5,11 @@ use url::Url;
 
 mod credentials;
 mod kind;
+mod power;
 mod secrets;
+
+#[cfg(test)]
+mod power_tests;
 
 use credentials::check_no_credentials;
 use kind::check_kind;
@@ -29,6 +33,19 @@ fn bad(key: &'static str, message: impl Into<String>) -> BadValue {
     }
 }
 
+/// An entry of an accepted source left out: its key, what is wrong, and how to mend it.
+pub(super) struct LeftEntry {
+    /// The key, to find its line.
+    pub(super) key: &'static str,
+    /// One line, naming the key.
+    pub(super) message: String,
+    /// What to do, said after the line.
+    pub(super) mend: &'static str,
+}
+
+/// How to mend an entry of a field the source does not summarise.
+const MEND_PATH: &str = "remove it, or write the field's path as `numeric` or `categories` has it";
+
 /// The slowest `rate_limit` accepted, in calls per second.
 const LEAST_RATE_LIMIT: f64 = 0.001;
 
@@ -42,10 +59,10 @@ pub(super) fn validate(source: &Source) -> Result<(), BadValue> {
 
 /// Removes from `source` the units, totals, labels and plausible ranges of fields it no
 /// longer summarises (a field dropped from `numeric`, or moved to `categories`, its unit
-/// forgotten), and says each, naming its key: they only present a field, and the source is
-/// collected and summarised without them, not refused (its readings of a snapshot API would
-/// be lost while it was).
-pub(super) fn leftover_presentation(source: &mut Source) -> Vec<BadValue> {
+/// forgotten), and the totals of a power, and says each, naming its key: they only present a
+/// field, and the source is collected and summarised without them, not refused (its readings
+/// of a snapshot API would be lost while it was).
+pub(super) fn leftover_presentation(source: &mut Source) -> Vec<LeftEntry> {
     let numeric: Vec<String> = source
         .numeric
         .iter()
@@ -93,11 +110,19 @@ pub(super) fn leftover_presentation(source: &mut Source) -> Vec<BadValue> {
     let mut said = Vec::new();
     for (key, which, fields) in left {
         for field in fields {
-            said.push(bad(
+            said.push(LeftEntry {
                 key,
-                format!("key `{key}`: `{field}` is not one of the {which} fields"),
-            ));
+                message: format!("key `{key}`: `{field}` is not one of the {which} fields"),
+                mend: MEND_PATH,
+            });
         }
+    }
+    for (field, unit) in power::totals_of_a_power(source) {
+        said.push(LeftEntry {
+            key: "totals",
+            message: power::why(&field, &unit),
+            mend: power::MEND,
+        });
     }
     said
 }

@@ -1,0 +1,42 @@
+//! Totals of a power. A power (MW, as éCO2mix serves its consumption and production) is a
+//! rate read at instants: its quarter-hours added up make neither a power nor an energy (four
+//! readings of 52,000 MW add to 208,000, which a chart of totals would label MW). Its hourly
+//! mean already reads as the hour's energy: 52,000 MW for an hour is 52,000 MWh.
+
+use crate::config::Source;
+
+/// Units of a power, as `units` writes them; their energies (`MWh`) add up.
+const POWER_UNITS: [&str; 5] = ["W", "kW", "MW", "GW", "TW"];
+
+/// Removes from `source.totals` the fields whose unit is a power, and returns each with its
+/// unit.
+pub(super) fn totals_of_a_power(source: &mut Source) -> Vec<(String, String)> {
+    let unit_of = |field: &str| {
+        source
+            .units
+            .get(field)
+            .filter(|unit| POWER_UNITS.contains(&unit.trim()))
+            .cloned()
+    };
+    let powers: Vec<(String, String)> = source
+        .totals
+        .iter()
+        .filter_map(|f| Some((f.as_str().to_owned(), unit_of(f.as_str())?)))
+        .collect();
+    source
+        .totals
+        .retain(|f| !powers.iter().any(|(field, _)| field == f.as_str()));
+    powers
+}
+
+/// What is wrong with a total of `field`, a power in `unit`.
+pub(super) fn why(field: &str, unit: &str) -> String {
+    format!(
+        "key `totals`: `{field}` is a power ({unit}), read at instants: its readings added up are \
+         neither a power nor an energy (four quarter-hours of 50,000 {unit} make 200,000)"
+    )
+}
+
+/// How to mend it.
+pub(super) const MEND: &str = "remove it: the field's chart of hourly means reads as each \
+     hour's energy, a mean of 50,000 MW over an hour being 50,000 MWh";
