@@ -195,7 +195,7 @@ fn a_months_daily_total_missing_half_its_hours_is_said_to_be_partial() {
     assert!(
         gauge.contains(
             "Period total: 354 mm over 2,832 values; most in a day: 12 mm (2026-11-01 and 28 \
-             other days); 48 records without a value."
+             other days); 48 records without a value (2026-11-10)."
         ),
         "the rain chart's caption: {gauge}"
     );
@@ -230,7 +230,7 @@ fn the_rain_chart_says_its_wettest_day_in_words() {
     let dir = tempfile::tempdir().expect("temp dir");
     let text = common::text(&render_with(dir.path(), gauge));
     let said = "Period total: 10,363 mm over 2,832 values; most in a day: 22 mm (2026-11-20); \
-                48 records without a value.";
+                48 records without a value (2026-11-10).";
     let gauge = section(&text, "gauge", "added");
     assert!(gauge.contains(said), "{said} in: {gauge}");
 }

@@ -20,6 +20,9 @@ pub(super) struct FieldTotals {
     /// Where the values left out as implausible were, in words: ` (outside its plausible
     /// range, in the hour from 2026-12-03 14:00)`; empty without any.
     pub(super) implausible_where: String,
+    /// The steps holding records without a value, in words: ` (2026-12-05 11:00–12:00 and 5
+    /// other hours)`, as a mean over the others leaves them out; empty without any.
+    pub(super) nulls_where: String,
 }
 
 impl FieldTotals {
@@ -64,8 +67,19 @@ impl FieldTotals {
                 }
             }
         };
+        let null_hours = axis
+            .hours()
+            .iter()
+            .zip(stats)
+            .filter(|(_, n)| n.is_some_and(|n| n.nulls > 0))
+            .map(|(hour, _)| *hour);
+        let nulls_where = match named_steps(axis, null_hours) {
+            steps if steps.is_empty() => steps,
+            steps => format!(" ({steps})"),
+        };
         FieldTotals {
             implausible_where,
+            nulls_where,
             count,
             mean: stats
                 .iter()
@@ -132,7 +146,8 @@ impl FieldTotals {
         )
     }
 
-    /// What a caption ends with: the records without a value, and the values left out.
+    /// What a caption ends with: the records without a value and when, and the values left
+    /// out.
     pub(super) fn lacking(&self) -> String {
         let left_out = match self.implausible {
             0 => String::new(),
@@ -143,8 +158,9 @@ impl FieldTotals {
             ),
         };
         format!(
-            "{} without a value{left_out}",
-            counted(self.nulls, "record")
+            "{} without a value{}{left_out}",
+            counted(self.nulls, "record"),
+            self.nulls_where
         )
     }
 
@@ -294,71 +310,4 @@ pub(super) fn partial_days_note(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::period::{PeriodKind, ReportPeriod};
-
-    #[test]
-    fn a_daily_values_implausible_value_is_said_with_its_day_not_an_hour() {
-        // Open-Meteo's daily values are dated 00:00 UTC, 01:00 in Paris.
-        let day = "2026-12-03".parse().expect("date");
-        let paris = chrono_tz::Europe::Paris;
-        let period = ReportPeriod::containing(PeriodKind::Week, day, paris);
-        let axis =
-            TimeAxis::new(period.hours_of(releve::Resolution::Day), paris, period.kind).per_day();
-        let odd = NumericSummary {
-            field: "t".to_owned(),
-            count: 0,
-            nulls: 0,
-            implausible: 1,
-            min: None,
-            max: None,
-            mean: None,
-            sum: 0.0,
-        };
-        let mut stats: Vec<Option<&NumericSummary>> = vec![None; axis.len()];
-        let at = axis
-            .hours()
-            .iter()
-            .position(|h| {
-                h.with_timezone(&paris).format("%Y-%m-%d %H:%M").to_string() == "2026-12-03 01:00"
-            })
-            .expect("hour");
-        stats[at] = Some(&odd);
-        let totals = FieldTotals::of(&stats, &axis);
-        assert_eq!(
-            totals.implausible_where,
-            " (outside its plausible range, on 2026-12-03)"
-        );
-    }
-
-    #[test]
-    fn values_left_out_as_implausible_are_said_with_their_hour() {
-        let day = "2026-12-03".parse().expect("date");
-        let period = ReportPeriod::containing(PeriodKind::Day, day, chrono_tz::Europe::Paris);
-        let axis = TimeAxis::new(period.hours(), period.tz, period.kind);
-        let summary = |implausible| NumericSummary {
-            field: "temperature".to_owned(),
-            count: 4,
-            nulls: 0,
-            implausible,
-            min: Some(4.0),
-            max: Some(6.0),
-            mean: Some(5.0),
-            sum: 20.0,
-        };
-        let (plain, odd) = (summary(0), summary(1));
-        let mut stats: Vec<Option<&NumericSummary>> = vec![Some(&plain); axis.len()];
-        stats[14] = Some(&odd);
-        let totals = FieldTotals::of(&stats, &axis);
-        assert_eq!(
-            totals.lacking(),
-            "0 records without a value; 1 implausible value left out (outside its plausible range, in the hour from 2026-12-03 14:00)"
-        );
-        stats[20] = Some(&odd);
-        assert_eq!(
-            FieldTotals::of(&stats, &axis).implausible_where,
-            " (outside its plausible range, in 2 hours, the first from 2026-12-03 14:00)"
-        );
-    }
-}
+mod tests;

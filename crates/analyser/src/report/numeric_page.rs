@@ -385,6 +385,7 @@ mod tests {
             nulls: 3,
             implausible: 0,
             implausible_where: String::new(),
+            nulls_where: String::new(),
         };
         let band = |values| {
             Some(HourBand {
