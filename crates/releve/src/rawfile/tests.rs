@@ -184,3 +184,58 @@ fn a_landing_takes_the_first_name_whose_data_and_metrics_are_both_free() {
     assert_eq!(later.sequence, 7);
     assert_eq!(fs::read(failed.path_in(raw)).expect("kept"), b"{}");
 }
+
+/// A collector on another machine a few seconds ahead lands files taken as landed now; a file
+/// named past a minute of drift (while the clock ran ahead, then set right) is ahead of the
+/// clock, so the files landed since are taken for newer whatever their names.
+#[test]
+fn a_landing_named_past_a_minute_of_drift_is_ahead_of_the_clock() {
+    let now = at(12, 0, 0);
+    let landing = |landed_at| LandingOrder {
+        landed_at,
+        sequence: 1,
+    };
+    assert!(!landing(at(11, 59, 0)).ahead_of(now), "landed before now");
+    assert!(!landing(at(12, 0, 30)).ahead_of(now), "within the drift");
+    assert!(!landing(at(12, 1, 0)).ahead_of(now), "a minute exactly");
+    assert!(landing(at(12, 1, 1)).ahead_of(now), "past the drift");
+    assert!(landing(at(13, 0, 0)).ahead_of(now), "an hour ahead");
+}
+
+/// A source's folder told apart: its own landed files, which the summariser reads and then
+/// deletes; another source's file put there by hand and a misnamed one, which no stage reads
+/// and `status` names; a folder named as a landed file, never opened; the collector's hidden
+/// files, left out.
+#[test]
+fn a_sources_folder_lists_its_own_landed_files_and_names_the_others() {
+    let raw = tempfile::tempdir().expect("temp dir");
+    let landed = land(raw.path(), "usgs", at(7, 33, 15), b"[]").expect("land");
+    let dir = raw.path().join("usgs");
+    let elsewhere = "eco2mix_2026-11-22T07-33-15Z.json";
+    fs::write(dir.join(elsewhere), b"[]").expect("another source's file");
+    fs::write(dir.join("notes.txt"), b"mine").expect("a note");
+    fs::write(dir.join(".state.json"), b"{}").expect("state");
+    fs::write(dir.join(".lock"), b"1").expect("lock");
+    let folder = "usgs_2026-11-22T08-00-00Z.json";
+    fs::create_dir(dir.join(folder)).expect("a folder");
+    let listing = list_all(raw.path(), "usgs").expect("list");
+    assert_eq!(listing.landed, vec![landed]);
+    assert_eq!(listing.foreign, vec![elsewhere, "notes.txt"]);
+    assert_eq!(listing.not_files, vec![folder]);
+}
+
+/// A source not collected yet has no files; a source folder that cannot be read (a file in
+/// its place, a link to a disk not mounted) is an error, never taken for a folder holding
+/// none: the files it may hold would wait unsaid.
+#[cfg(unix)]
+#[test]
+fn only_a_missing_folder_holds_no_files() {
+    let raw = tempfile::tempdir().expect("temp dir");
+    assert!(list(raw.path(), "usgs").expect("no folder yet").is_empty());
+    fs::write(raw.path().join("eco2mix"), b"").expect("a file in the folder's place");
+    assert!(list(raw.path(), "eco2mix").is_err());
+    std::os::unix::fs::symlink(raw.path().join("unmounted"), raw.path().join("meteo"))
+        .expect("link");
+    let err = list(raw.path(), "meteo").expect_err("a link to nothing");
+    assert!(err.to_string().contains("a disk not mounted"), "{err}");
+}
