@@ -136,4 +136,19 @@ mod tests {
             "a missing part"
         );
     }
+
+    /// A changed `key` is told by its fingerprint in the state file (records landed again
+    /// under a new key are stored twice): another key has another, the same key the same, and
+    /// the value is the one state files already hold, so an upgrade reads as no change.
+    #[test]
+    fn a_changed_key_changes_its_fingerprint_and_the_same_key_keeps_it() {
+        let id = key("\"id\"");
+        assert_eq!(id.fingerprint(), key("[\"id\"]").fingerprint());
+        assert_ne!(id.fingerprint(), key("\"properties.code\"").fingerprint());
+        assert_ne!(
+            key("[\"number\", \"last_update\"]").fingerprint(),
+            key("\"number\"").fingerprint()
+        );
+        assert_eq!(id.fingerprint(), "d560c7e4a29451c2");
+    }
 }
