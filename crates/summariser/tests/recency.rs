@@ -103,6 +103,36 @@ async fn a_stale_copy_in_a_later_run_leaves_the_stored_version() {
     assert_eq!(ws.remaining("usgs"), 0, "the stale copy's file is deleted");
 }
 
+/// One answer holding an event twice, its latest update first and a stale copy further on (a
+/// lagging mirror behind a page that shifted): the latest update is stored, and the hour shows
+/// its magnitude, whatever the order within the file.
+#[tokio::test]
+async fn a_stale_copy_further_in_the_same_file_leaves_the_newest_version() {
+    for (order, events) in [
+        (
+            "newest first",
+            [updated_quake("a", 2.5, 20), updated_quake("a", 1.0, 10)],
+        ),
+        (
+            "stale first",
+            [updated_quake("a", 1.0, 10), updated_quake("a", 2.5, 20)],
+        ),
+    ] {
+        let ws = Workspace::new("stale-copy-same-file");
+        std::fs::write(ws.dir.path().join("sources.toml"), versioned_config()).expect("config");
+        ws.land("usgs", (10, 25, 0), &snapshot(events.to_vec()));
+        ws.summarise();
+        let data = ws.record_data("usgs", "a").await.expect("record a");
+        assert_eq!(data, updated_quake("a", 2.5, 20), "{order}");
+        let hour = ws.hour("usgs", 10).await.expect("hour 10");
+        assert_eq!(
+            numeric(&hour, "properties.mag", "max"),
+            Bson::Double(2.5),
+            "{order}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn without_version_the_copy_landed_last_wins() {
     let ws = Workspace::new("stale-copy-unversioned");
