@@ -2,11 +2,16 @@
 //! have the shape relevé writes (edited by hand, written by another program) is left out and
 //! noted in [`Unread`], so one such document cannot stop the report of a month or hide every
 //! source's status: the report names it on its cover and the run exits non-zero.
+//!
+//! The sources are read a few at a time ([`each_source`]): on a MongoDB far away each read
+//! waits a round trip, and the sources' reads wait together. What they find is given back,
+//! and their documents left out named, in the configuration's order, as if read one after
+//! another, whatever order MongoDB answers in.
 
 use std::collections::HashSet;
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use futures_util::TryStreamExt;
+use futures_util::{StreamExt, TryStreamExt};
 use mongodb::Database;
 use mongodb::bson::{Bson, Document, RawDocument, RawDocumentBuf};
 use mongodb::options::FindOptions;
@@ -17,6 +22,14 @@ use serde::de::DeserializeOwned;
 /// the log; the others are counted.
 const NAMED: usize = 5;
 
+/// Sources read at once: enough that a MongoDB a round trip of 100 ms away answers several
+/// sources' reads in the time of one, few enough to leave room in the driver's pool (10
+/// connections) and to keep a small server unhurried.
+pub(crate) const SOURCES_AT_ONCE: usize = 4;
+
+/// A document, by its collection and `_id`.
+type DocumentKey = (String, Vec<u8>);
+
 /// The documents a reading left out, each counted once however many queries met it.
 #[derive(Debug, Default)]
 pub struct Unread(Mutex<Left>);
@@ -24,10 +37,10 @@ pub struct Unread(Mutex<Left>);
 /// What [`Unread`] holds.
 #[derive(Debug, Default)]
 struct Left {
-    /// Each document met, by collection and `_id`.
-    seen: HashSet<(String, Vec<u8>)>,
+    /// Each document met.
+    seen: HashSet<DocumentKey>,
     /// The first [`NAMED`] documents, each with what is wrong with it.
-    named: Vec<String>,
+    named: Vec<(DocumentKey, String)>,
 }
 
 impl Unread {
@@ -37,11 +50,9 @@ impl Unread {
             Ok(Some(id)) => format!("{id:?}").into_bytes(),
             _ => document.as_bytes().to_vec(),
         };
-        let mut left = self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if !left.seen.insert((collection.to_owned(), id)) || left.named.len() >= NAMED {
+        let key = (collection.to_owned(), id);
+        let mut left = self.left();
+        if !left.seen.insert(key.clone()) || left.named.len() >= NAMED {
             return;
         }
         let misshapen = StoreError::Misshapen {
@@ -49,7 +60,26 @@ impl Unread {
             document: document_label(document),
             why,
         };
-        left.named.push(misshapen.to_string());
+        left.named.push((key, misshapen.to_string()));
+    }
+
+    /// Notes the documents `later` left out, as if met after those noted here: the reading of
+    /// a source, done beside others', is noted in the configuration's order. It names what
+    /// noting them one by one would, unless a document is in both (no two sources' readings
+    /// share one), when it may name fewer.
+    pub(crate) fn note_later(&self, later: Unread) {
+        let later = later.0.into_inner().unwrap_or_else(PoisonError::into_inner);
+        let mut left = self.left();
+        for (key, misshapen) in later.named {
+            if left.seen.insert(key.clone()) && left.named.len() < NAMED {
+                left.named.push((key, misshapen));
+            }
+        }
+        left.seen.extend(later.seen);
+    }
+
+    fn left(&self) -> MutexGuard<'_, Left> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// One line per document left out of the figures, the first five by name and the others
@@ -61,14 +91,11 @@ impl Unread {
     /// One line per document left out of `what`, the first five by name and the others
     /// counted.
     pub(crate) fn lines_left_out_of(&self, what: &str) -> Vec<String> {
-        let left = self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let left = self.left();
         let mut said: Vec<String> = left
             .named
             .iter()
-            .map(|misshapen| format!("{misshapen}: left out of {what}"))
+            .map(|(_, misshapen)| format!("{misshapen}: left out of {what}"))
             .collect();
         if left.seen.len() > left.named.len() {
             said.push(format!(
@@ -78,6 +105,33 @@ impl Unread {
         }
         said
     }
+}
+
+/// `read` of each of `sources` (a configuration's, or what is known of each), [`SOURCES_AT_ONCE`]
+/// at a time, in the order of `sources` whatever order MongoDB answers in; the documents each
+/// reading leaves out are noted in `unread` in that order too. The first failure in that order
+/// is returned, the readings after it given up.
+pub(crate) async fn each_source<'s, S, T>(
+    sources: &'s [S],
+    unread: &Unread,
+    read: impl AsyncFn(&'s S, &Unread) -> Result<T, StoreError>,
+) -> Result<Vec<T>, StoreError> {
+    let read = &read;
+    let mut readings = std::pin::pin!(
+        futures_util::stream::iter(sources)
+            .map(|source| async move {
+                let own = Unread::default();
+                let reading = read(source, &own).await;
+                (reading, own)
+            })
+            .buffered(SOURCES_AT_ONCE)
+    );
+    let mut read_all = Vec::with_capacity(sources.len());
+    while let Some((reading, own)) = readings.next().await {
+        unread.note_later(own);
+        read_all.push(reading?);
+    }
+    Ok(read_all)
 }
 
 /// Every document of `collection` matching `filter`, sorted, projected or limited by `options`;

@@ -4,6 +4,7 @@
 
 #![allow(dead_code)]
 
+pub mod far_proxy;
 pub mod front;
 pub mod golden;
 pub mod installation;
