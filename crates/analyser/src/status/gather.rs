@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 use super::{DatabaseState, SourceStatus, StatusArgs, StatusError, StatusReport};
 use crate::period::PeriodKind;
-use crate::reading::{Unread, find_all_kept, find_latest};
+use crate::reading::{Unread, each_source, find_all_kept, find_latest};
 use crate::waiting_runs;
 
 /// How long `status` waits for MongoDB to answer its reads, all of them, once it has answered
@@ -595,25 +595,45 @@ async fn read_collections(
         status.history_read = true;
     }
     // Disabled sources too: what they collected and summarised before is still worth saying.
-    for status in sources.iter_mut() {
-        let name = status.name.clone();
-        if status.last_success.is_none_or(|at| at < now - RECENT_RUNS) {
-            let success = doc! {"source": &name, "error": null, "started": {"$lte": until}};
-            let action = "reading the latest `runs` document";
-            if let Some(run) =
-                find_latest::<StoredRun>(db, RUNS, success, "started", action, unread).await?
-            {
-                fold_run_row(status, run);
-            }
+    let older = each_source(sources, unread, async |status, unread| {
+        older_than_recent(db, status, now, unread).await
+    })
+    .await?;
+    for (status, (success, hour)) in sources.iter_mut().zip(older) {
+        if let Some(run) = success {
+            fold_run_row(status, run);
         }
-        if status.last_hour.is_none() {
-            let hours = doc! {"source": &name, "hour": {"$lte": begun}};
-            let action = "reading the latest `hourly` document";
-            let row = find_latest::<HourRow>(db, HOURLY, hours, "hour", action, unread).await?;
-            status.last_hour = row.map(|row| chrono_date(row.hour));
+        if let Some(hour) = hour {
+            status.last_hour = Some(hour);
         }
     }
     Ok(())
+}
+
+/// The latest successful run of a source whose recent runs held none, and the latest hour
+/// summarised of one whose recent hours held none, each read when `status` lacks it.
+async fn older_than_recent(
+    db: &mongodb::Database,
+    status: &SourceStatus,
+    now: DateTime<Utc>,
+    unread: &Unread,
+) -> Result<(Option<StoredRun>, Option<DateTime<Utc>>), StoreError> {
+    let name = status.name.as_str();
+    let mut success = None;
+    if status.last_success.is_none_or(|at| at < now - RECENT_RUNS) {
+        let until = bson_date(not_after(now));
+        let filter = doc! {"source": name, "error": null, "started": {"$lte": until}};
+        let action = "reading the latest `runs` document";
+        success = find_latest::<StoredRun>(db, RUNS, filter, "started", action, unread).await?;
+    }
+    let mut hour = None;
+    if status.last_hour.is_none() {
+        let hours = doc! {"source": name, "hour": {"$lte": bson_date(now)}};
+        let action = "reading the latest `hourly` document";
+        let row = find_latest::<HourRow>(db, HOURLY, hours, "hour", action, unread).await?;
+        hour = row.map(|row| chrono_date(row.hour));
+    }
+    Ok((success, hour))
 }
 
 fn fold_run_row(status: &mut SourceStatus, run: StoredRun) {
