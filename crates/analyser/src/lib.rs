@@ -22,6 +22,7 @@ mod reading;
 mod report;
 mod report_run;
 mod retention;
+mod run_client;
 pub mod status;
 mod waiting_runs;
 

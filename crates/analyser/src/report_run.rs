@@ -13,6 +13,7 @@ use crate::period::ReportPeriod;
 use crate::query::SourceData;
 use crate::raw_folder::RawFolder;
 use crate::report::{Quarantined, ReportInput};
+use crate::run_client::RunClient;
 use crate::{AnalyserError, RenderError, WrittenReport};
 
 /// The file of the report `args` asks for at `now`, in the configuration's time zone: what a
@@ -30,18 +31,26 @@ pub fn asked_file(args: &ReportArgs, config: &Config, now: DateTime<Utc>) -> Str
 /// unless hours of its period were summarised since, and the reports of the periods of its kind
 /// that ended in the eight days before it are written again when so (see the `outdated` module).
 /// Given up, no report left half-written, once MongoDB leaves a read unanswered past its
-/// deadline (see [`releve::store::answered`]).
+/// deadline (see [`releve::store::answered`]). The reports of the run are read through one
+/// client (see [`RunClient`]).
 pub async fn write_report(
     args: &ReportArgs,
     config: &Config,
     now: DateTime<Utc>,
 ) -> Result<Option<WrittenReport>, AnalyserError> {
-    releve::store::answered(write_asked(args, config, now)).await
+    releve::store::answered(async {
+        let client = RunClient::new(&args.mongo);
+        let written = write_asked(args, config, &client, now).await;
+        client.shut_down().await;
+        written
+    })
+    .await
 }
 
 async fn write_asked(
     args: &ReportArgs,
     config: &Config,
+    client: &RunClient<'_>,
     now: DateTime<Utc>,
 ) -> Result<Option<WrittenReport>, AnalyserError> {
     let tz = config.report.timezone;
@@ -58,9 +67,7 @@ async fn write_asked(
         // One try at MongoDB first: while it cannot be read (down for days), each report
         // missed or written before would cost its own try of seconds, and be said missed
         // though it may be of a day before relevé ran.
-        let db = match releve::store::connect_read_only(&args.mongo.uri, &args.mongo.database())
-            .await
-        {
+        let db = match client.database().await {
             Ok(db) => db,
             Err(err) if err.is_usage() => return Err(err.into()),
             Err(err) => {
@@ -76,9 +83,8 @@ async fn write_asked(
         // Another installation's database is said before a report of this folder is found
         // written, as it is when one is to be written.
         if let Some(raw_dir) = &args.raw_dir
-            && let Err(err) = releve::store::installation::require_own(&db, raw_dir).await
+            && let Err(err) = releve::store::installation::require_own(db, raw_dir).await
         {
-            releve::store::shut_down(db).await;
             return Err(err.into());
         }
         let written = crate::outdated::written_reports(
@@ -87,19 +93,19 @@ async fn write_asked(
             config.report.keep,
             refused,
         );
-        let changed = rewrite_outdated(args, config, &period, &written, db, now).await;
-        write_missed(args, config, &period, now).await;
+        let changed = rewrite_outdated(args, config, client, &period, &written, now).await;
+        write_missed(args, config, client, &period, now).await;
         if let Some(asked) = written.first().filter(|w| w.period == period) {
             match changed.get(&asked.path) {
                 None => return Ok(Some(found_complete(asked.path.clone()))),
                 Some(sources) => {
                     let replacing = Replacing::Outdated(sources);
-                    return write_period(args, config, &period, now, replacing).await;
+                    return write_period(args, config, client, &period, now, replacing).await;
                 }
             }
         }
     }
-    write_period(args, config, &period, now, Replacing::No).await
+    write_period(args, config, client, &period, now, Replacing::No).await
 }
 
 /// The report of the asked period, written once it was complete and lacking no hour, found
@@ -127,6 +133,7 @@ enum Replacing<'a> {
 async fn write_missed(
     args: &ReportArgs,
     config: &Config,
+    client: &RunClient<'_>,
     asked: &ReportPeriod,
     now: DateTime<Utc>,
 ) {
@@ -134,7 +141,7 @@ async fn write_missed(
     for missed in
         crate::outdated::missed_reports(&args.reports_dir, asked, config.report.keep, refused)
     {
-        match write_period(args, config, &missed, now, Replacing::Missed).await {
+        match write_period(args, config, client, &missed, now, Replacing::Missed).await {
             Ok(Some(_)) => {}
             Ok(None) => break,
             Err(err) => {
@@ -147,29 +154,31 @@ async fn write_missed(
 }
 
 /// With `--if-missing`: which of the `written` reports lack hours summarised since they were
-/// written (see [`outdated`]), read in `db`, which is then shut down; those of periods before
-/// the `asked` one are written again here. A failure is a warning: the reports are left as
-/// they are.
+/// written (see [`outdated`]); those of periods before the `asked` one are written again here.
+/// A failure is a warning: the reports are left as they are.
 async fn rewrite_outdated(
     args: &ReportArgs,
     config: &Config,
+    client: &RunClient<'_>,
     asked: &ReportPeriod,
     written: &[crate::outdated::Written],
-    db: mongodb::Database,
     now: DateTime<Utc>,
 ) -> BTreeMap<PathBuf, BTreeSet<String>> {
-    let changed = match written.is_empty() {
-        true => Ok(BTreeMap::new()),
-        false => crate::outdated::changed_since(&db, config, written, now).await,
+    let changed = async {
+        let db = client.database().await?;
+        let changed = match written.is_empty() {
+            true => BTreeMap::new(),
+            false => crate::outdated::changed_since(db, config, written, now).await?,
+        };
+        // A reader not allowed to read `installation` is told nothing of it.
+        let lost = releve::store::restored::recorded(db)
+            .await
+            .unwrap_or_default();
+        Ok::<_, releve::store::StoreError>(crate::outdated::holding_what_was_lost(
+            changed, written, &lost,
+        ))
     };
-    // A reader not allowed to read `installation` is told nothing of it.
-    let lost = releve::store::restored::recorded(&db)
-        .await
-        .unwrap_or_default();
-    releve::store::shut_down(db).await;
-    let changed =
-        changed.map(|changed| crate::outdated::holding_what_was_lost(changed, written, &lost));
-    let changed = match changed {
+    let changed = match changed.await {
         Ok(changed) => changed,
         Err(err) => {
             tracing::warn!(error = %err, "Cannot tell whether the reports already written lack hours summarised since: left as they are (--if-missing).");
@@ -181,7 +190,8 @@ async fn rewrite_outdated(
             continue;
         };
         let replacing = Replacing::Outdated(sources);
-        if let Err(err) = write_period(args, config, &earlier.period, now, replacing).await {
+        if let Err(err) = write_period(args, config, client, &earlier.period, now, replacing).await
+        {
             tracing::warn!(path = %earlier.path.display(), error = %err, "Cannot write this report again: left as it is.");
         }
     }
@@ -206,6 +216,7 @@ fn said_outdated(path: &Path, sources: &BTreeSet<String>) {
 async fn write_period(
     args: &ReportArgs,
     config: &Config,
+    client: &RunClient<'_>,
     period: &ReportPeriod,
     now: DateTime<Utc>,
     replacing: Replacing<'_>,
@@ -225,32 +236,28 @@ async fn write_period(
         .raw_dir
         .as_deref()
         .map(|raw_dir| RawFolder::read(raw_dir, config));
-    let db = releve::store::connect_read_only(&args.mongo.uri, &args.mongo.database()).await?;
+    let db = client.database().await?;
     // Given the raw folder, a database summarised from another is another installation's.
-    if let Some(raw_dir) = &args.raw_dir
-        && let Err(err) = releve::store::installation::require_own(&db, raw_dir).await
-    {
-        releve::store::shut_down(db).await;
-        return Err(err.into());
+    if let Some(raw_dir) = &args.raw_dir {
+        releve::store::installation::require_own(db, raw_dir).await?;
     }
     let unread = crate::query::Unread::default();
-    let loaded = load(&db, config, &period, now, &unread).await;
-    let lost = releve::store::restored::recorded(&db)
+    let loaded = load(db, config, &period, now, &unread).await;
+    let lost = releve::store::restored::recorded(db)
         .await
         .unwrap_or_default();
     // Recorded in the PDF: a database found later to have gone back in time tells a report
     // written from it whole from one written from it restored.
     let names: Vec<&str> = config.sources.iter().map(|s| s.name.as_str()).collect();
-    let newest_runs = releve::store::restored::newest_runs(&db, &names)
+    let newest_runs = releve::store::restored::newest_runs(db, &names)
         .await
         .unwrap_or_default();
     // Read for `--if-missing`, whose reports of a period before the first collection are left
     // unwritten: a source no longer configured that ran in it is a collection.
     let others_ran = match args.if_missing {
-        true => crate::query::others_ran(&db, config, &period).await,
+        true => crate::query::others_ran(db, config, &period).await,
         false => None,
     };
-    releve::store::shut_down(db).await;
     let Loaded {
         mut data,
         mut first_runs,
