@@ -9,6 +9,8 @@ Serves, on 127.0.0.1 and a free port (written to PORT_FILE once ready):
   /api/explore/v2.1/catalog/datasets/tiny/exports/json  the first 1,000,000 of them (~40 MB)
   /api/explore/v2.1/catalog/datasets/rows/...           2,000,000 of them (~81 MB), paged alike
   /api/explore/v2.1/catalog/datasets/wide/...           200,000 wide rows of 31 fields (~107 MB)
+  /api/records/1.0/search/  an Opendatasoft v1 page holding a whole selection of 10,000
+                            records of 200 numeric fields (~24 MB), as `rows = 10000` asks
 """
 
 import http.server
@@ -67,6 +69,19 @@ def wide_records(count):
     return rows
 
 
+def v1_page(count, fields):
+    rows = []
+    for i in range(count):
+        measures = ",".join(f'"m{f}":{(i * 7 + f * 13) % 9973 / 10}' for f in range(fields))
+        rows.append(
+            f'{{"datasetid":"mesures","recordid":"{i:040x}","fields":{{"station":"{i % 50:03d}",'
+            f'"date_mesure":"2026-12-05T{(i // 3600) % 24:02d}:{(i // 60) % 60:02d}:{i % 60:02d}+00:00",{measures}}},'
+            f'"record_timestamp":"2026-12-05T23:00:00+00:00"}}'
+        )
+    return (f'{{"nhits":{count},"parameters":{{"dataset":"mesures","rows":{count}}},"records":'.encode()
+            + array(rows) + b',"facet_groups":[]}')
+
+
 def array(parts):
     return ("[" + ",".join(parts) + "]").encode()
 
@@ -88,6 +103,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             body = BODIES["export_" + dataset]
         elif path in ("/usgs", "/tiny"):
             body = BODIES[path[1:]]
+        elif path == "/api/records/1.0/search/":
+            body = BODIES["v1_page"]
         else:
             self.send_response(404)
             self.send_header("Content-Length", "0")
@@ -105,6 +122,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 def main():
     BODIES["usgs"] = usgs(90_000)
+    BODIES["v1_page"] = v1_page(10_000, 200)
     records = tiny_records(3_000_000)
     BODIES["tiny"] = array(records)
     exports = {"tiny": records[:1_000_000], "rows": records[:2_000_000], "wide": wide_records(200_000)}

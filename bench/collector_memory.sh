@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Peak memory of the collector on large answers: a ~65 MB USGS-shaped body and a ~122 MB array
 # of 3,000,000 tiny records (`http_json`), and Opendatasoft exports of 1,000,000 and 2,000,000
-# tiny records (~40 and ~81 MB) and of 200,000 wide rows (~107 MB), each collected by its own
+# tiny records (~40 and ~81 MB) and of 200,000 wide rows (~107 MB), and an Opendatasoft v1 page
+# holding a whole selection of 10,000 records of 200 numeric fields (~24 MB), each collected by its own
 # run of the release collector under GNU time, from a loopback Python server
 # (bench/collector_memory.py) that builds the bodies once.
 #
@@ -81,10 +82,22 @@ categories = ["libelle_departement"]
 lon = "geo_point_2d.lon"
 lat = "geo_point_2d.lat"
 timeout = "120s"
+
+[[source]]
+name = "page"
+kind = "ods_v1"
+url = "$base"
+dataset = "mesures"
+rows = 10000
+every = "1m"
+key = "recordid"
+time = "fields.date_mesure"
+numeric = ["fields.m0", "fields.m199"]
+timeout = "120s"
 TOML
 
 printf '%-8s %12s %12s %8s %8s  %s\n' case peak_rss_MB landed_MB ratio wall_s sha256
-for name in ${CASES:-usgs tiny export rows wide}; do
+for name in ${CASES:-usgs tiny export rows wide page}; do
     (cd "$work" && /usr/bin/time -v -o "time-$name" "$collector" --config sources.toml \
         --raw-dir raw --source "$name" --force >"log-$name" 2>&1) || {
         echo "collector failed on $name:" >&2; cat "$work/log-$name" >&2; exit 1; }

@@ -169,6 +169,58 @@ fn a_v1_download_too_large_to_read_names_the_keys_of_its_kind() {
     );
 }
 
+/// Four legacy Opendatasoft (v1) sources asking pages of `rows = 10000`, whose whole selection
+/// (10,000 records of 200 numeric fields, about 24 MB) comes in its first page. Parsed whole as
+/// a tree, a page took about 16 times its size (382 MB): four at once are more than the
+/// machine, and the allocator ended the run with every source. Read record by record, as an
+/// export is, each takes about twice its size, and all four land.
+#[test]
+fn four_v1_pages_of_ten_thousand_wide_records_land_on_a_small_machine() {
+    let measures: String = (0..200)
+        .map(|m| format!(",\"m{m}\":{}.5", m % 97))
+        .collect();
+    let rows: Vec<String> = (0..10_000u32)
+        .map(|i| {
+            format!(
+                r#"{{"datasetid":"mesures","recordid":"{i:040x}","fields":{{"t":"2026-12-05T{:02}:00:00Z"{measures}}},"record_timestamp":"2026-12-05T23:00:00+00:00"}}"#,
+                i % 24
+            )
+        })
+        .collect();
+    let page = Bytes::from(format!(
+        "{{\"nhits\":10000,\"parameters\":{{\"rows\":10000}},\"records\":[{}],\"facet_groups\":[]}}",
+        rows.join(",")
+    ));
+    drop(rows);
+    assert!(page.len() > 22_000_000, "{}", page.len());
+    let serve_page = || {
+        let page = page.clone();
+        LocalServer::start(
+            Router::new().route("/api/records/1.0/search/", get(move || async move { page })),
+        )
+    };
+    // Two sources a host at most: two portals.
+    let portals = [serve_page(), serve_page()];
+    let names = ["north", "south", "east", "west"];
+    let config: String = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            format!(
+                "[[source]]\nname = \"{name}\"\nkind = \"ods_v1\"\nurl = \"{}\"\ndataset = \"mesures\"\nrows = 10000\nevery = \"1d\"\nkey = \"recordid\"\ntime = \"fields.t\"\ntimeout = \"300s\"\n",
+                portals[i % 2].url()
+            )
+        })
+        .collect();
+    let site = Site::new(&config);
+    let output = collect_on_small_machine(&site);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    for name in names {
+        assert_eq!(site.data_files(name).len(), 1, "{name}: {stderr}");
+    }
+}
+
 /// The collector run once in `site` on a 4-core machine whose memory is an address space of
 /// about 580 MiB (`ulimit -v`; a runtime thread per core, glibc's arenas pinned as in
 /// `cli.rs`): it may use about 480 MiB.

@@ -14,6 +14,7 @@ pub(crate) mod http_json;
 mod landing;
 mod ods_v1;
 mod opendatasoft;
+mod page;
 mod records;
 mod survey;
 mod windowed;

@@ -73,8 +73,9 @@ impl<'s> RecordSet<'s> {
         self.surveyor.make_room(records);
     }
 
-    /// Appends a page less the `drop` fields, skipping records already held alike; returns how
-    /// many were appended.
+    /// Appends records less the `drop` fields, skipping records already held alike; returns
+    /// how many were appended.
+    #[cfg(test)]
     pub(crate) fn append(&mut self, page: Vec<Value>) -> u64 {
         page.into_iter()
             .map(|record| u64::from(self.add(record)))

@@ -4,10 +4,9 @@
 //! 10000` on the paged endpoints). A record served twice alike is kept once.
 
 use releve::Source;
-use serde::Deserialize;
-use serde_json::Value;
 
 use super::landing::EachElement;
+use super::page::Page;
 use super::records::RecordSet;
 use super::{Collected, RunContext, SourceError};
 use crate::http::{FetchError, OnTimeout};
@@ -15,24 +14,22 @@ use crate::http::{FetchError, OnTimeout};
 /// `offset + limit` may not exceed this on either API, so neither may a page.
 const WINDOW: u64 = 10_000;
 
-/// One page of a selection, with the API's count of the whole selection.
-pub(super) struct Page {
-    /// Records in the selection, as the API announces them.
-    pub total: u64,
-    /// This page's records.
-    pub records: Vec<Value>,
-}
-
 /// An Opendatasoft endpoint pair: paged search and bulk export of the same selection.
 pub(super) trait WindowedApi {
-    /// Records `offset..offset + limit` of the selection.
-    async fn page(&self, offset: u64, limit: u64) -> Result<Page, SourceError>;
-    /// The whole selection in one call (`announced` records, as the first page counted them),
-    /// each record handed to `records` as it is read; returns how many the answer held.
+    /// Records `offset..offset + limit` of the selection, each handed to `records` as it is
+    /// read.
+    async fn page(
+        &self,
+        offset: u64,
+        limit: u64,
+        records: &mut RecordSet<'_>,
+    ) -> Result<Page, SourceError>;
+    /// The whole selection in one call (what the `first` page told of it), each record
+    /// handed to `records` as it is read; returns how many the answer held.
     async fn bulk(
         &self,
         on_timeout: OnTimeout,
-        announced: u64,
+        first: &Page,
         records: &mut RecordSet<'_>,
     ) -> Result<u64, SourceError>;
 }
@@ -56,16 +53,6 @@ pub(super) struct Endpoints {
     pub narrowing: &'static str,
 }
 
-/// A page as either API answers it: v2.1 `total_count` and `results`, v1 `nhits` and
-/// `records`.
-#[derive(Deserialize)]
-struct PageAnswer {
-    #[serde(alias = "nhits")]
-    total_count: u64,
-    #[serde(alias = "records", default)]
-    results: Vec<Value>,
-}
-
 /// One selection (the query parameters both endpoints share) on one portal.
 pub(super) struct Portal<'a> {
     /// The run, for its HTTP client.
@@ -77,7 +64,12 @@ pub(super) struct Portal<'a> {
 }
 
 impl WindowedApi for Portal<'_> {
-    async fn page(&self, offset: u64, limit: u64) -> Result<Page, SourceError> {
+    async fn page(
+        &self,
+        offset: u64,
+        limit: u64,
+        records: &mut RecordSet<'_>,
+    ) -> Result<Page, SourceError> {
         let Endpoints {
             page_url,
             page_name,
@@ -93,17 +85,13 @@ impl WindowedApi for Portal<'_> {
                 http.get(page_url).query(&self.query).query(&paging)
             })
             .await?;
-        let page: PageAnswer = self.ctx.client.decode(&answer, &what)?;
-        Ok(Page {
-            total: page.total_count,
-            records: page.results,
-        })
+        Ok(Page::read(&self.ctx.client, &answer, &what, records)?)
     }
 
     async fn bulk(
         &self,
         on_timeout: OnTimeout,
-        announced: u64,
+        first: &Page,
         records: &mut RecordSet<'_>,
     ) -> Result<u64, SourceError> {
         let Endpoints {
@@ -122,8 +110,8 @@ impl WindowedApi for Portal<'_> {
                 on_timeout,
             )
             .await?;
-        refuse_beyond_memory(bulk_name, answer.body.len() as u64, announced, narrowing)?;
-        records.make_room(announced, answer.body.len());
+        refuse_beyond_memory(bulk_name, answer.body.len() as u64, first.total, narrowing)?;
+        records.make_room(first.total, answer.body.len());
         let each = EachElement(|record| {
             records.add(record);
         });
@@ -172,17 +160,19 @@ pub(super) async fn collect(
     page_size: u64,
 ) -> Result<Collected, SourceError> {
     let page_size = page_size.clamp(1, WINDOW);
-    let first = api.page(0, page_size).await?;
+    // Held as the text that lands until the selection is known to fit the page, or until
+    // the export has answered: paging after a failed export goes on from it.
+    let mut first_records = RecordSet::new(source);
+    let first = api.page(0, page_size, &mut first_records).await?;
     let announced = first.total;
     ctx.announce(announced);
-    let mut records = RecordSet::new(source);
-    let received = first.records.len() as u64;
+    let received = first.received;
     // A full page holding more records than the selection's count proves the count wrong:
     // the selection may hold more than the page, which the count would hide.
     let miscounted = received > announced && received >= page_size;
     if received >= announced && !miscounted {
-        ctx.progress_advance(records.append(first.records));
-        return landed(source, records, announced, Answered::Whole);
+        ctx.progress_advance(first_records.len() as u64);
+        return landed(source, first_records, announced, Answered::Whole);
     }
     if miscounted {
         tracing::warn!(source = %source.name, announced, served = received, "The portal announced fewer records than its first page holds: its count is wrong, so the selection is fetched whole.");
@@ -197,17 +187,18 @@ pub(super) async fn collect(
     } else {
         OnTimeout::TryAgain
     };
-    let whole = match api.bulk(on_timeout, announced, &mut records).await {
+    let mut records = RecordSet::new(source);
+    let whole = match api.bulk(on_timeout, &first, &mut records).await {
         Ok(whole) => whole,
         Err(err) if pageable && worth_paging_after(&err) => {
             tracing::warn!(source = %source.name, error = %err, "The bulk export failed; paging the selection instead, which fits the paging window.");
-            return paged(ctx, source, api, page_size, first).await;
+            return paged(ctx, source, api, page_size, first, first_records).await;
         }
         // Sent to another host (a file host), which is not followed: the portal's own pages
         // reach its window, the rest is the run's shortfall, rather than nothing landing.
         Err(err @ SourceError::Fetch(FetchError::Redirected { .. })) => {
             tracing::warn!(source = %source.name, error = %err, announced, window = WINDOW, "The bulk export is sent to another host, which is not followed; paging the selection instead, as far as the portal's paging window reaches: the records past it are the run's shortfall.");
-            return paged(ctx, source, api, page_size, first).await;
+            return paged(ctx, source, api, page_size, first, first_records).await;
         }
         Err(err) => return Err(err),
     };
@@ -239,33 +230,34 @@ fn worth_paging_after(err: &SourceError) -> bool {
     )
 }
 
-/// Pages on from the `first` page until the announced selection is reached, within the
-/// window; what it does not reach is the shortfall.
+/// Pages on from the `first` page, whose records `records` holds, until the announced
+/// selection is reached, within the window; what it does not reach is the shortfall.
 async fn paged(
     ctx: &RunContext,
     source: &Source,
     api: &impl WindowedApi,
     page_size: u64,
     first: Page,
+    mut records: RecordSet<'_>,
 ) -> Result<Collected, SourceError> {
-    let mut records = RecordSet::new(source);
-    let mut offset = first.records.len() as u64;
+    let mut offset = first.received;
     let mut announced = first.total;
     // A full page ending past the count proves the count wrong: paging goes on until a page
     // is not full.
     let mut full = offset >= page_size;
-    ctx.progress_advance(records.append(first.records));
+    ctx.progress_advance(records.len() as u64);
     while offset < WINDOW && (offset < announced || (full && offset > announced)) {
         let limit = page_size.min(WINDOW - offset);
-        let page = api.page(offset, limit).await?;
+        let held = records.len();
+        let page = api.page(offset, limit, &mut records).await?;
         // A later page announcing less (0 beside an empty page) does not hide the shortfall.
         announced = announced.max(page.total);
-        if page.records.is_empty() {
+        if page.received == 0 {
             break;
         }
-        full = page.records.len() as u64 >= limit;
-        offset += page.records.len() as u64;
-        ctx.progress_advance(records.append(page.records));
+        full = page.received >= limit;
+        offset += page.received;
+        ctx.progress_advance((records.len() - held) as u64);
     }
     landed(source, records, announced, Answered::InPages)
 }
@@ -308,7 +300,7 @@ mod tests {
     use std::sync::Mutex;
     use std::time::Duration;
 
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     use super::*;
     use crate::http::{RetryPolicy, SourceClient};
@@ -362,7 +354,12 @@ mod tests {
     }
 
     impl WindowedApi for Selection {
-        async fn page(&self, offset: u64, limit: u64) -> Result<Page, SourceError> {
+        async fn page(
+            &self,
+            offset: u64,
+            limit: u64,
+            records: &mut RecordSet<'_>,
+        ) -> Result<Page, SourceError> {
             self.note(format!("page {offset} {limit}"));
             if offset + limit > WINDOW {
                 return Err(SourceError::Fetch(FetchError::Rejected {
@@ -375,16 +372,17 @@ mod tests {
                 }));
             }
             let end = (offset + limit.min(self.cap)).min(self.total);
+            records.append((offset..end).map(record).collect());
             Ok(Page {
                 total: self.announces.unwrap_or(self.total),
-                records: (offset..end).map(record).collect(),
+                received: end.saturating_sub(offset),
             })
         }
 
         async fn bulk(
             &self,
             _: OnTimeout,
-            _: u64,
+            _: &Page,
             records: &mut RecordSet<'_>,
         ) -> Result<u64, SourceError> {
             self.note("bulk".to_owned());
