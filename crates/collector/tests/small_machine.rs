@@ -221,6 +221,80 @@ fn four_v1_pages_of_ten_thousand_wide_records_land_on_a_small_machine() {
     }
 }
 
+/// `n` rows of `width` bytes each (49 at least), as an export lists them.
+fn rows_of(n: u32, width: usize) -> Vec<String> {
+    let filler = "x".repeat(width.saturating_sub(49));
+    (0..n)
+        .map(|i| {
+            format!(
+                r#"{{"k":"{i:07}","t":"2026-12-05T{:02}:00:00Z","f":"{filler}"}}"#,
+                i % 24
+            )
+        })
+        .collect()
+}
+
+/// A portal whose first page announces `announced` records of the dataset `rows` (its first
+/// 100), and whose export serves them all.
+fn announcing(announced: usize, rows: &[String]) -> LocalServer {
+    let (_, export) = answers(rows);
+    let first = format!(
+        "{{\"total_count\":{announced},\"results\":[{}]}}",
+        rows[..100].join(",")
+    );
+    serve(Bytes::from(first), export)
+}
+
+/// The configuration of one `opendatasoft` source `name` of `portal`.
+fn export_source(name: &str, portal: &LocalServer) -> String {
+    format!(
+        "[[source]]\nname = \"{name}\"\nkind = \"opendatasoft\"\nurl = \"{}\"\ndataset = \"{name}\"\nevery = \"1d\"\nkey = \"k\"\ntime = \"t\"\ntimeout = \"300s\"\n",
+        portal.url()
+    )
+}
+
+/// A portal whose first page announces ten times the records its export holds (a count gone
+/// wrong, a dataset emptied between the two calls): 100,000 rows of 200 bytes, 20 MB, about
+/// 53 MB read record by record, well within a small machine's room for one. Reckoned from the
+/// million announced (128 MB for their checks alone) the export was refused, naming that
+/// count; reckoned from what its size can hold, it lands, the rest the run's shortfall.
+#[test]
+fn an_export_announced_ten_times_larger_than_it_is_lands_on_a_small_machine() {
+    let rows = rows_of(100_000, 200);
+    let portal = announcing(1_000_000, &rows);
+    drop(rows);
+    let site = Site::new(&export_source("readings", &portal));
+    let output = collect_on_small_machine(&site);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert_eq!(site.data_files("readings").len(), 1, "{stderr}");
+    assert_eq!(site.metrics("readings")[0].shortfall, 900_000, "{stderr}");
+}
+
+/// A portal whose first page announces fewer records than it holds (50, beside its 100): its
+/// export of 600,000 rows of 60 bytes, 36 MB, takes about 150 MB read record by record, more
+/// than a small machine's room for one. Reckoned from the 50 announced it was read, where four
+/// such would end the run; reckoned from what its size holds, it is refused as an export
+/// announced honestly is, saying why.
+#[test]
+fn an_export_announced_far_smaller_than_it_is_is_refused_as_if_announced_honestly() {
+    let rows = rows_of(600_000, 60);
+    let portal = announcing(50, &rows);
+    drop(rows);
+    let site = Site::new(&export_source("readings", &portal));
+    let output = collect_on_small_machine(&site);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(site.data_files("readings").is_empty(), "{stderr}");
+    let failed = line_with(
+        &stderr,
+        "collector: source `readings` failed: exports/json:",
+    );
+    assert!(
+        failed.contains("would take about") && failed.contains("narrow the selection"),
+        "{failed}"
+    );
+}
+
 /// The collector run once in `site` on a 4-core machine whose memory is an address space of
 /// about 580 MiB (`ulimit -v`; a runtime thread per core, glibc's arenas pinned as in
 /// `cli.rs`): it may use about 480 MiB.

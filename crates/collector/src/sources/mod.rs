@@ -154,7 +154,8 @@ pub enum SourceError {
         what: String,
         /// The answer's size, in MiB (rounded up).
         size_mib: u64,
-        /// The records it holds, as the API announces them.
+        /// The records it is reckoned to hold: the count the API announced, within what the
+        /// answer's size can hold at the sizes of the first page's records.
         records: u64,
         /// The memory it would take, in MiB (rounded up).
         held_mib: u64,

@@ -1,11 +1,14 @@
 //! One page of an Opendatasoft selection (v2.1 `/records`, v1 `/search/`), read record by
 //! record into the records that land, as an export is ([`EachElement`]): a page of 10,000
-//! wide records parsed whole as a tree took about 16 times its size.
+//! wide records parsed whole as a tree took about 16 times its size. Also what the first page
+//! tells of the records an export of the same selection holds, for the memory it is reckoned
+//! to take.
 
 use std::fmt;
 
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
 
 use super::landing::EachElement;
 use super::records::RecordSet;
@@ -18,6 +21,17 @@ pub(super) struct Page {
     pub total: u64,
     /// Records this page held, those already held alike included.
     pub received: u64,
+    /// The sizes of this page's records as served, when it held any.
+    pub sizes: Option<RecordSizes>,
+}
+
+/// The smallest and the largest record of a page, in bytes of its text as served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct RecordSizes {
+    /// The smallest record's text.
+    pub smallest: u64,
+    /// The largest record's text.
+    pub largest: u64,
 }
 
 impl Page {
@@ -31,7 +45,47 @@ impl Page {
         records: &mut RecordSet<'_>,
     ) -> Result<Page, FetchError> {
         let (total, received) = client.decode_seed(answer, what, PageAnswer(records))?;
-        Ok(Page { total, received })
+        Ok(Page {
+            total,
+            received,
+            sizes: RecordSizes::of(&answer.body),
+        })
+    }
+
+    /// The records an export of the same selection, of `size` bytes, is reckoned to hold: the
+    /// count the page announced, unless the export's size cannot hold that many, were each of
+    /// its records as small as the page's smallest (a portal announcing more than it serves),
+    /// or holds more, were each as large as the page's largest (a portal announcing fewer). A
+    /// record there takes its text and a comma. Without a record on the page, the count alone.
+    pub(super) fn records_in(&self, size: u64) -> u64 {
+        let Some(sizes) = self.sizes else {
+            return self.total;
+        };
+        let holds = |record: u64| (size + 1) / (record + 1);
+        self.total
+            .clamp(holds(sizes.largest), holds(sizes.smallest))
+    }
+}
+
+impl RecordSizes {
+    /// The sizes of the records of the page `body`, as served; `None` for a page without a
+    /// record, or that is no page.
+    fn of(body: &[u8]) -> Option<RecordSizes> {
+        /// The records of a page, each as the text it was served as.
+        #[derive(Deserialize)]
+        struct Served<'a> {
+            #[serde(alias = "records", default, borrow)]
+            results: Vec<&'a RawValue>,
+        }
+        let served: Served<'_> = serde_json::from_slice(body).ok()?;
+        let lengths = served
+            .results
+            .iter()
+            .map(|record| record.get().len() as u64);
+        Some(RecordSizes {
+            smallest: lengths.clone().min()?,
+            largest: lengths.max()?,
+        })
     }
 }
 
@@ -218,5 +272,55 @@ mod tests {
             assert!(derived.is_err(), "{body}");
             assert_eq!(read(body), derived, "{body}");
         }
+    }
+
+    #[test]
+    fn the_records_sizes_are_those_served() {
+        let body = r#"{"nhits": 3, "records": [{"id": 1}, {"id": 22,  "t": "x"}, {"id":333}]}"#;
+        assert_eq!(
+            RecordSizes::of(body.as_bytes()),
+            Some(RecordSizes {
+                smallest: 9,
+                largest: 21
+            })
+        );
+        assert_eq!(
+            RecordSizes::of(br#"{"total_count": 0, "results": []}"#),
+            None
+        );
+    }
+
+    fn page(total: u64, smallest: u64, largest: u64) -> Page {
+        Page {
+            total,
+            received: 100,
+            sizes: Some(RecordSizes { smallest, largest }),
+        }
+    }
+
+    /// 230,000 records of 199 bytes, 46 MB, as an export writes them (a comma between).
+    #[test]
+    fn an_export_is_reckoned_to_hold_what_its_size_holds_within_the_count_announced() {
+        let size = 230_000 * 200 - 1;
+        assert_eq!(page(230_000, 199, 199).records_in(size), 230_000, "honest");
+        assert_eq!(
+            page(2_300_000, 199, 199).records_in(size),
+            230_000,
+            "ten times the records announced"
+        );
+        assert_eq!(
+            page(50, 199, 199).records_in(size),
+            230_000,
+            "fewer announced than the size holds"
+        );
+        // Records of 100 to 300 bytes: any count the size may hold is believed.
+        for believed in [153_334, 200_000, 460_000] {
+            assert_eq!(page(believed, 99, 299).records_in(size), believed);
+        }
+        let unknown = Page {
+            sizes: None,
+            ..page(2_300_000, 0, 0)
+        };
+        assert_eq!(unknown.records_in(size), 2_300_000, "no record to measure");
     }
 }

@@ -59,7 +59,7 @@ impl<'s> RecordSet<'s> {
     }
 
     /// Sizes the repeat check and the survey's keys for the records of one answer of `bytes`
-    /// announced to hold `announced`, at most one per [`BUDGETED_RECORD`] bytes (a count
+    /// reckoned to hold `announced`, at most one per [`BUDGETED_RECORD`] bytes (a count
     /// larger is not believed past what the memory reckoned budgets): a table grown instead holds
     /// its old self beside the new while it moves, which at 2 million records was the run's
     /// peak (both move at the 1,835,009th record, the keys' old table taking 52 MB, the repeat

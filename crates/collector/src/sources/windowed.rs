@@ -110,8 +110,10 @@ impl WindowedApi for Portal<'_> {
                 on_timeout,
             )
             .await?;
-        refuse_beyond_memory(bulk_name, answer.body.len() as u64, first.total, narrowing)?;
-        records.make_room(first.total, answer.body.len());
+        let size = answer.body.len() as u64;
+        let reckoned = first.records_in(size);
+        refuse_beyond_memory(bulk_name, size, reckoned, narrowing)?;
+        records.make_room(reckoned, answer.body.len());
         let each = EachElement(|record| {
             records.add(record);
         });
@@ -376,6 +378,7 @@ mod tests {
             Ok(Page {
                 total: self.announces.unwrap_or(self.total),
                 received: end.saturating_sub(offset),
+                sizes: None,
             })
         }
 
