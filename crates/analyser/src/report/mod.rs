@@ -10,6 +10,7 @@ mod largest_total;
 mod map_page;
 mod numeric_page;
 mod past_scale;
+mod pooled_keys;
 mod quality;
 mod short_of_expected;
 mod silences;

@@ -199,6 +199,9 @@ pub fn source_section(
             &in_words.as_deref().into_iter().collect::<Vec<_>>(),
         );
     }
+    if let Some(note) = super::pooled_keys::pooled_note(source) {
+        doc.paragraph(&note, BODY, false, Ink::MUTED);
+    }
     for field in &source.numeric {
         let in_records = !data.fields_not_in_records.contains(field.as_str());
         let added = AddedField::new(source, field.as_str(), "numeric", generated, in_records);
