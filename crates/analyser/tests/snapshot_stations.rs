@@ -88,3 +88,71 @@ fn a_snapshot_keyed_by_station_and_run_says_its_hourly_figures_pool_the_stations
         "{text}"
     );
 }
+
+/// The stations as an `opendatasoft` source keyed by station and `last_update`: a station
+/// whose clock runs ahead is counted in an hour to come, which the report, the source being
+/// no forecast, does not put down to forecasts alone.
+const STATIONS_BY_LAST_UPDATE: &str = r#"
+[report]
+timezone = "UTC"
+
+[[source]]
+name = "velo-toulouse"
+kind = "opendatasoft"
+url = "http://127.0.0.1:9"
+dataset = "api-velo-toulouse-temps-reel"
+every = "5m"
+key = ["number", "last_update"]
+time = "last_update"
+numeric = ["available_bikes"]
+categories = ["status"]
+"#;
+
+/// A station whose `last_update` lies hours ahead of the report (its clock ahead) is said as
+/// dated ahead, a clock ahead at the source named beside forecasts, under the numeric chart
+/// and the category chart alike.
+#[test]
+fn a_station_dated_ahead_is_not_put_down_to_forecasts_alone() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = Config::parse(
+        STATIONS_BY_LAST_UPDATE,
+        std::path::Path::new("sources.toml"),
+    )
+    .expect("config");
+    let period = ReportPeriod::containing(
+        PeriodKind::Day,
+        "2026-11-21".parse().expect("date"),
+        config.report.timezone,
+    );
+    let with_status = |hour| {
+        let mut summary = hour_of_samples(hour);
+        summary.categories = vec![store::CategoryCounts {
+            field: "status".to_owned(),
+            values: vec![store::ValueCount {
+                value: "OPEN".to_owned(),
+                count: 48,
+            }],
+            other: 0,
+            nulls: 0,
+        }];
+        summary
+    };
+    let data = SourceData {
+        hourly: [7, 8, 9, 23].into_iter().map(with_status).collect(),
+        last_success: Some(at(20)),
+        ..Default::default()
+    };
+    let data = BTreeMap::from([("velo-toulouse".to_owned(), data)]);
+    let pdf = analyser::render_report(&config, &period, &data, at(20)).expect("render");
+    let path = dir.path().join(period.file_name());
+    std::fs::write(&path, pdf).expect("write the PDF");
+    let text = common::flat(&common::text(&path));
+    assert!(
+        text.contains("Still to come then (dated ahead: values published ahead, such as forecasts, or a clock ahead at the source): min 0"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Not counted: 48 records of hours still to come when the report was generated (dated ahead: values published ahead, such as forecasts, or a clock ahead at the source)."),
+        "{text}"
+    );
+}

@@ -19,13 +19,26 @@ pub(super) enum Share {
 
 impl Share {
     /// What a caption of these hours leads with: those begun and those to come are said
-    /// apart, a forecast's values ahead of their time.
-    fn lead(self) -> &'static str {
+    /// apart, a forecast's values ahead of their time (of a source that is no `forecast`, a
+    /// clock ahead at the source too).
+    fn lead(self, forecast: bool) -> String {
         match self {
-            Share::Period => "Period",
-            Share::Begun => "Until the report was generated",
-            Share::Ahead => "Still to come then (values published ahead, such as forecasts)",
+            Share::Period => "Period".to_owned(),
+            Share::Begun => "Until the report was generated".to_owned(),
+            Share::Ahead => format!("Still to come then ({})", why_ahead(forecast)),
         }
+    }
+}
+
+/// Why records lie in hours still to come when the report was generated: a `forecast`
+/// source's are forecasts; another's may be rows published ahead (éCO2mix's) or times a clock
+/// ahead wrote (a bike-share station's `last_update` hours ahead), which the report cannot
+/// tell apart.
+pub(super) fn why_ahead(forecast: bool) -> &'static str {
+    if forecast {
+        "values published ahead, such as forecasts"
+    } else {
+        "dated ahead: values published ahead, such as forecasts, or a clock ahead at the source"
     }
 }
 
@@ -72,18 +85,19 @@ pub(super) fn band_captions(
     bands: &[Option<HourBand>],
     axis: &TimeAxis,
     unit: Option<&str>,
+    forecast: bool,
 ) -> Vec<String> {
     said_apart(
         stats,
         bands,
         axis,
-        |totals, bands| totals.caption_with_steps(Share::Period.lead(), bands, axis, unit),
+        |totals, bands| totals.caption_with_steps(&Share::Period.lead(forecast), bands, axis, unit),
         |totals, share, bands| {
-            let lead = share.lead();
+            let lead = share.lead(forecast);
             if !totals.holds_records() {
                 format!("{lead}: no record.")
             } else if bands.iter().any(Option::is_some) {
-                totals.caption_with_steps(lead, bands, axis, unit)
+                totals.caption_with_steps(&lead, bands, axis, unit)
             } else {
                 format!("{lead}: no value; {}.", totals.lacking())
             }
@@ -101,6 +115,7 @@ pub(super) fn total_captions(
     with_codes: &[bool],
     axis: &TimeAxis,
     unit: Option<&str>,
+    forecast: bool,
 ) -> Vec<String> {
     let sums: Vec<Option<f64>> = sums.iter().copied().map(Some).collect();
     let caption = |totals: &FieldTotals, lead: &str, sums: &[Option<f64>], share| {
@@ -114,7 +129,7 @@ pub(super) fn total_captions(
         axis,
         |totals, sums| caption(totals, "Period total", sums, Share::Period),
         |totals, share, sums| {
-            let lead = share.lead();
+            let lead = share.lead(forecast);
             if !totals.holds_records() {
                 format!("{lead}: no record.")
             } else if totals.count > 0 {

@@ -7,6 +7,7 @@ use releve::Source;
 use releve::store::{HourlySummary, chrono_date};
 
 use super::added_fields::AddedField;
+use super::begun_and_ahead::why_ahead;
 use super::source_pages::{say_partly, with_partly};
 use crate::charts::{self, ChartError, TimeAxis, px};
 use crate::format::{counted, grouped};
@@ -56,12 +57,19 @@ pub(super) fn category_chart(
         .partition(|h| axis.is_to_come(chrono_date(h.hour)));
     let ahead = Tally::of(&ahead, field);
     let begun = Tally::of(&begun, field);
+    let why = why_ahead(source.forecast);
+    let all_ahead = begun.records() == 0 && ahead.records() > 0;
     let (ahead_note, counted_hours) = match (begun.records(), ahead.records()) {
         (_, 0) => (None, begun),
-        (0, _) => (Some(ALL_AHEAD.to_owned()), ahead),
+        (0, _) => (
+            Some(format!(
+                "All of these records are of hours or days still to come when the report was generated ({why})."
+            )),
+            ahead,
+        ),
         (_, records) => (
             Some(format!(
-                "Not counted: {} of {} still to come when the report was generated (values published ahead, such as forecasts).",
+                "Not counted: {} of {} still to come when the report was generated ({why}).",
                 counted(records, "record"),
                 match axis.resolution() {
                     releve::Resolution::Hour => "hours",
@@ -77,13 +85,13 @@ pub(super) fn category_chart(
         nulls,
     } = counted_hours;
     // What the figures count: forecasts not counted may hold more.
-    let counted_in = match ahead_note.as_deref() {
-        // Every record counted, or the forecasts being all there is.
-        None | Some(ALL_AHEAD) => "in this period",
-        Some(_) if axis.resolution() == releve::Resolution::Day => {
-            "in the days begun when the report was generated"
-        }
-        Some(_) => "in the hours begun when the report was generated",
+    // Every record counted, or the records ahead being all there is.
+    let counted_in = if ahead_note.is_none() || all_ahead {
+        "in this period"
+    } else if axis.resolution() == releve::Resolution::Day {
+        "in the days begun when the report was generated"
+    } else {
+        "in the hours begun when the report was generated"
     };
     let name = name_of(source, field);
     let summarised = |h: &HourlySummary| h.categories.iter().any(|c| c.field == field);
@@ -176,10 +184,6 @@ pub(super) fn category_chart(
     doc.chart(chart, &captions);
     Ok(())
 }
-
-/// What a category chart says when every record of its field came in hours still to come
-/// when the report was generated: its bars are of forecasts.
-const ALL_AHEAD: &str = "All of these records are of hours or days still to come when the report was generated (values published ahead, such as forecasts).";
 
 /// A category field's records over some hours: per value, beyond each hour's top values, and
 /// without a value.

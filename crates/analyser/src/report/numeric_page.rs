@@ -116,7 +116,7 @@ pub(super) fn numeric_chart(
             .map(|n| n.is_some_and(|n| n.count > 0))
             .collect();
         let chart = charts::totals(axis, &sums, &with_value, scale, &named, y_title, size)?;
-        let totalled = total_captions(&stats, &sums, &with_codes, axis, unit);
+        let totalled = total_captions(&stats, &sums, &with_codes, axis, unit, source.forecast);
         let unvalued = super::field_totals::unvalued_note(axis, &with_value);
         let partial = super::field_totals::partial_days_note(axis, &stats);
         let past = totals_past_scale(source, added, field, &steps, axis, scale);
@@ -146,14 +146,14 @@ pub(super) fn numeric_chart(
     let Some(scale) = ValueScale::of(&bands) else {
         // Counted values, none of them finite: nothing a chart can draw.
         doc.heading(&named, 10.0, 8.0);
-        for caption in band_captions(&stats, &bands, axis, unit) {
+        for caption in band_captions(&stats, &bands, axis, unit, source.forecast) {
             doc.paragraph(&caption, BODY, false, Ink::TEXT);
         }
         say_partly(doc, partly.as_deref());
         return Ok(());
     };
     let chart = charts::numeric_band(axis, &bands, scale, &title, y_title, size)?;
-    let banded = band_captions(&stats, &bands, axis, unit);
+    let banded = band_captions(&stats, &bands, axis, unit, source.forecast);
     let past = past_scale(source, added, field, &bands, axis, scale);
     let spikes = spikes_said(
         source,
