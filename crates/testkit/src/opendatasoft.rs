@@ -1,4 +1,5 @@
-//! A local Opendatasoft Explore API v2.1 double for one dataset, enforcing the real limits:
+//! A local Opendatasoft Explore API v2.1 double for one portal's datasets (one, or many with
+//! [`OpendatasoftDouble::with_dataset`]), enforcing the real limits:
 //! `/records` refuses `limit` outside −1..100 and `offset + limit` above 10000 with the real
 //! 400 bodies; `/exports/json` returns the whole selection with no window (or its first
 //! `limit` records). Both apply `where`, `refine`, `select` and `order_by` as far as the
@@ -6,11 +7,13 @@
 //! answer a field the dataset does not hold, or what they cannot read, with the portal's
 //! `ODSQLError`. With a daily quota, calls
 //! past it get the portals' 429: the legacy body with `reset_time` and the `X-RateLimit-*`
-//! headers, no `Retry-After`.
+//! headers, no `Retry-After`. The quota is the portal's, shared by its datasets, and a new day
+//! renews it ([`OpendatasoftDouble::renew_quota`]).
 
 mod odsql;
 mod where_clause;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::Json;
@@ -25,14 +28,38 @@ use serde_json::{Value, json};
 use crate::http::{RequestLog, query_param};
 use crate::quota::CallQuota;
 
-/// The dataset served and the requests received.
+/// The datasets served and the requests received.
 #[derive(Clone)]
 pub struct OpendatasoftDouble {
-    dataset: String,
-    records: Arc<Vec<Value>>,
-    schema: Arc<odsql::Schema>,
+    datasets: Arc<HashMap<String, Arc<Dataset>>>,
     requests: RequestLog,
     quota: Option<CallQuota>,
+}
+
+/// One dataset's records, in the order the portal serves them, and its fields.
+struct Dataset {
+    records: Vec<Value>,
+    schema: odsql::Schema,
+}
+
+impl Dataset {
+    fn new(records: Vec<Value>) -> Dataset {
+        Dataset {
+            schema: odsql::Schema::of(&records),
+            records: odsql::served_order(records),
+        }
+    }
+
+    /// The records `params` select, or why the portal cannot read them.
+    fn selection(
+        &self,
+        params: &[(String, String)],
+        skip: usize,
+        take: usize,
+    ) -> Result<(usize, Vec<Value>), String> {
+        odsql::Selection::read(params, &self.schema)
+            .map(|selection| selection.apply(&self.records, skip, take))
+    }
 }
 
 /// `n` eco2mix-like records, one per 15 minutes from `start`: `date_heure` (ISO, UTC) is both
@@ -55,12 +82,21 @@ impl OpendatasoftDouble {
     /// Serves `records` as dataset `dataset`.
     pub fn new(dataset: &str, records: Vec<Value>) -> Self {
         OpendatasoftDouble {
-            dataset: dataset.to_owned(),
-            schema: Arc::new(odsql::Schema::of(&records)),
-            records: Arc::new(odsql::served_order(records)),
+            datasets: Arc::new(HashMap::from([(
+                dataset.to_owned(),
+                Arc::new(Dataset::new(records)),
+            )])),
             requests: RequestLog::default(),
             quota: None,
         }
+    }
+
+    /// Serves `records` as dataset `dataset` too, on the same portal (and its quota).
+    pub fn with_dataset(mut self, dataset: &str, records: Vec<Value>) -> Self {
+        let mut datasets = HashMap::clone(&self.datasets);
+        datasets.insert(dataset.to_owned(), Arc::new(Dataset::new(records)));
+        self.datasets = Arc::new(datasets);
+        self
     }
 
     /// Allows `calls` calls; later calls get the 429 of an exhausted daily quota, naming
@@ -68,6 +104,14 @@ impl OpendatasoftDouble {
     pub fn with_daily_quota(mut self, calls: u64, resets: DateTime<Utc>) -> Self {
         self.quota = Some(CallQuota::new(calls, resets));
         self
+    }
+
+    /// The portal's day turned: its quota allows its calls again, until `resets`. Nothing
+    /// without a quota.
+    pub fn renew_quota(&self, resets: DateTime<Utc>) {
+        if let Some(quota) = &self.quota {
+            quota.renew(resets);
+        }
     }
 
     /// The router to give [`crate::http::LocalServer::start`].
@@ -87,17 +131,6 @@ impl OpendatasoftDouble {
     /// Every request received, as `endpoint?query` (`records?limit=100&offset=0...`).
     pub fn requests(&self) -> Vec<String> {
         self.requests.all()
-    }
-
-    /// The records `params` select, or why the portal cannot read them.
-    fn selection(
-        &self,
-        params: &[(String, String)],
-        skip: usize,
-        take: usize,
-    ) -> Result<(usize, Vec<Value>), String> {
-        odsql::Selection::read(params, &self.schema)
-            .map(|selection| selection.apply(&self.records, skip, take))
     }
 }
 
@@ -130,9 +163,9 @@ async fn records(
     if let Some(refused) = double.quota.as_ref().and_then(CallQuota::over_quota) {
         return refused;
     }
-    if dataset != double.dataset {
+    let Some(dataset) = double.datasets.get(&dataset) else {
         return not_found(&dataset);
-    }
+    };
     let limit: i64 = query_param(&params, "limit")
         .and_then(|v| v.parse().ok())
         .unwrap_or(10);
@@ -156,7 +189,7 @@ async fn records(
     } else {
         usize::try_from(limit).unwrap_or(0)
     };
-    let (total, results) = match double.selection(&params, skip, take) {
+    let (total, results) = match dataset.selection(&params, skip, take) {
         Ok(selection) => selection,
         Err(message) => return malformed(&message),
     };
@@ -172,14 +205,14 @@ async fn export(
     if let Some(refused) = double.quota.as_ref().and_then(CallQuota::over_quota) {
         return refused;
     }
-    if dataset != double.dataset {
+    let Some(dataset) = double.datasets.get(&dataset) else {
         return not_found(&dataset);
-    }
+    };
     // `limit` defaults to -1, everything.
     let limit = query_param(&params, "limit")
         .and_then(|v| v.parse::<usize>().ok())
         .unwrap_or(usize::MAX);
-    match double.selection(&params, 0, limit) {
+    match dataset.selection(&params, 0, limit) {
         Ok((_, selection)) => Json(Value::Array(selection)).into_response(),
         Err(message) => malformed(&message),
     }

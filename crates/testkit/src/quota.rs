@@ -3,8 +3,8 @@
 //! `Retry-After`. The test sets when the quota resets (the real ones: often midnight UTC), so
 //! what it asserts does not depend on the time of day it runs at.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::Json;
 use axum::http::StatusCode;
@@ -16,7 +16,7 @@ use serde_json::json;
 #[derive(Clone)]
 pub(crate) struct CallQuota {
     calls: u64,
-    resets: DateTime<Utc>,
+    resets: Arc<Mutex<DateTime<Utc>>>,
     used: Arc<AtomicU64>,
 }
 
@@ -25,9 +25,15 @@ impl CallQuota {
     pub(crate) fn new(calls: u64, resets: DateTime<Utc>) -> Self {
         CallQuota {
             calls,
-            resets,
+            resets: Arc::new(Mutex::new(resets)),
             used: Arc::new(AtomicU64::new(0)),
         }
+    }
+
+    /// A new day: the calls allowed again, until `resets`.
+    pub(crate) fn renew(&self, resets: DateTime<Utc>) {
+        *self.resets.lock().unwrap_or_else(PoisonError::into_inner) = resets;
+        self.used.store(0, Ordering::SeqCst);
     }
 
     /// Counts a call; the portal's 429 answer when it is past the quota.
@@ -35,9 +41,10 @@ impl CallQuota {
         if self.used.fetch_add(1, Ordering::SeqCst) < self.calls {
             return None;
         }
+        let resets = *self.resets.lock().unwrap_or_else(PoisonError::into_inner);
         let body = json!({
             "errorcode": 10002,
-            "reset_time": self.resets.to_rfc3339_opts(SecondsFormat::Secs, true),
+            "reset_time": resets.to_rfc3339_opts(SecondsFormat::Secs, true),
             "limit_time_unit": "day",
             "call_limit": self.calls,
             "error": "Too many requests on the domain. Please contact the domain administrator.",
@@ -45,7 +52,7 @@ impl CallQuota {
         let headers = [
             ("x-ratelimit-limit", self.calls.to_string()),
             ("x-ratelimit-remaining", "0".to_owned()),
-            ("x-ratelimit-reset", self.resets.timestamp().to_string()),
+            ("x-ratelimit-reset", resets.timestamp().to_string()),
         ];
         Some((StatusCode::TOO_MANY_REQUESTS, headers, Json(body)).into_response())
     }
