@@ -9,7 +9,9 @@
 //! A call counts in the window until it is answered, not from when it was let through: the
 //! API counts it when it arrives, which may be any time before its answer (a connection slow
 //! to open sends it late), so the next call past the limit waits for a second after the
-//! answer of the call it follows by `rate`.
+//! answer of the call it follows by `rate`, or after [`ARRIVED_WITHIN`] when that comes
+//! first: a call still unanswered then has reached the API, and one dataset that hangs does
+//! not hold its portal's other datasets for its whole `timeout`.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, PoisonError};
@@ -46,7 +48,17 @@ struct Calls {
 #[derive(Debug)]
 struct Call {
     id: u64,
+    sent: Instant,
     answered: Option<Instant>,
+}
+
+impl Call {
+    /// The latest the API counted it: when it was answered, or [`ARRIVED_WITHIN`] after it
+    /// was let through, whichever comes first (a call that hangs has arrived by then).
+    fn arrived_by(&self) -> Instant {
+        let bound = self.sent + ARRIVED_WITHIN;
+        self.answered.map_or(bound, |answered| answered.min(bound))
+    }
 }
 
 /// A call let through by a [`RateLimiter`]: it counts until dropped, as answered then.
@@ -67,10 +79,18 @@ impl Drop for Permit<'_> {
     }
 }
 
+/// The longest a client takes to open a connection (its `connect_timeout`, the source's
+/// `timeout` when shorter) before the request fails.
+pub const LONGEST_CONNECT: Duration = Duration::from_secs(10);
+
+/// How long after it is let through a call has reached the API at the latest, when it has not
+/// failed: its connection open, and a second to send the request on it.
+pub const ARRIVED_WITHIN: Duration = LONGEST_CONNECT.saturating_add(Duration::from_secs(1));
+
 /// What a caller waits for before its call keeps within the limit.
 enum Wait {
     Until(Instant),
-    Answer,
+    AnswerOrUntil(Instant),
 }
 
 impl RateLimiter {
@@ -127,11 +147,14 @@ impl RateLimiter {
                     None if calls.counted.len() < self.calls => {
                         return self.counted(&mut calls);
                     }
-                    None => match calls.counted.front().map(|oldest| oldest.answered) {
-                        Some(Some(answered)) if answered + self.window > now => {
-                            Wait::Until(answered + self.window)
+                    None => match calls.counted.front() {
+                        Some(oldest) if oldest.arrived_by() + self.window > now => {
+                            let leaves = oldest.arrived_by() + self.window;
+                            match oldest.answered {
+                                Some(_) => Wait::Until(leaves),
+                                None => Wait::AnswerOrUntil(leaves),
+                            }
                         }
-                        Some(None) => Wait::Answer,
                         _ => {
                             calls.counted.pop_front();
                             return self.counted(&mut calls);
@@ -141,7 +164,9 @@ impl RateLimiter {
             };
             match wait {
                 Wait::Until(until) => tokio::time::sleep_until(until).await,
-                Wait::Answer => notified.await,
+                Wait::AnswerOrUntil(until) => {
+                    let _ = tokio::time::timeout_at(until, notified).await;
+                }
             }
         }
     }
@@ -149,7 +174,11 @@ impl RateLimiter {
     fn counted(&self, calls: &mut Calls) -> Permit<'_> {
         let id = calls.next_id;
         calls.next_id += 1;
-        calls.counted.push_back(Call { id, answered: None });
+        calls.counted.push_back(Call {
+            id,
+            sent: Instant::now(),
+            answered: None,
+        });
         Permit { limiter: self, id }
     }
 
@@ -230,6 +259,30 @@ mod tests {
         let elapsed = start.elapsed();
         assert!(elapsed >= Duration::from_millis(1990), "{elapsed:?}");
         assert!(elapsed < Duration::from_millis(2100), "{elapsed:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_call_that_hangs_holds_the_other_datasets_of_its_portal_only_until_it_has_arrived() {
+        // One dataset of a portal hangs for its whole `timeout` (30 s); its 199 siblings share
+        // the portal's limit. The hung call reached the portal once its connection opened (10 s
+        // at most): past that, the calls after it are not held for its answer.
+        let limiter = RateLimiter::new(5.0);
+        let start = Instant::now();
+        let hung = limiter.acquire().await;
+        for _ in 0..4 {
+            drop(limiter.acquire().await);
+        }
+        let sixth = tokio::time::timeout(Duration::from_secs(30), limiter.acquire()).await;
+        assert!(
+            sixth.is_ok(),
+            "the portal's other calls waited for the hung call's answer"
+        );
+        assert!(
+            start.elapsed() <= ARRIVED_WITHIN + Duration::from_secs(1),
+            "let through once the hung call must have arrived and its second passed: {:?}",
+            start.elapsed()
+        );
+        drop(hung);
     }
 
     #[tokio::test(start_paused = true)]

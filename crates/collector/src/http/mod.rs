@@ -183,7 +183,7 @@ impl SourceClient {
         install_tls_provider();
         let http = reqwest::Client::builder()
             .timeout(timeout)
-            .connect_timeout(timeout.min(Duration::from_secs(10)))
+            .connect_timeout(timeout.min(limiter::LONGEST_CONNECT))
             .user_agent(concat!("releve-collector/", env!("CARGO_PKG_VERSION")))
             // Followed by `attempt`, each request drawing from the API's limit.
             .redirect(reqwest::redirect::Policy::none())
