@@ -5,8 +5,20 @@
 
 use crate::config::Source;
 
-/// Units of a power, as `units` writes them; their energies (`MWh`) add up.
+/// Units of a power, in any case (`kw`, `mW`); their energies (`MWh`) add up.
 const POWER_UNITS: [&str; 5] = ["W", "kW", "MW", "GW", "TW"];
+
+/// The moment magnitude of an earthquake, which reads as `MW` in another case: no power.
+const MOMENT_MAGNITUDE: &str = "Mw";
+
+/// Whether `unit` (as `units` writes it, spaces around it aside) is a power.
+fn is_a_power(unit: &str) -> bool {
+    let unit = unit.trim();
+    unit != MOMENT_MAGNITUDE
+        && POWER_UNITS
+            .iter()
+            .any(|power| power.eq_ignore_ascii_case(unit))
+}
 
 /// Removes from `source.totals` the fields whose unit is a power, and returns each with its
 /// unit.
@@ -15,8 +27,8 @@ pub(super) fn totals_of_a_power(source: &mut Source) -> Vec<(String, String)> {
         source
             .units
             .get(field)
-            .filter(|unit| POWER_UNITS.contains(&unit.trim()))
-            .cloned()
+            .filter(|unit| is_a_power(unit))
+            .map(|unit| unit.trim().to_owned())
     };
     let powers: Vec<(String, String)> = source
         .totals

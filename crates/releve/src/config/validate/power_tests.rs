@@ -45,3 +45,33 @@ fn a_total_of_a_power_is_left_out_saying_why() {
         lines[1]
     );
 }
+
+/// A unit of a power written in another case (`kw`, as many French datasets name their
+/// `puissance_kw`; `mW`, a sensor's milliwatts) is a power all the same, and its total is left
+/// out; an energy in any case (`kwh`, `MWh`) and the moment magnitude of an earthquake (`Mw`)
+/// add up, or are no power, and are kept.
+#[test]
+fn a_power_in_another_case_is_left_out_and_an_energy_kept() {
+    let text = r#"
+[[source]]
+name = "bornes"
+kind = "opendatasoft"
+url = "https://odre.opendatasoft.com"
+dataset = "bornes"
+every = "1h"
+key = "date"
+time = "date"
+numeric = ["a", "b", "c", "d", "e", "f", "g"]
+units = { a = "kw", b = "mW", c = " KW ", d = "kwh", e = "MWh", f = "Mw", g = "mw" }
+totals = ["a", "b", "c", "d", "e", "f", "g"]
+"#;
+    let config = parse(text).expect("a total left out is no refusal");
+    let totals: Vec<&str> = config.sources[0]
+        .totals
+        .iter()
+        .map(|f| f.as_str())
+        .collect();
+    assert_eq!(totals, ["d", "e", "f"], "{:?}", config.left_out);
+    let said = &config.left_out[2].line;
+    assert!(said.contains("`c` is a power (KW)"), "{said}");
+}
