@@ -54,7 +54,8 @@ impl Page {
 
     /// The records an export of the same selection, of `size` bytes, is reckoned to hold: the
     /// count the page announced, unless the export's size cannot hold that many, were each of
-    /// its records as small as the page's smallest (a portal announcing more than it serves),
+    /// its records half as large as the page's smallest (a portal announcing more than it
+    /// serves; the page is a sample, and the export's records may be smaller than any of it),
     /// or holds more, were each as large as the page's largest (a portal announcing fewer). A
     /// record there takes its text and a comma. Without a record on the page, the count alone.
     pub(super) fn records_in(&self, size: u64) -> u64 {
@@ -63,7 +64,7 @@ impl Page {
         };
         let holds = |record: u64| (size + 1) / (record + 1);
         self.total
-            .clamp(holds(sizes.largest), holds(sizes.smallest))
+            .clamp(holds(sizes.largest), holds(sizes.smallest / 2))
     }
 }
 
@@ -305,8 +306,8 @@ mod tests {
         assert_eq!(page(230_000, 199, 199).records_in(size), 230_000, "honest");
         assert_eq!(
             page(2_300_000, 199, 199).records_in(size),
-            230_000,
-            "ten times the records announced"
+            460_000,
+            "ten times the records announced: at most twice what the page's records make"
         );
         assert_eq!(
             page(50, 199, 199).records_in(size),
@@ -317,6 +318,13 @@ mod tests {
         for believed in [153_334, 200_000, 460_000] {
             assert_eq!(page(believed, 99, 299).records_in(size), believed);
         }
+        // 2 million rows of 40 bytes (81 MB) whose first page held rows of 60 to 90 bytes: the
+        // honest count is believed, not the 1.3 million the page's smallest record would make.
+        assert_eq!(
+            page(2_000_000, 60, 90).records_in(2_000_000 * 41),
+            2_000_000,
+            "an honest count of records smaller than the page's"
+        );
         let unknown = Page {
             sizes: None,
             ..page(2_300_000, 0, 0)
