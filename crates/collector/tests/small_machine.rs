@@ -24,6 +24,18 @@ fn answers(rows: &[String]) -> (Bytes, Bytes) {
     (Bytes::from(first), Bytes::from(export))
 }
 
+/// The four sources of a run on a small machine.
+const FOUR: [&str; 4] = ["north", "south", "east", "west"];
+
+/// The tables of the [`FOUR`] sources, each `table` of its name and its portal's URL, two a
+/// portal: two sources a host at most.
+fn four_sources(portals: &[LocalServer; 2], table: impl Fn(&str, &str) -> String) -> String {
+    FOUR.iter()
+        .enumerate()
+        .map(|(i, name)| table(name, &portals[i % 2].url()))
+        .collect()
+}
+
 /// A local portal serving every dataset it is asked for with `first` and `export`.
 fn serve(first: Bytes, export: Bytes) -> LocalServer {
     let base = "/api/explore/v2.1/catalog/datasets/{dataset}";
@@ -64,19 +76,12 @@ fn four_exports_under_the_answer_cap_do_not_kill_the_run_on_a_small_machine() {
     let (first, export) = answers(&rows);
     drop(rows);
     assert!(export.len() > 38_000_000, "{}", export.len());
-    // Two sources a host at most: two portals.
     let portals = [serve(first.clone(), export.clone()), serve(first, export)];
-    let names = ["north", "south", "east", "west"];
-    let config: String = names
-        .iter()
-        .enumerate()
-        .map(|(i, name)| {
-            format!(
-                "[[source]]\nname = \"{name}\"\nkind = \"opendatasoft\"\nurl = \"{}\"\ndataset = \"{name}\"\nevery = \"1d\"\nkey = \"k\"\ntime = \"t\"\ntimeout = \"300s\"\n",
-                portals[i % 2].url()
-            )
-        })
-        .collect();
+    let config = four_sources(&portals, |name, url| {
+        format!(
+            "[[source]]\nname = \"{name}\"\nkind = \"opendatasoft\"\nurl = \"{url}\"\ndataset = \"{name}\"\nevery = \"1d\"\nkey = \"k\"\ntime = \"t\"\ntimeout = \"300s\"\n"
+        )
+    });
     let site = Site::new(&config);
     let output = collect_on_small_machine(&site);
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -85,7 +90,7 @@ fn four_exports_under_the_answer_cap_do_not_kill_the_run_on_a_small_machine() {
         "the run ends by itself, not killed ({:?}): {stderr}",
         output.status
     );
-    for name in names {
+    for name in FOUR {
         if site.data_files(name).is_empty() {
             let failed = line_with(&stderr, &format!("collector: source `{name}` failed"));
             assert!(failed.contains("MiB of memory"), "{failed}");
@@ -199,24 +204,17 @@ fn four_v1_pages_of_ten_thousand_wide_records_land_on_a_small_machine() {
             Router::new().route("/api/records/1.0/search/", get(move || async move { page })),
         )
     };
-    // Two sources a host at most: two portals.
     let portals = [serve_page(), serve_page()];
-    let names = ["north", "south", "east", "west"];
-    let config: String = names
-        .iter()
-        .enumerate()
-        .map(|(i, name)| {
-            format!(
-                "[[source]]\nname = \"{name}\"\nkind = \"ods_v1\"\nurl = \"{}\"\ndataset = \"mesures\"\nrows = 10000\nevery = \"1d\"\nkey = \"recordid\"\ntime = \"fields.t\"\ntimeout = \"300s\"\n",
-                portals[i % 2].url()
-            )
-        })
-        .collect();
+    let config = four_sources(&portals, |name, url| {
+        format!(
+            "[[source]]\nname = \"{name}\"\nkind = \"ods_v1\"\nurl = \"{url}\"\ndataset = \"mesures\"\nrows = 10000\nevery = \"1d\"\nkey = \"recordid\"\ntime = \"fields.t\"\ntimeout = \"300s\"\n"
+        )
+    });
     let site = Site::new(&config);
     let output = collect_on_small_machine(&site);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(0), "{stderr}");
-    for name in names {
+    for name in FOUR {
         assert_eq!(site.data_files(name).len(), 1, "{name}: {stderr}");
     }
 }
