@@ -2904,3 +2904,33 @@ async fn if_missing_writes_again_a_report_copied_without_its_time_whose_hours_ch
         "the report lacking the hours summarised before the copy was left as it is: {cover}"
     );
 }
+
+/// An economist's Occitanie offers reported in Europe/Paris: the completeness table's Records
+/// count the Paris day's hours (from 23:00 UTC the day before) while its coverage is of the UTC
+/// day France Travail's run collected, so "306 … 100.0% of 309" read as three offers lost.
+/// The note under the table says the two days differ; a report in UTC, whose day is the run's,
+/// has no such note (found by a labour-market economist).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_per_day_source_s_utc_day_is_told_apart_from_a_report_day_in_another_zone() {
+    let started = offres_started();
+    let file = format!("offres_{}.json", started.format("%Y-%m-%dT%H-%M-%SZ"));
+    let db = database_with_runs("per-day-zone", &[offres_run(started, &file)]).await;
+    let server = MongoServer::shared();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let note = "offres: its coverage is of the UTC days its runs collected";
+    for (zone, said) in [("Europe/Paris", true), ("UTC", false)] {
+        setup(
+            dir.path(),
+            &OFFRES.replace("timezone = \"UTC\"", &format!("timezone = \"{zone}\"")),
+        );
+        day_report(dir.path(), server.uri(), &db, &golden::date(0)).await;
+        let text = common::flat(&common::text(&dir.path().join(golden::report(0))));
+        assert_eq!(text.contains(note), said, "{zone}:\n{text}");
+        if said {
+            assert!(
+                text.contains("while Records counts the period's hours in Europe/Paris"),
+                "{text}"
+            );
+        }
+    }
+}

@@ -1,13 +1,48 @@
 //! The notes under the completeness table on where each source's expected collections are
-//! counted from, and on the stretches none was expected while it was disabled.
+//! counted from, on the stretches none was expected while it was disabled, and on the UTC days
+//! a per-day source's coverage counts in a report of another zone.
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use releve::Source;
 
-use crate::completeness::{Completeness, ExpectedFrom};
+use crate::completeness::{Completeness, Coverage, ExpectedFrom};
 use crate::format::{counted, local_time};
 use crate::pdf::{Ink, ReportDocument};
+
+/// For the per-day sources (France Travail) whose coverage the period's runs announced, in a
+/// report of a zone other than UTC: that coverage is of the UTC days the runs collected, while
+/// Records counts the period's hours in the report's zone, so the two differ by the offers of
+/// the hours they do not share (the last UTC hour of each day, in Paris in winter), with
+/// nothing lost.
+pub(super) fn utc_days_note(
+    doc: &mut ReportDocument,
+    assessed: &[(&Source, Completeness)],
+    tz: Tz,
+) {
+    if matches!(
+        tz,
+        Tz::UTC | Tz::Etc__UTC | Tz::Etc__UCT | Tz::UCT | Tz::Etc__Zulu | Tz::Zulu
+    ) {
+        return;
+    }
+    let by_day: Vec<&str> = assessed
+        .iter()
+        .filter(|(source, c)| {
+            source.collects_by_day() && matches!(c.coverage_of(), Coverage::Of { .. })
+        })
+        .map(|(source, _)| source.name.as_str())
+        .collect();
+    if by_day.is_empty() {
+        return;
+    }
+    let note = format!(
+        "{}{}: its coverage is of the UTC days its runs collected (France Travail's days, 00:00 to 24:00 UTC), while Records counts the period's hours in {tz}: they differ by the records of the hours one holds and the other does not, which count in the report of the period holding them, none lost for it.",
+        crate::format::listed(&by_day),
+        if by_day.len() > 1 { ", each" } else { "" }
+    );
+    doc.paragraph(&note, 8.0, false, Ink::MUTED);
+}
 
 /// For each source whose expected collections are not counted from the period's start, from
 /// when they are.

@@ -49,6 +49,7 @@ pub fn completeness_section(
         doc.paragraph(&format!("{column}: {meaning}"), 7.5, false, Ink::MUTED);
     }
     doc.gap(2.0);
+    expected_notes::utc_days_note(doc, assessed, tz);
     expected_notes::expected_from_notes(doc, assessed, tz);
     expected_notes::disabled_notes(doc, assessed, tz);
     waiting_note(doc, assessed);
