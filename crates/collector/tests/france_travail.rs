@@ -342,6 +342,63 @@ fn a_later_page_answered_416_lands_the_pages_before_it_and_counts_the_rest_short
     );
 }
 
+/// An economist's Occitanie day (`region = "76"`) holding a bulk import of fixed-term offers in
+/// Haute-Garonne, all created in one second: more than the API's window of them, cut by
+/// contract type and département, still. The warning counted them out of reach without saying
+/// which offers they were, so the day's contract counts read as Occitanie's, their CDD in 31
+/// short; it now names the query left past the window, its second, contract type and
+/// département, and its total (found by a labour-market economist).
+#[test]
+fn offers_out_of_reach_are_warned_of_with_the_query_that_holds_them() {
+    let plan = DayPlan {
+        date: day(),
+        spread: 300,
+        bursts: vec![Burst {
+            at: at(9, 0, 0),
+            offers: 3_800,
+            contract: "CDD",
+            departement: Some("31"),
+            without_place: 0.0,
+        }],
+        seed: 76,
+    };
+    let mut settings = DoubleSettings::new(plan);
+    settings.calls_per_second = 2000.0;
+    settings.burst = 2000;
+    let double = FranceTravailDouble::new(settings);
+    let crowded = double
+        .offers()
+        .iter()
+        .filter(|o| {
+            o.created == day().and_time(at(9, 0, 0)).and_utc()
+                && o.contract == "CDD"
+                && o.departement.as_deref() == Some("31")
+        })
+        .count();
+    assert!(crowded > 3_150, "the second's CDD in 31 outgrow the window");
+
+    let run = collect_with(
+        &double,
+        2000,
+        &double.settings().client_secret,
+        "params = { region = \"76\" }",
+    );
+    run.assert_succeeded();
+    assert_eq!(run.metrics().shortfall, crowded as u64 - 3_150);
+    let stderr = run.stderr();
+    let warning = stderr
+        .lines()
+        .find(|line| line.contains("WARN") && line.contains("Offers no query can reach"))
+        .unwrap_or_else(|| panic!("a warning of the offers out of reach:\n{stderr}"));
+    let named = format!(
+        "created {DAY}T09:00:00Z..{DAY}T09:00:00Z, region=76, typeContrat=CDD, departement=31: {crowded} announced, 3150 reachable"
+    );
+    assert!(
+        warning.contains(&named),
+        "the query past the window is named ({named}):\n{warning}"
+    );
+}
+
 /// An offer quoting the request (a recruiter pasting it into a description) lands without the
 /// access token or the client secret it echoes.
 #[test]

@@ -119,6 +119,10 @@ pub(crate) struct Harvest {
     /// Pages asked again: those holding only offers earlier pages of their query had
     /// brought, and those earlier pages.
     pub(crate) pages_asked_again: u64,
+    /// The queries nothing divides that hold more offers than the window reaches (a second's
+    /// offers of one contract type and département), with their totals: whose offers the
+    /// shortfall lacks.
+    pub(crate) past_window: Vec<(SearchQuery, u64)>,
 }
 
 /// The plan of one day's collection.

@@ -62,6 +62,7 @@ impl Planner {
             }
         } else {
             self.unreachable = self.unreachable.saturating_add(total - WINDOW);
+            self.harvest.past_window.push((query.clone(), total));
             self.fetch_window(node, total);
         }
     }
