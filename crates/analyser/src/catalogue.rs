@@ -22,17 +22,23 @@ pub fn catalogue_table(config: &Config) -> Table {
         .sources
         .iter()
         .map(|source| {
-            let fields: Vec<String> = source
-                .numeric
-                .iter()
-                .chain(&source.categories)
-                .map(|f| catalogued(source, f.as_str()))
-                .chain(
-                    source
-                        .position()
-                        .map(|(lon, lat)| format!("position ({lon}, {lat})")),
-                )
-                .collect();
+            // The time first: which of a record's times its hour is (an offer's creation or
+            // its last update) is nowhere else in the report.
+            let fields: Vec<String> =
+                std::iter::once(format!("records dated by {}", source.time.as_str()))
+                    .chain(
+                        source
+                            .numeric
+                            .iter()
+                            .chain(&source.categories)
+                            .map(|f| catalogued(source, f.as_str())),
+                    )
+                    .chain(
+                        source
+                            .position()
+                            .map(|(lon, lat)| format!("position ({lon}, {lat})")),
+                    )
+                    .collect();
             let every = every_words(source.every.as_chrono());
             let collected = match source.resolution {
                 Resolution::Hour => format!("collected {every}"),
@@ -126,6 +132,19 @@ mod tests {
             "Offres d'emploi\nFiltered now: typeContrat CDD, CDI; departement 31"
         );
         assert_eq!(table(""), "Offres d'emploi");
+    }
+
+    /// An economist reading "Records per hour" of job offers learns from the catalogue which of
+    /// an offer's times dates it, its creation rather than its last update (found by a
+    /// labour-market economist).
+    #[test]
+    fn each_source_s_fields_begin_with_the_time_its_records_are_dated_by() {
+        let text = "[[source]]\nname = \"offres\"\nkind = \"france_travail\"\nurl = \"https://api.example.org\"\nevery = \"1d\"\nkey = \"id\"\ntime = \"dateCreation\"\ncategories = [\"typeContrat\"]\n";
+        let config = Config::parse(text, Path::new("sources.toml")).expect("config");
+        assert_eq!(
+            catalogue_table(&config).rows[0][2],
+            "• records dated by dateCreation\n• typeContrat"
+        );
     }
 
     /// A dozen datasets of two portals are told apart by where they come from.
