@@ -494,3 +494,53 @@ async fn a_check_points_out_a_dataset_changed_under_an_incremental_sources_name(
         "the cursor of the dataset before carries over to the new one, unsaid: {line}"
     );
 }
+
+/// Three datasets of one portal whose daily quota is already spent: the first source's
+/// refused call pauses the portal for the run, and the others pause until the same reset
+/// without calling it.
+#[tokio::test]
+async fn a_portals_quota_refused_once_pauses_its_other_sources_without_a_call() {
+    let resets = quota_reset();
+    let datasets = ["velos", "parkings", "stations"];
+    let double = datasets
+        .iter()
+        .fold(
+            OpendatasoftDouble::new("eco2mix-national-tr", Vec::new()),
+            |double, dataset| double.with_dataset(dataset, eco2mix_records(20, start())),
+        )
+        .with_daily_quota(0, resets);
+    let server = LocalServer::start(double.router());
+    // One call a second for the portal: the refusal is in before the next call is let through.
+    let config: String = datasets
+        .iter()
+        .map(|dataset| {
+            format!(
+                "[[source]]\nname = \"{dataset}\"\nkind = \"opendatasoft\"\nurl = \"{}\"\ndataset = \"{dataset}\"\nevery = \"1h\"\nkey = \"date_heure\"\ntime = \"date_heure\"\nrate_limit = 1\n\n",
+                server.url()
+            )
+        })
+        .collect();
+    let site = Site::new(&config);
+    let outcome = collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("run");
+    assert_eq!(
+        double.requests().len(),
+        1,
+        "one refused call tells the run the portal's quota is spent: {:?}",
+        double.requests()
+    );
+    let failures: Vec<_> = outcome.failures().collect();
+    assert_eq!(failures.len(), 3, "{:?}", outcome.sources);
+    for (source, reason) in failures {
+        assert!(
+            reason.contains(&format!("pauses until {resets}")) && !reason.contains('\n'),
+            "`{source}` is said once as paused until the reset: {reason}"
+        );
+        assert_eq!(
+            site.state(source).paused_until,
+            Some(resets),
+            "`{source}` rests until the reset"
+        );
+    }
+}

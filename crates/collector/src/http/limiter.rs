@@ -4,7 +4,8 @@
 //! would let twice the rate through in a run's first second. The sources of one collector run
 //! that call the same API share one limit ([`RateLimits`]): an API's limit is its own (France
 //! Travail's per client id, a portal's per caller), not each source's, and so is a wait it
-//! asks for ([`RateLimiter::hold_for`]).
+//! asks for ([`RateLimiter::hold_for`]), and a pause it asked for past the run (a quota spent,
+//! [`RateLimiter::pause`]): its other sources pause too, without a call.
 //!
 //! A call counts in the window until it is answered, not from when it was let through: the
 //! API counts it when it arrives, which may be any time before its answer (a connection slow
@@ -19,6 +20,8 @@ use std::time::Duration;
 
 use tokio::sync::{Mutex, Notify};
 use tokio::time::Instant;
+
+use super::FetchError;
 
 /// The limit shared by the requests of the sources that call one API in a run: at most
 /// `calls` within any `window`.
@@ -36,12 +39,23 @@ pub struct RateLimiter {
     answered: Notify,
 }
 
-/// The calls counted in the window, the oldest first, and until when the API asked to wait.
+/// The calls counted in the window, the oldest first, until when the API asked to wait, and
+/// the pause it asked for past the run.
 #[derive(Debug, Default)]
 struct Calls {
     counted: VecDeque<Call>,
     next_id: u64,
     held_until: Option<Instant>,
+    paused: Option<ApiPause>,
+}
+
+/// A wait the API asked for that outlasts the run (a quota spent until its reset), learnt from
+/// one source's refused call.
+#[derive(Debug, Clone)]
+struct ApiPause {
+    until: chrono::DateTime<chrono::Utc>,
+    longer: bool,
+    last: String,
 }
 
 /// A call let through: when it was answered, once it was.
@@ -189,6 +203,38 @@ impl RateLimiter {
         let until = Instant::now() + wait;
         let mut calls = self.calls();
         calls.held_until = Some(calls.held_until.map_or(until, |held| held.max(until)));
+    }
+
+    /// Pauses every later call of the run as `refusal` (a [`FetchError::Paused`]) paused its
+    /// source: the API's other sources pause until then too, without calling it.
+    pub(super) fn pause(&self, refusal: &FetchError) {
+        if let FetchError::Paused {
+            until,
+            longer,
+            last,
+            ..
+        } = refusal
+        {
+            self.calls().paused = Some(ApiPause {
+                until: *until,
+                longer: *longer,
+                last: last.clone(),
+            });
+        }
+    }
+
+    /// The pause `what` is under, without a call, when the API asked for one in this run.
+    pub(super) fn paused(&self, what: &str) -> Option<FetchError> {
+        let pause = self.calls().paused.clone()?;
+        Some(FetchError::Paused {
+            what: what.to_owned(),
+            until: pause.until,
+            longer: pause.longer,
+            last: format!(
+                "not called, as the API answered another of its sources in this run: {}",
+                pause.last
+            ),
+        })
     }
 }
 

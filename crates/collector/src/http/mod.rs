@@ -291,6 +291,9 @@ impl SourceClient {
         let mut retrying: Option<Reason> = None;
         loop {
             let permit = self.limiter.acquire().await;
+            if let Some(paused) = self.limiter.paused(what) {
+                return Err(self.scrub_error(paused));
+            }
             // Checked again once the rate limit let the retry go: its wait counts too.
             let cut = match (retrying.take(), self.retry_deadline) {
                 (Some(reason), Some(deadline)) => match self.time_for_retry(deadline) {
@@ -364,7 +367,9 @@ impl SourceClient {
         let server_wait =
             asked_wait.or_else(|| reason.throttled.then(|| self.policy.throttled(attempt)));
         let Some(delay) = self.policy.delay(attempt, server_wait) else {
-            return Err(self.scrub_error(paused(what, server_wait, reason)));
+            let refusal = self.scrub_error(paused(what, server_wait, reason));
+            self.limiter.pause(&refusal);
+            return Err(refusal);
         };
         if attempt >= self.policy.max_attempts {
             return Err(self.scrub_error(final_error(what, attempt, reason, want_json)));
