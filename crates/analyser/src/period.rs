@@ -115,6 +115,20 @@ impl ReportPeriod {
         hour_at_or_after(self.end())
     }
 
+    /// True when each of the period's hours is UTC's in its zone (offset zero throughout):
+    /// its days are UTC's, whatever the zone is named (`UTC`, `Etc/GMT`, `Europe/London` in
+    /// winter).
+    pub fn days_are_utc(&self) -> bool {
+        use chrono::Offset;
+        self.hours().iter().all(|hour| {
+            hour.with_timezone(&self.tz)
+                .offset()
+                .fix()
+                .local_minus_utc()
+                == 0
+        })
+    }
+
     /// True when the period does not start on a UTC hour (a zone with a half-hour offset).
     pub fn hours_shifted(&self) -> bool {
         self.first_hour() != self.start()

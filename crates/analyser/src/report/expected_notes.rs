@@ -9,23 +9,22 @@ use releve::Source;
 use crate::completeness::{Completeness, Coverage, ExpectedFrom};
 use crate::format::{counted, local_time};
 use crate::pdf::{Ink, ReportDocument};
+use crate::period::ReportPeriod;
 
 /// For the per-day sources (France Travail) whose coverage the period's runs announced, in a
-/// report of a zone other than UTC: that coverage is of the UTC days the runs collected, while
+/// report whose days are not UTC's (an offset other than zero in the period): that coverage is of the UTC days the runs collected, while
 /// Records counts the period's hours in the report's zone, so the two differ by the offers of
 /// the hours they do not share (the last UTC hour of each day, in Paris in winter), with
 /// nothing lost.
 pub(super) fn utc_days_note(
     doc: &mut ReportDocument,
     assessed: &[(&Source, Completeness)],
-    tz: Tz,
+    period: &ReportPeriod,
 ) {
-    if matches!(
-        tz,
-        Tz::UTC | Tz::Etc__UTC | Tz::Etc__UCT | Tz::UCT | Tz::Etc__Zulu | Tz::Zulu
-    ) {
+    if period.days_are_utc() {
         return;
     }
+    let tz = period.tz;
     let by_day: Vec<&str> = assessed
         .iter()
         .filter(|(source, c)| {

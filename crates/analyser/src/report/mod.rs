@@ -223,7 +223,7 @@ pub fn render(input: &ReportInput<'_>) -> Result<Vec<u8>, RenderError> {
         &assessed,
         &silences,
         input.quarantined,
-        period.tz,
+        period,
         ongoing_at(input),
     );
     Ok(doc.finish(&title))

@@ -8,6 +8,7 @@ use crate::completeness::silence::Silence;
 use crate::completeness::{Completeness, Coverage, ExpectedFrom, PausedInto};
 use crate::format::{counted, grouped, local_time, share_floored};
 use crate::pdf::{BODY, Column, Ink, ReportDocument, Table};
+use crate::period::ReportPeriod;
 use crate::report::silences::{OngoingAt, after_words, silence_lines, stretch_words};
 use crate::report::{Quarantined, expected_notes};
 
@@ -17,9 +18,10 @@ pub fn completeness_section(
     assessed: &[(&Source, Completeness)],
     silences: &[Silence],
     quarantined: &Quarantined,
-    tz: Tz,
+    period: &ReportPeriod,
     ongoing_at: OngoingAt,
 ) {
+    let tz = period.tz;
     doc.section("Completeness and quality", 14.0, 20.0);
     doc.paragraph(
         "How completely each source was collected in this period, and what went wrong; the \
@@ -49,7 +51,7 @@ pub fn completeness_section(
         doc.paragraph(&format!("{column}: {meaning}"), 7.5, false, Ink::MUTED);
     }
     doc.gap(2.0);
-    expected_notes::utc_days_note(doc, assessed, tz);
+    expected_notes::utc_days_note(doc, assessed, period);
     expected_notes::expected_from_notes(doc, assessed, tz);
     expected_notes::disabled_notes(doc, assessed, tz);
     waiting_note(doc, assessed);
