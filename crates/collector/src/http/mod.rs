@@ -290,6 +290,11 @@ impl SourceClient {
         // The failure a retry follows, while the deadline may still refuse the retry.
         let mut retrying: Option<Reason> = None;
         loop {
+            // A pause another source of the API learnt, before waiting for a slot of its
+            // limit (a paused call takes none) and once the wait is over.
+            if let Some(paused) = self.limiter.paused(what) {
+                return Err(self.scrub_error(paused));
+            }
             let permit = self.limiter.acquire().await;
             if let Some(paused) = self.limiter.paused(what) {
                 return Err(self.scrub_error(paused));
