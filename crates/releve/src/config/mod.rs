@@ -4,6 +4,7 @@
 //! Unknown keys, missing keys and bad values are refused with the file, the line and the key.
 
 mod every;
+mod git_conflict;
 mod header_line;
 mod kinds;
 mod odsql;
@@ -512,6 +513,9 @@ mod table_tests;
 
 #[cfg(test)]
 mod unclosed_tests;
+
+#[cfg(test)]
+mod conflict_tests;
 
 /// `{ field = [low, high] }`, each range exactly two numbers (serde alone would take the first
 /// two of a longer list).

@@ -85,7 +85,9 @@ pub(super) fn refusal_of(text: &str, err: &toml::de::Error) -> Refusal {
         return refusal;
     }
     // A code written as a number (`departement = 09`): toml's words say nothing of quotes.
-    let message = if message.contains("leading zero") {
+    let message = if let Some(conflict) = super::git_conflict::around(text, offset) {
+        conflict
+    } else if message.contains("leading zero") {
         format!("{message}: a number cannot start with 0; write a code such as \"09\" in quotes")
     } else {
         message

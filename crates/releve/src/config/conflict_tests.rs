@@ -1,0 +1,49 @@
+//! A `sources.toml` an upgrade's `git pull --autostash` (or a `git stash pop`) left holding a
+//! conflict: the user's own edit and the shipped file's change met in the same lines, and git
+//! wrote both between its marker lines, exiting 0 all the same. Checked with git 2.47:
+//!
+//! ```text
+//! <<<<<<< Updated upstream
+//! every = "2m"
+//! =======
+//! every = "1m"
+//! >>>>>>> Stashed changes
+//! ```
+
+use super::tests::{USGS, error};
+
+/// The USGS table with its `every` line in a conflict of the shipped `2m` and the user's `1m`,
+/// as git writes it (`diff3` adds the `|||||||` side of the common ancestor).
+fn in_conflict(diff3: bool) -> String {
+    let ancestor = if diff3 {
+        "||||||| Stash base\nevery = \"5m\"\n"
+    } else {
+        ""
+    };
+    USGS.replace(
+        "every = \"1m\"\n",
+        &format!(
+            "<<<<<<< Updated upstream\nevery = \"2m\"\n{ancestor}=======\nevery = \"1m\"\n>>>>>>> Stashed changes\n"
+        ),
+    )
+}
+
+/// Before: "sources.toml:6: source `usgs-earthquakes`: key with no value, expected `=`", a
+/// TOML fault of a line the user never wrote, which says nothing of git or of the upgrade.
+#[test]
+fn a_conflict_git_left_in_the_file_is_said_as_one_with_its_lines_and_what_to_do() {
+    for diff3 in [false, true] {
+        let message = error(&in_conflict(diff3));
+        let last = if diff3 { 12 } else { 10 };
+        for said in [
+            "sources.toml:6:",
+            "source `usgs-earthquakes`",
+            "conflict git left",
+            &format!("lines 6 to {last}"),
+            "git stash drop",
+        ] {
+            assert!(message.contains(said), "{said:?} is not said: {message}");
+        }
+        assert!(!message.contains("key with no value"), "{message}");
+    }
+}

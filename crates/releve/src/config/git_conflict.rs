@@ -1,0 +1,47 @@
+//! A conflict git left in the file: an upgrade's `git pull --autostash` (or a `git stash pop`)
+//! whose shipped change met the user's own in the same lines writes both sides between its
+//! marker lines and exits 0, so the stages are the first to read them. TOML refuses the first
+//! marker line as a key with no value, which says nothing of git.
+
+use super::parse::line_of;
+
+/// The marker lines git writes around a conflict: its start, the common ancestor's side (with
+/// `merge.conflictStyle = diff3`), the middle and its end, each seven characters long.
+const START: &str = "<<<<<<<";
+const ANCESTOR: &str = "|||||||";
+const MIDDLE: &str = "=======";
+const END: &str = ">>>>>>>";
+
+/// Whether `line` is one of git's marker lines: the marker alone, or followed by a blank and
+/// the side's name (`<<<<<<< Updated upstream`).
+fn is_marker(line: &str, marker: &str) -> bool {
+    line.strip_prefix(marker)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\r']))
+}
+
+/// What to say of the fault toml found at `offset` in `text` when its line is one of git's
+/// marker lines: the conflict's lines and what to do; `None` for any other line.
+pub(super) fn around(text: &str, offset: usize) -> Option<String> {
+    let line = line_of(text, offset);
+    let lines: Vec<&str> = text.lines().collect();
+    let at = line.checked_sub(1)?;
+    let faulty = lines.get(at)?;
+    let markers = [START, ANCESTOR, MIDDLE, END];
+    if !markers.iter().any(|marker| is_marker(faulty, marker)) {
+        return None;
+    }
+    // From its `<<<<<<<` line, where the fault is a later marker of the same conflict.
+    let first = (0..=at)
+        .rev()
+        .take_while(|n| !is_marker(lines[*n], END) || *n == at)
+        .find(|n| is_marker(lines[*n], START))
+        .unwrap_or(at);
+    let last = (at..lines.len())
+        .find(|n| is_marker(lines[*n], END))
+        .unwrap_or(at);
+    Some(format!(
+        "a conflict git left unresolved, lines {} to {} (from its `{START}` line to its `{END}` line: a `git pull` or `git stash pop` met a change of yours in the same lines): keep the lines you want of each side, delete git's marker lines, then run `git stash drop` if git said your changes were kept in the stash",
+        first + 1,
+        last + 1
+    ))
+}
