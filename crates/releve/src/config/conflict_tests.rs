@@ -47,3 +47,21 @@ fn a_conflict_git_left_in_the_file_is_said_as_one_with_its_lines_and_what_to_do(
         assert!(!message.contains("key with no value"), "{message}");
     }
 }
+
+/// A conflict across two tables (the user's own source added where the version pulled added
+/// one): the second table's refusal names the conflict from its `<<<<<<<` line, which the
+/// first table's refusal had blanked out; before, it said the lines from its own fault on.
+#[test]
+fn a_conflict_across_two_tables_is_said_from_its_first_line_in_both() {
+    let theirs = USGS.replace("usgs-earthquakes", "shipped-new");
+    let mine = USGS.replace("usgs-earthquakes", "my-river");
+    let text =
+        format!("{USGS}<<<<<<< Updated upstream\n{theirs}=======\n{mine}>>>>>>> Stashed changes\n");
+    let config = super::Config::parse(&text, std::path::Path::new("sources.toml"))
+        .expect("the tables outside the conflict are read");
+    let said: Vec<String> = config.refused.iter().map(ToString::to_string).collect();
+    assert!(!said.is_empty(), "nothing refused");
+    for message in &said {
+        assert!(message.contains("lines 15 to 45"), "{message}");
+    }
+}

@@ -20,12 +20,14 @@ fn is_marker(line: &str, marker: &str) -> bool {
 }
 
 /// What to say of the fault toml found at `offset` in `text` when its line is one of git's
-/// marker lines: the conflict's lines and what to do; `None` for any other line.
-pub(super) fn around(text: &str, offset: usize) -> Option<String> {
+/// marker lines: the conflict's lines, read in `original` (the file as written, whose
+/// `<<<<<<<` line an earlier table's refusal may have blanked out of `text`), and what to do;
+/// `None` for any other line.
+pub(super) fn around(text: &str, original: &str, offset: usize) -> Option<String> {
     let line = line_of(text, offset);
-    let lines: Vec<&str> = text.lines().collect();
+    let faulty = text.lines().nth(line.checked_sub(1)?)?;
+    let lines: Vec<&str> = original.lines().collect();
     let at = line.checked_sub(1)?;
-    let faulty = lines.get(at)?;
     let markers = [START, ANCESTOR, MIDDLE, END];
     if !markers.iter().any(|marker| is_marker(faulty, marker)) {
         return None;
