@@ -59,7 +59,7 @@ pub struct NewDatabase {
 fn said_before(record: &Path, database: &str, before: &str, from_uri: &bool) -> String {
     if *from_uri {
         format!(
-            "the MongoDB URI names it in its path, and `{before}` holds relevé data (relevé before 5 December 2026 wrote there whatever the URI's path, and no {} names this folder's database)",
+            "the MongoDB URI names it in its path, and `{before}` holds relevé data (relevé before 5 December 2026, 10:22 UTC wrote there whatever the URI's path, and no {} names this folder's database)",
             record.display()
         )
     } else {
@@ -351,7 +351,7 @@ mod tests {
         .to_string();
         assert_eq!(
             refused,
-            "the database `phd_db` holds no relevé data, but the MongoDB URI names it in its path, and `releve` holds relevé data (relevé before 5 December 2026 wrote there whatever the URI's path, and no raw/.summariser-database names this folder's database): nothing was read or deleted; to go on in `releve`, remove the database from the URI's path (`?authSource=NAME` logs in there all the same) or give --database releve, or run once with --new-database to start a new database"
+            "the database `phd_db` holds no relevé data, but the MongoDB URI names it in its path, and `releve` holds relevé data (relevé before 5 December 2026, 10:22 UTC wrote there whatever the URI's path, and no raw/.summariser-database names this folder's database): nothing was read or deleted; to go on in `releve`, remove the database from the URI's path (`?authSource=NAME` logs in there all the same) or give --database releve, or run once with --new-database to start a new database"
         );
     }
 }
