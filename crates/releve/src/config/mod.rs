@@ -87,9 +87,9 @@ pub struct Config {
     pub report_fault: Option<ReportFault>,
     /// Entries of accepted sources left out, each in one line naming its file, line, source
     /// and key: a unit, label, total or plausible range of a field the source does not
-    /// summarise (a field dropped, or mistyped there), or a total of a power. Each stage logs
-    /// those of the sources it reads ([`crate::cli::say_left_out`]); `collector --check` and
-    /// `analyser status` show them instead.
+    /// summarise (a field dropped, or mistyped there), or a total of a power or a rate per
+    /// second. Each stage logs those of the sources it reads ([`crate::cli::say_left_out`]);
+    /// `collector --check` and `analyser status` show them instead.
     pub left_out: Vec<LeftOut>,
 }
 

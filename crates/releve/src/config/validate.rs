@@ -4,10 +4,13 @@
 use url::Url;
 
 mod credentials;
+mod flow;
 mod kind;
 mod power;
 mod secrets;
 
+#[cfg(test)]
+mod flow_tests;
 #[cfg(test)]
 mod power_tests;
 
@@ -59,9 +62,9 @@ pub(super) fn validate(source: &Source) -> Result<(), BadValue> {
 
 /// Removes from `source` the units, totals, labels and plausible ranges of fields it no
 /// longer summarises (a field dropped from `numeric`, or moved to `categories`, its unit
-/// forgotten), and the totals of a power, and says each, naming its key: they only present a
-/// field, and the source is collected and summarised without them, not refused (its readings
-/// of a snapshot API would be lost while it was).
+/// forgotten), and the totals of a power or of a rate per second, and says each, naming its
+/// key: they only present a field, and the source is collected and summarised without them,
+/// not refused (its readings of a snapshot API would be lost while it was).
 pub(super) fn leftover_presentation(source: &mut Source) -> Vec<LeftEntry> {
     let numeric: Vec<String> = source
         .numeric
@@ -122,6 +125,13 @@ pub(super) fn leftover_presentation(source: &mut Source) -> Vec<LeftEntry> {
             key: "totals",
             message: power::why(&field, &unit),
             mend: power::MEND,
+        });
+    }
+    for (field, unit) in flow::totals_of_a_rate(source) {
+        said.push(LeftEntry {
+            key: "totals",
+            message: flow::why(&field, &unit),
+            mend: flow::MEND,
         });
     }
     said

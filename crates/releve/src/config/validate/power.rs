@@ -23,22 +23,31 @@ fn is_a_power(unit: &str) -> bool {
 /// Removes from `source.totals` the fields whose unit is a power, and returns each with its
 /// unit.
 pub(super) fn totals_of_a_power(source: &mut Source) -> Vec<(String, String)> {
+    take_totals(source, is_a_power)
+}
+
+/// Removes from `source.totals` the fields whose unit `adds_up_to_nothing` says adds up to
+/// nothing, and returns each with its unit (as `units` writes it, spaces around it aside).
+pub(super) fn take_totals(
+    source: &mut Source,
+    adds_up_to_nothing: fn(&str) -> bool,
+) -> Vec<(String, String)> {
     let unit_of = |field: &str| {
         source
             .units
             .get(field)
-            .filter(|unit| is_a_power(unit))
+            .filter(|unit| adds_up_to_nothing(unit))
             .map(|unit| unit.trim().to_owned())
     };
-    let powers: Vec<(String, String)> = source
+    let taken: Vec<(String, String)> = source
         .totals
         .iter()
         .filter_map(|f| Some((f.as_str().to_owned(), unit_of(f.as_str())?)))
         .collect();
     source
         .totals
-        .retain(|f| !powers.iter().any(|(field, _)| field == f.as_str()));
-    powers
+        .retain(|f| !taken.iter().any(|(field, _)| field == f.as_str()));
+    taken
 }
 
 /// What is wrong with a total of `field`, a power in `unit`.

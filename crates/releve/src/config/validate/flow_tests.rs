@@ -1,0 +1,46 @@
+use crate::config::tests::parse;
+
+/// A hydrologist adding `totals = ["river_discharge"]` to Open-Meteo's flood API got "Period
+/// total: 2,029 m³/s over 7 values" for a week of 290 m³/s, its bars titled "daily total": a
+/// flow read as each day's mean, added up, is neither a flow nor a volume (found by a
+/// hydrologist).
+#[test]
+fn a_total_of_a_rate_per_second_is_left_out_saying_why() {
+    let text = r#"
+[[source]]
+name = "flood-garonne"
+kind = "http_json"
+url = "https://flood-api.open-meteo.com/v1/flood"
+every = "1d"
+records = "daily"
+columns = true
+resolution = "day"
+key = "time"
+time = "time"
+numeric = ["river_discharge", "usgs", "gauge", "cumecs", "rain", "volume"]
+units = { river_discharge = "m³/s", usgs = "ft3/s", gauge = " l/s ", cumecs = "CFS", rain = "mm", volume = "m³" }
+totals = ["river_discharge", "usgs", "gauge", "cumecs", "rain", "volume"]
+"#;
+    let config = parse(text).expect("a total left out is no refusal");
+    let totals: Vec<&str> = config.sources[0]
+        .totals
+        .iter()
+        .map(|f| f.as_str())
+        .collect();
+    assert_eq!(totals, ["rain", "volume"], "{:?}", config.left_out);
+    let lines: Vec<&str> = config.left_out.iter().map(|l| l.line.as_str()).collect();
+    assert_eq!(lines.len(), 4, "{lines:?}");
+    assert!(
+        lines[0].starts_with(
+            "sources.toml:14: source `flood-garonne`: key `totals`: `river_discharge` is a rate \
+             per second (m³/s)"
+        ) && lines[0].contains("86,400"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[2].contains("`gauge` is a rate per second (l/s)"),
+        "{}",
+        lines[2]
+    );
+}
