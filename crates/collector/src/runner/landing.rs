@@ -233,6 +233,14 @@ fn warn_about_fields(source: &Source, file: &RawFileName, collected: &Collected)
             more.sign
         );
     }
+    if !collected.hints.units_said_otherwise.is_empty() {
+        tracing::warn!(
+            source = %source.name,
+            file = %file.file_name(),
+            "The answer says other units than `units` for these fields: {}. The report labels their charts and figures with `units`: write there what the API serves, or ask the API for the unit `units` names.",
+            collected.hints.units_said_otherwise.join("; ")
+        );
+    }
     if let Some(example) = &collected.hints.far_ahead_example {
         tracing::warn!(
             source = %source.name,

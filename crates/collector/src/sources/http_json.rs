@@ -28,6 +28,7 @@ use failure::{error_member, refused_without_records};
 mod columns;
 mod failure;
 mod paging;
+mod units;
 
 pub use paging::MorePages;
 
@@ -84,6 +85,7 @@ pub(super) async fn collect(
         })
         .await?;
     let answered = Utc::now();
+    let units_said_otherwise = units::said_otherwise(source, &answer.body);
     let dropped = source.dropped_fields();
     // Without fields to drop or to add, nor a key the body echoes, the body lands as served:
     // its records are read one at a time, never the whole document as a tree.
@@ -130,6 +132,7 @@ pub(super) async fn collect(
         source.records_path().is_root(),
     );
     hints.more_pages = paging.more;
+    hints.units_said_otherwise = units_said_otherwise;
     let announced = paging.announced;
     Ok(Collected {
         body,

@@ -98,6 +98,9 @@ pub struct Hints {
     /// What in an `http_json` answer tells of records beyond those landed (a link to a next
     /// page, a total over them): `` `next` = "…?page=2" ``.
     pub more_pages: Option<super::http_json::MorePages>,
+    /// `units` entries the answer says otherwise beside its records (Open-Meteo's
+    /// `hourly_units`): `` `precipitation`: `units` says `mm`, `hourly_units` says `inch` ``.
+    pub units_said_otherwise: Vec<String>,
 }
 
 /// How far ahead of the clock a record's time is no forecast's: a year.
