@@ -646,6 +646,32 @@ mod tests {
         );
     }
 
+    /// A machine on its owner's clock far ahead of UTC, the crontab's hours left as shipped
+    /// (04:15 to 23:15 on that clock): the runs before 02:00 UTC ask for the day before
+    /// yesterday, written the day before, and the first after asks for yesterday.
+    #[test]
+    fn the_shipped_day_job_on_a_clock_ahead_of_utc_first_reports_yesterday_after_two_utc() {
+        use chrono::TimeZone;
+        let day_job = |tz: Tz, local: &str| {
+            let now = tz
+                .from_local_datetime(&local.parse().expect("local time"))
+                .single()
+                .expect("one instant")
+                .with_timezone(&Utc);
+            ReportPeriod::asked(PeriodKind::Day, None, tz, now).1
+        };
+        for (tz, last_before, first_after) in [
+            (chrono_tz::Asia::Kolkata, "07:15", "08:15"),
+            (chrono_tz::Asia::Kathmandu, "07:15", "08:15"),
+            (chrono_tz::Pacific::Chatham, "15:15", "16:15"),
+        ] {
+            let on_the_7th = |time: &str| day_job(tz, &format!("2026-12-07T{time}:00"));
+            assert_eq!(on_the_7th("04:15"), day("2026-12-05"), "{tz}");
+            assert_eq!(on_the_7th(last_before), day("2026-12-05"), "{tz}");
+            assert_eq!(on_the_7th(first_after), day("2026-12-06"), "{tz}");
+        }
+    }
+
     #[test]
     fn a_period_is_complete_once_the_utc_day_holding_its_end_is_over() {
         let complete = |tz, first: &str| {

@@ -506,7 +506,7 @@ fn a_checkout_made_with_windows_line_ends_installs_working_lines() {
     assert!(!installed.contains('\r'), "{installed:?}");
 }
 
-/// The template says to edit it ("move these lines later by the difference"); on WSL a student
+/// The template invites editing it (its hours, its alerting line); on WSL a student
 /// edits the checkout's `crontab` with Notepad or VS Code set to Windows line ends, which saves
 /// it with CRLF. Every installed line then ends in `2>&1\r`, which `sh` refuses ("Syntax
 /// error: Bad fd number"): cron runs nothing, ever, and the installer said "Installed". The
