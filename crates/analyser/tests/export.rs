@@ -1176,3 +1176,44 @@ async fn an_output_naming_a_missing_folder_with_its_slash_says_the_folder_is_mis
         "--output exports/: the line should say the folder does not exist and what to do, not the system's words alone: {said}"
     );
 }
+
+/// An `http_json` answer may name a member `pm2.5`, which a `--field` path reads as `5` inside
+/// `pm2`: its column is empty, and telling the user to check the path against the record, which
+/// shows `"pm2.5"` as written, sends her looking for a typo that is not there.
+#[tokio::test]
+async fn a_field_whose_name_holds_a_dot_is_said_so_not_a_path_to_check() {
+    let (dir, database, db) = golden_site("export_dotted_name").await;
+    let time = golden::day_start() + Duration::minutes(30);
+    let mut record = quake_record("air", time);
+    record.insert(
+        "data",
+        doc! {"id": "air", "pm2.5": 12.5, "sensor": {"location.name": "Capitole"}},
+    );
+    db.collection::<Document>(store::RECORDS)
+        .insert_one(record)
+        .await
+        .expect("a record holding dotted names");
+    let args = [
+        "--source",
+        "quakes",
+        "--field",
+        "pm2.5",
+        "--field",
+        "sensor.location.name",
+        "--field",
+        "properties.nowhere",
+    ];
+    let output = export(dir.path(), &database, &args).await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    let said = stderr(&output);
+    assert!(
+        said.contains("one member whose name holds a dot")
+            && said.contains("`pm2.5`, `sensor.location.name`"),
+        "the dotted names are told as such: {said}"
+    );
+    assert!(
+        said.contains("No record exported holds these --field paths")
+            && said.contains("fields=`properties.nowhere`"),
+        "a path no record holds is still told apart: {said}"
+    );
+}

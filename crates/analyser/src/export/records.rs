@@ -54,15 +54,7 @@ pub(super) async fn records_table<W: Write>(
     rows: &mut u64,
 ) -> Result<(), TableError> {
     let columns = record_columns(source, extra);
-    // The `--field` columns no record written has held yet (even as null).
-    let mut unheld: Vec<&FieldPath> = extra
-        .iter()
-        .filter(|path| {
-            !source
-                .read_fields()
-                .any(|(_, read)| read.as_str() == path.as_str())
-        })
-        .collect();
+    let mut unheld = Unheld::of(source, extra);
     let daily = source.resolution == Resolution::Day;
     let header = ["time", "day", "key"]
         .into_iter()
@@ -100,15 +92,84 @@ pub(super) async fn records_table<W: Write>(
         }
         from = to;
     }
-    if *rows > 0 && !unheld.is_empty() {
-        let named: Vec<String> = unheld.iter().map(|path| format!("`{path}`")).collect();
-        tracing::warn!(
-            source = %source.name,
-            fields = %named.join(", "),
-            "No record exported holds these --field paths, not even as null: their columns are empty. Check the paths against a record as the API serves it (a dotted path, `properties.place`)."
-        );
+    if *rows > 0 {
+        unheld.warn(&source.name);
     }
     Ok(())
+}
+
+/// The `--field` columns no record written has held yet (even as null), and of them those a
+/// record holds as one member whose name holds a dot (`"pm2.5"`), which a path reads as steps.
+struct Unheld<'a> {
+    paths: Vec<&'a FieldPath>,
+    dotted: Vec<&'a FieldPath>,
+}
+
+impl<'a> Unheld<'a> {
+    /// The `extra` paths that are not `source`'s configured fields, none held yet.
+    fn of(source: &Source, extra: &'a [FieldPath]) -> Self {
+        let paths = extra
+            .iter()
+            .filter(|path| {
+                !source
+                    .read_fields()
+                    .any(|(_, read)| read.as_str() == path.as_str())
+            })
+            .collect();
+        Unheld {
+            paths,
+            dotted: Vec::new(),
+        }
+    }
+
+    /// Takes out the paths a record's `data` holds, and notes those it names whole.
+    fn seen(&mut self, data: &Value) {
+        self.paths.retain(|path| path.get(data).is_none());
+        for path in &self.paths {
+            if !self.dotted.contains(path) && named_whole(data, path.segments()) {
+                self.dotted.push(path);
+            }
+        }
+    }
+
+    /// Warns of the paths no record exported held, a name with a dot apart.
+    fn warn(&self, source: &str) {
+        let named = |paths: &mut dyn Iterator<Item = &&FieldPath>| {
+            paths
+                .map(|path| format!("`{path}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let dotted = named(&mut self.paths.iter().filter(|p| self.dotted.contains(p)));
+        let absent = named(&mut self.paths.iter().filter(|p| !self.dotted.contains(p)));
+        if !dotted.is_empty() {
+            tracing::warn!(
+                source = %source,
+                fields = %dotted,
+                "The records hold these --field paths as one member whose name holds a dot, which a path reads as steps (`pm2.5` as `5` inside `pm2`): their columns are empty, as no path can name such a member. Read it from MongoDB with `$getField` (see the README's `records`)."
+            );
+        }
+        if !absent.is_empty() {
+            tracing::warn!(
+                source = %source,
+                fields = %absent,
+                "No record exported holds these --field paths, not even as null: their columns are empty. Check the paths against a record as the API serves it (a dotted path, `properties.place`)."
+            );
+        }
+    }
+}
+
+/// Whether `value` holds the path of `segments` with a member whose name holds a dot along the
+/// way (`{"pm2.5": 1}` for `pm2.5`, `{"a": {"b.c": 1}}` for `a.b.c`).
+fn named_whole(value: &Value, segments: &[String]) -> bool {
+    let Value::Object(members) = value else {
+        return false;
+    };
+    (2..=segments.len()).any(|n| members.contains_key(&segments[..n].join(".")))
+        || segments
+            .first()
+            .and_then(|first| members.get(first))
+            .is_some_and(|inner| named_whole(inner, &segments[1..]))
 }
 
 /// The hours one read covers: those from `from` to `to`, of which the records timed `within`
@@ -134,7 +195,7 @@ async fn rows_of(
     source: &Source,
     columns: &[FieldPath],
     hours: Hours,
-    unheld: &mut Vec<&FieldPath>,
+    unheld: &mut Unheld<'_>,
     unread: &Unread,
 ) -> Result<Vec<Row>, StoreError> {
     let action = format!("reading `records` of {}", source.name);
@@ -146,7 +207,7 @@ async fn rows_of(
     let find = records_collection.find(filter).projection(projection);
     store::each_found(find, &action, |document| match record_row(&document) {
         Ok((time, key, data)) if hours.within.contains(&time) => {
-            unheld.retain(|path| path.get(&data).is_none());
+            unheld.seen(&data);
             let cells = columns.iter().map(|path| cell(path.get(&data))).collect();
             rows.push(Row { time, key, cells });
         }
