@@ -238,6 +238,11 @@ pub async fn own_database(
             installation::keep_folder_id(raw_dir, &theirs.folder).map_err(id_failed)?;
             Ok(())
         }
+        // Another installation's folder, still on this machine: `--new-database` would fold this
+        // folder's data into its (a classmate's `.env` copied), not take a moved folder's place.
+        Some(theirs) if options.new_database && others(theirs.clone()).0.theirs_still_here => {
+            Err(others(theirs).into())
+        }
         Some(theirs) if options.new_database => {
             warn!(database = %options.database, other = %theirs.raw_dir, "This database was summarised from another raw folder: from now on from this one (--new-database).");
             keep(&ours)?;

@@ -323,3 +323,50 @@ async fn a_new_installation_at_the_same_path_on_another_machine_is_not_told_it_l
          installation's: {said}"
     );
 }
+
+/// A class on one server: student B's `.env`, copied from student A's, names A's database.
+/// B's run is refused, told "… give this installation a database of its own …, or, if that
+/// folder is this one moved or replaced, run once with --new-database". B takes the second
+/// way out: the run goes through, B's records are folded into A's hours, and A, refused in
+/// turn, is told the same and takes the database back, both datasets mixed for good. A's
+/// folder is still there, on this machine, holding the very id the database names: it is
+/// another installation, not this one moved. Expected: `--new-database` is refused then
+/// (exit 2, B's file waiting, A's hour A's alone), and the refusal offers no such way out.
+#[tokio::test]
+async fn a_classmate_s_folder_still_holding_the_database_s_id_is_not_taken_for_this_one_moved() {
+    let student_a = Workspace::new("shared-class-still-there-a");
+    student_a.land("usgs", (9, 30, 0), &snapshot(vec![quake("a", (9, 5), 1.0)]));
+    student_a.summarise();
+
+    let mut student_b = Workspace::new("shared-class-still-there-b");
+    student_b.database = student_a.database.clone();
+    student_b.land(
+        "usgs",
+        (9, 40, 0),
+        &snapshot(vec![quake("b", (9, 10), 2.0)]),
+    );
+    let refused = student_b.summarise_with(&[]);
+    let said = stderr(&refused);
+    assert_eq!(refused.status.code(), Some(2), "{said}");
+    assert!(
+        !said.contains("this one moved or replaced") && said.contains("still on this machine"),
+        "the refusal offers --new-database though the other folder is still here: {said}"
+    );
+
+    let forced = student_b
+        .command(testkit::MongoServer::shared().uri())
+        .arg("--new-database")
+        .output()
+        .expect("summariser runs");
+    let said = stderr(&forced);
+    let hour = student_a.hour("usgs", 9).await.expect("A's hour");
+    assert!(
+        forced.status.code() == Some(2) && student_b.remaining("usgs") == 1 && count(&hour) == 1,
+        "--new-database folded B's records into A's database (exit {:?}, A's hour counts {}): \
+         {said}",
+        forced.status.code(),
+        count(&hour),
+    );
+    let theirs = std::fs::canonicalize(student_a.raw()).expect("A's raw folder");
+    assert!(said.contains(&theirs.display().to_string()), "{said}");
+}

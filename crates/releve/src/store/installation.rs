@@ -239,6 +239,9 @@ pub struct Elsewhere {
     pub summarised_here: bool,
     /// The machine whose summariser wrote the database last, when another than this one.
     pub other_machine: Option<String>,
+    /// Whether the raw folder the database names is another path on this machine, still there
+    /// holding the id the database names: another installation, not this one moved.
+    pub theirs_still_here: bool,
 }
 
 impl Elsewhere {
@@ -246,12 +249,18 @@ impl Elsewhere {
     pub fn of(database: &str, theirs: Installation, raw_dir: &Path) -> Elsewhere {
         let noted = crate::rawfile::summarised_into(raw_dir).ok().flatten();
         let here = this_host();
+        let ours = place(raw_dir);
+        let theirs_still_here = theirs.host.as_deref() == Some(here.as_str())
+            && theirs.raw_dir != ours
+            && folder_id(Path::new(&theirs.raw_dir))
+                .is_ok_and(|id| id == Some(theirs.folder.clone()));
         Elsewhere {
             database: database.to_owned(),
             other_machine: theirs.host.clone().filter(|host| *host != here),
             theirs,
-            ours: place(raw_dir),
+            ours,
             summarised_here: noted.as_deref() == Some(database),
+            theirs_still_here,
         }
     }
 
@@ -309,6 +318,13 @@ impl Elsewhere {
                 ", or its machine renamed (a Kubernetes pod, a laptop on another network) and its id file emptied",
             ),
             Case::SamePath => (self.before_mounting(), ""),
+            Case::OtherFolder if self.theirs_still_here => {
+                let id_file = Path::new(&self.theirs.raw_dir).join(".installation");
+                return format!(
+                    "give this installation a database of its own (its MONGODB_URI's path, or --database NAME): that folder is still on this machine, holding the id the database names, so it is another installation (a classmate's or a colleague's checkout, another copy), not this one moved (if that installation is retired, delete its id, `rm {}`, then {run} once with --new-database)",
+                    crate::shell::word(&id_file.display().to_string())
+                );
+            }
             Case::OtherFolder => (String::new(), ""),
         };
         format!(
