@@ -238,9 +238,16 @@ pub async fn own_database(
             installation::keep_folder_id(raw_dir, &theirs.folder).map_err(id_failed)?;
             Ok(())
         }
-        // Another installation's folder, still on this machine: `--new-database` would fold this
-        // folder's data into its (a classmate's `.env` copied), not take a moved folder's place.
-        Some(theirs) if options.new_database && others(theirs.clone()).0.theirs_still_here => {
+        // Another installation's folder on this machine (still holding its id, or another user's):
+        // `--new-database` would fold this folder's data into its (a classmate's `.env` copied),
+        // not take a moved folder's place.
+        Some(theirs)
+            if options.new_database
+                && others(theirs.clone())
+                    .0
+                    .theirs_here
+                    .is_another_installation() =>
+        {
             Err(others(theirs).into())
         }
         Some(theirs) if options.new_database => {

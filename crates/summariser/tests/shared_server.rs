@@ -3,6 +3,10 @@
 
 mod common;
 
+use std::fs::Permissions;
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::process::CommandExt;
+
 use common::cutting_proxy::CuttingProxy;
 use common::{Workspace, count, numeric, quake, snapshot, stderr};
 use mongodb::bson::Bson;
@@ -369,4 +373,61 @@ async fn a_classmate_s_folder_still_holding_the_database_s_id_is_not_taken_for_t
     );
     let theirs = std::fs::canonicalize(student_a.raw()).expect("A's raw folder");
     assert!(said.contains(&theirs.display().to_string()), "{said}");
+}
+
+/// The same class, each student a Unix account of their own: student A's checkout is in a home
+/// student B cannot enter. B's `.env`, copied from A's, names A's database; B's run is refused
+/// and told "or, if that folder is this one moved or replaced, run once with --new-database":
+/// B cannot look into A's folder to tell, runs it, and B's records are folded into A's hours.
+/// A folder this user cannot reach, on this machine, is not this user's folder moved.
+/// Expected: `--new-database` is refused (exit 2, B's file waiting, A's hour A's alone), saying
+/// the folder is out of this user's reach. Needs root, to run B's summariser as `nobody`.
+#[tokio::test]
+async fn a_classmate_s_folder_out_of_this_user_s_reach_is_not_taken_for_this_one_moved() {
+    let root = std::process::Command::new("id").arg("-u").output();
+    assert!(
+        root.is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "0"),
+        "this test needs root: it runs student B's summariser as nobody"
+    );
+    let student_a = Workspace::new("shared-class-out-of-reach-a");
+    student_a.land("usgs", (9, 30, 0), &snapshot(vec![quake("a", (9, 5), 1.0)]));
+    student_a.summarise();
+    // A's folder, root's, 0700: out of nobody's reach, as another user's home.
+    std::fs::set_permissions(student_a.dir.path(), Permissions::from_mode(0o700))
+        .expect("A's home closed");
+
+    let mut student_b = Workspace::new("shared-class-out-of-reach-b");
+    student_b.database = student_a.database.clone();
+    student_b.land(
+        "usgs",
+        (9, 40, 0),
+        &snapshot(vec![quake("b", (9, 10), 2.0)]),
+    );
+    let given = std::process::Command::new("chown")
+        .args([
+            "-R",
+            "65534:65534",
+            &student_b.dir.path().display().to_string(),
+        ])
+        .status()
+        .expect("chown runs");
+    assert!(given.success(), "B's checkout made nobody's");
+
+    let forced = student_b
+        .command(testkit::MongoServer::shared().uri())
+        .arg("--new-database")
+        .uid(65534)
+        .gid(65534)
+        .output()
+        .expect("summariser runs");
+    let said = stderr(&forced);
+    let hour = student_a.hour("usgs", 9).await.expect("A's hour");
+    assert!(
+        forced.status.code() == Some(2) && student_b.remaining("usgs") == 1 && count(&hour) == 1,
+        "--new-database folded B's records into A's database (exit {:?}, A's hour counts {}): \
+         {said}",
+        forced.status.code(),
+        count(&hour),
+    );
+    assert!(said.contains("out of this user's reach"), "{said}");
 }

@@ -239,9 +239,38 @@ pub struct Elsewhere {
     pub summarised_here: bool,
     /// The machine whose summariser wrote the database last, when another than this one.
     pub other_machine: Option<String>,
-    /// Whether the raw folder the database names is another path on this machine, still there
-    /// holding the id the database names: another installation, not this one moved.
-    pub theirs_still_here: bool,
+    /// Whether the raw folder the database names is another installation's on this machine.
+    pub theirs_here: TheirFolder,
+}
+
+/// What is known of the raw folder a database names, at another path of this machine.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum TheirFolder {
+    /// Gone, on another machine, or its id another: maybe this folder moved.
+    Unknown,
+    /// Still there, holding the id the database names: another installation.
+    Holding,
+    /// Out of this user's reach (another user's home): not this user's folder moved.
+    OutOfReach,
+}
+
+impl TheirFolder {
+    /// What is known of `theirs`'s folder, seen from the folder at `ours` on machine `here`.
+    fn of(theirs: &Installation, ours: &str, here: &str) -> TheirFolder {
+        if theirs.host.as_deref() != Some(here) || theirs.raw_dir == ours {
+            return TheirFolder::Unknown;
+        }
+        match folder_id(Path::new(&theirs.raw_dir)) {
+            Ok(Some(id)) if id == theirs.folder => TheirFolder::Holding,
+            Err(err) if err.kind() == io::ErrorKind::PermissionDenied => TheirFolder::OutOfReach,
+            _ => TheirFolder::Unknown,
+        }
+    }
+
+    /// Whether the folder is another installation's: `--new-database` is no way out then.
+    pub fn is_another_installation(self) -> bool {
+        self != TheirFolder::Unknown
+    }
 }
 
 impl Elsewhere {
@@ -250,17 +279,14 @@ impl Elsewhere {
         let noted = crate::rawfile::summarised_into(raw_dir).ok().flatten();
         let here = this_host();
         let ours = place(raw_dir);
-        let theirs_still_here = theirs.host.as_deref() == Some(here.as_str())
-            && theirs.raw_dir != ours
-            && folder_id(Path::new(&theirs.raw_dir))
-                .is_ok_and(|id| id == Some(theirs.folder.clone()));
+        let theirs_here = TheirFolder::of(&theirs, &ours, &here);
         Elsewhere {
             database: database.to_owned(),
             other_machine: theirs.host.clone().filter(|host| *host != here),
             theirs,
             ours,
             summarised_here: noted.as_deref() == Some(database),
-            theirs_still_here,
+            theirs_here,
         }
     }
 
@@ -318,17 +344,33 @@ impl Elsewhere {
                 ", or its machine renamed (a Kubernetes pod, a laptop on another network) and its id file emptied",
             ),
             Case::SamePath => (self.before_mounting(), ""),
-            Case::OtherFolder if self.theirs_still_here => {
-                let id_file = Path::new(&self.theirs.raw_dir).join(".installation");
-                return format!(
-                    "give this installation a database of its own (its MONGODB_URI's path, or --database NAME): that folder is still on this machine, holding the id the database names, so it is another installation (a classmate's or a colleague's checkout, another copy), not this one moved (if that installation is retired, delete its id, `rm {}`, then {run} once with --new-database)",
-                    crate::shell::word(&id_file.display().to_string())
-                );
+            Case::OtherFolder if self.theirs_here.is_another_installation() => {
+                return self.another_here(run);
             }
             Case::OtherFolder => (String::new(), ""),
         };
         format!(
             "{first}give this installation a database of its own (its MONGODB_URI's path, or --database NAME), or, if that folder is this one moved or replaced{moved}, {run} once with --new-database"
+        )
+    }
+
+    /// What to do when the folder the database names is another installation's on this
+    /// machine ([`TheirFolder`]): a database of its own, `--new-database` once that one retired.
+    fn another_here(&self, run: &str) -> String {
+        let id_file = Path::new(&self.theirs.raw_dir).join(".installation");
+        let rm = crate::shell::word(&id_file.display().to_string()).into_owned();
+        let (where_, who) = match self.theirs_here {
+            TheirFolder::OutOfReach => (
+                "on this machine, out of this user's reach (another user's home?)",
+                format!("its user deletes its id, `rm {rm}`"),
+            ),
+            _ => (
+                "still on this machine, holding the id the database names",
+                format!("delete its id, `rm {rm}`"),
+            ),
+        };
+        format!(
+            "give this installation a database of its own (its MONGODB_URI's path, or --database NAME): that folder is {where_}, so it is another installation (a classmate's or a colleague's checkout, another copy), not this one moved (if that installation is retired, {who}, then {run} once with --new-database)"
         )
     }
 
