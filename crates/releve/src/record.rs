@@ -346,6 +346,21 @@ pub fn ahead_without_offset(local_times: Option<Tz>) -> String {
     }
 }
 
+/// What the summariser says of records holding values dated `furthest` ahead of the clock at
+/// most, their time written with its offset (see [`LOCAL_TIME_MARGIN`]).
+pub fn ahead_with_offset(furthest: chrono::TimeDelta) -> String {
+    let minutes = (furthest.num_seconds() + 30) / 60;
+    let ahead = match (minutes / 60, minutes % 60) {
+        (hours, _) if hours >= 48 => format!("{} days", hours / 24),
+        (0, minutes) => format!("{minutes} min"),
+        (hours, 0) => format!("{hours} h"),
+        (hours, minutes) => format!("{hours} h {minutes} min"),
+    };
+    format!(
+        "Records holding values are dated up to {ahead} ahead of this machine's clock, their time written with a UTC offset: if the API labels its local time as UTC (`Z`, `+00:00`) or its clock runs ahead, they are stored hours off, in hours the reports show as still to come (check the machine's clock, and ask the API for UTC); a forecast's hours are ahead by design: mark its source `forecast = true`."
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use releve::Source;
 use releve::recency::Recency;
-use releve::record::{cut_example, timestamp_in, without_offset};
+use releve::record::{cut_example, local_clock, timestamp_in, without_offset};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
@@ -76,6 +76,9 @@ pub struct LandedFile {
     pub bytes: u64,
     /// Records dated ahead of this machine's clock with a time written without an offset.
     pub ahead: AheadWithoutOffset,
+    /// Records holding a value dated ahead of this machine's clock with a time written with
+    /// its offset.
+    pub ahead_with_offset: AheadWithOffset,
     /// Per `numeric` field, in the source's order: what its values were.
     pub numeric: Vec<NumericValues>,
 }
@@ -109,6 +112,19 @@ pub struct AheadWithoutOffset {
     pub records: usize,
     /// The first one's time, as written.
     pub example: Option<String>,
+}
+
+/// Records dated past the source's [local-time horizon](releve::Source::local_time_horizon)
+/// though their time is written with its offset (`2026-12-03T14:00:00+00:00`), holding a value
+/// in a `numeric` field (or any record, for a source without one): an API labelling its local
+/// time as UTC, or a clock ahead at the source. Rows published ahead with no value yet
+/// (éCO2mix's rows of the day to come) are no such sign.
+#[derive(Debug, Default)]
+pub struct AheadWithOffset {
+    /// How many.
+    pub records: usize,
+    /// How far ahead of the clock the furthest is.
+    pub furthest: chrono::TimeDelta,
 }
 
 /// Why a file could not be read.
@@ -161,7 +177,7 @@ pub fn read(path: &Path, source: &Source, max_bytes: u64) -> Result<LandedFile, 
         ..LandedFile::default()
     };
     let fields = FieldTree::of(source);
-    let horizon = source.local_time_horizon(Utc::now());
+    let now = Utc::now();
     landed.numeric = vec![NumericValues::default(); source.numeric.len()];
     // A record serde_json cannot read (a number beyond a double, `1e400`) makes the file
     // unreadable, as it would anywhere else in the file, not a record without a key.
@@ -173,7 +189,7 @@ pub fn read(path: &Path, source: &Source, max_bytes: u64) -> Result<LandedFile, 
         &text,
         records_path.segments(),
         |raw| match RecordText::within(&text, raw) {
-            Some(raw) => match version(source, &fields, raw.clone(), horizon, &mut landed) {
+            Some(raw) => match version(source, &fields, raw.clone(), now, &mut landed) {
                 Ok(Some(record)) => landed.records.push(record),
                 Ok(None) => {
                     landed.rejected += 1;
@@ -304,7 +320,7 @@ fn version(
     source: &Source,
     fields: &FieldTree,
     raw: RecordText,
-    horizon: DateTime<Utc>,
+    now: DateTime<Utc>,
     file: &mut LandedFile,
 ) -> Result<Option<LandedRecord>, serde_json::Error> {
     let record: Value = fields.parse(raw.get())?;
@@ -319,15 +335,21 @@ fn version(
     let (Some(key), Some(time)) = (source.key.get(&record), time) else {
         return Ok(None);
     };
-    if time > horizon
-        && let Some(written) = written.filter(|written| without_offset(written))
-    {
-        file.ahead.records += 1;
-        file.ahead
-            .example
-            .get_or_insert_with(|| cut_example(&written.to_string()));
-    }
     let facts = Facts::of(source, &record);
+    if time > source.local_time_horizon(now)
+        && let Some(written) = written
+    {
+        if without_offset(written) {
+            file.ahead.records += 1;
+            file.ahead
+                .example
+                .get_or_insert_with(|| cut_example(&written.to_string()));
+        } else if local_clock(written).is_some() && facts.holds_a_number() {
+            let ahead = &mut file.ahead_with_offset;
+            ahead.records += 1;
+            ahead.furthest = ahead.furthest.max(time - now);
+        }
+    }
     for ((path, reading), seen) in source
         .numeric
         .iter()

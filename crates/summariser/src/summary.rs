@@ -60,6 +60,16 @@ impl Facts {
             }),
         }
     }
+
+    /// True when a `numeric` field holds a number, or the source has none: false for a row
+    /// published ahead of its values (éCO2mix's rows of the day to come).
+    pub fn holds_a_number(&self) -> bool {
+        self.numbers.is_empty()
+            || self
+                .numbers
+                .iter()
+                .any(|reading| !matches!(reading, Reading::Missing))
+    }
 }
 
 fn reading(source: &Source, path: &FieldPath, record: &Value) -> Reading {

@@ -360,6 +360,10 @@ fn read_landed(
             if let Some(example) = &file.ahead.example {
                 warn!(file = %path.display(), records = file.ahead.records, example = %example, time = %source.time, "{}", releve::record::ahead_without_offset(source.local_times));
             }
+            let ahead = &file.ahead_with_offset;
+            if ahead.records > 0 {
+                warn!(source = %source.name, file = %path.display(), records = ahead.records, time = %source.time, "{}", releve::record::ahead_with_offset(ahead.furthest));
+            }
             for (field, values) in source.numeric.iter().zip(&file.numeric) {
                 if values.only_text() {
                     warn!(file = %path.display(), field = %field, records = values.texts, example = ?values.example.as_deref().unwrap_or_default(), "A numeric field holds text that is not a number, and never a number: it is summarised as nulls (a decimal comma, `12,5`, is not read as a number; see the README's `numeric`).");
