@@ -411,9 +411,9 @@ async fn open(uri: &str, database: &str, options: ClientOptions) -> Result<Datab
 }
 
 /// [`open`], the ping given up after `wait`. The ping is sent by a client that gives a server
-/// seconds to answer (a server down is said at once); the run's operations then go through one
-/// that, on a replica set or a sharded cluster, waits out an election (see [`ELECTION_WAIT`]),
-/// unless the URI sets its own wait.
+/// seconds to answer (a server down is said at once), which then does the run's work; on a
+/// replica set or a sharded cluster, the run's operations go through another that waits out an
+/// election (see [`ELECTION_WAIT`]), unless the URI sets its own wait.
 async fn open_within(
     uri: &str,
     database: &str,
@@ -433,16 +433,23 @@ async fn open_within(
     let first = Client::with_options(options).map_err(|cause| StoreError::bad_uri(uri, &cause))?;
     let db = first.database(database);
     let failed = match tokio::time::timeout(wait, db.run_command(doc! {"ping": 1})).await {
+        // The URI's own wait is the ping's too: its client does the run's work.
+        Ok(Ok(_)) if asked.is_some() => {
+            drop(trusted);
+            return Ok(db);
+        }
         Ok(Ok(_)) => {
             // A replica set's (or a sharded cluster's) operations wait out an election; a
-            // single server's have none to wait for.
+            // single server's have none to wait for, and go through the ping's client.
             let hello = db.run_command(doc! {"hello": 1}).await;
             let elects = hello.is_ok_and(|hello| {
                 hello.contains_key("setName") || hello.get_str("msg") == Ok("isdbgrid")
             });
-            if let Some(selection) = asked.or(elects.then_some(ELECTION_WAIT)) {
-                working.server_selection_timeout = Some(selection);
+            if !elects {
+                drop(trusted);
+                return Ok(db);
             }
+            working.server_selection_timeout = Some(ELECTION_WAIT);
             shut_down(db).await;
             deadline::watch(&mut working, uri);
             let working =

@@ -154,3 +154,23 @@ async fn a_run_ensures_each_collections_indexes_in_one_command() {
         "one `createIndexes` for each of hourly, records, runs, rejected and rejected_records: {commands:?}"
     );
 }
+
+/// A run opened two clients to a single server, one to ping it and one for its work: each a
+/// TLS handshake, a login and a monitor of its own, two round trips or more before the first
+/// command (2.1 s at 300 ms), five connections in all. The ping's client does the run's work:
+/// a run through the proxy opens the connections of one client (its monitor, and one
+/// connection for each of the two reads it sends together).
+#[tokio::test]
+async fn a_run_on_a_single_server_connects_once() {
+    let ws = Workspace::new("remote-one-client");
+    ws.land("eco2mix", (23, 50, 0), &quarter_hours(50_000));
+    let proxy = CuttingProxy::start(&upstream(), usize::MAX);
+    let output = ws.command(&proxy.uri()).output().expect("summariser runs");
+    assert!(output.status.success(), "{}", stderr(&output));
+    let connections = proxy.connections();
+    assert!(
+        connections <= 3,
+        "{connections} connections, more than one client's: {:?}",
+        proxy.commands()
+    );
+}

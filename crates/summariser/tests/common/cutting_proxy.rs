@@ -23,6 +23,8 @@ pub struct CuttingProxy {
     writes: Arc<AtomicUsize>,
     stopped: Arc<AtomicBool>,
     tally: Tally,
+    /// Connections accepted.
+    connections: Arc<AtomicUsize>,
 }
 
 /// The commands forwarded, by name.
@@ -54,6 +56,8 @@ impl CuttingProxy {
         let writes = Arc::new(AtomicUsize::new(0));
         let stopped = Arc::new(AtomicBool::new(false));
         let tally = Tally::default();
+        let connections = Arc::new(AtomicUsize::new(0));
+        let accepted = connections.clone();
         let state = (cut.clone(), writes.clone(), tally.clone());
         let stop = stopped.clone();
         std::thread::spawn(move || {
@@ -70,6 +74,7 @@ impl CuttingProxy {
                     if stop.load(Ordering::SeqCst) {
                         return;
                     }
+                    accepted.fetch_add(1, Ordering::SeqCst);
                     if state.0.load(Ordering::SeqCst) {
                         drop(client);
                         continue;
@@ -89,7 +94,13 @@ impl CuttingProxy {
             writes,
             stopped,
             tally,
+            connections,
         }
+    }
+
+    /// The connections accepted so far: a client's monitor, and its pool's.
+    pub fn connections(&self) -> usize {
+        self.connections.load(Ordering::SeqCst)
     }
 
     /// The commands forwarded so far, by name, but for the handshakes and heartbeats
