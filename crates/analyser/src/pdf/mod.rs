@@ -4,6 +4,7 @@
 
 mod metrics;
 mod picture;
+mod reserved;
 mod table;
 
 use chrono::{DateTime, Utc};
@@ -14,6 +15,7 @@ use printpdf::{
 };
 
 use metrics::{MM_PER_PT, TextMetrics};
+pub use reserved::Reserved;
 pub use table::{Column, Table};
 
 use crate::charts::{ChartImage, DPI};

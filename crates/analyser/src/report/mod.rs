@@ -27,7 +27,7 @@ use crate::charts::ChartError;
 use crate::completeness::silence::Silence;
 use crate::completeness::{self, Completeness, ExpectedFrom};
 use crate::format::{counted, grouped, last_collection};
-use crate::pdf::{BODY, Column, FontError, Ink, ReportDocument, Table};
+use crate::pdf::{BODY, Column, FontError, Ink, ReportDocument, Reserved, Table};
 use crate::period::{PeriodKind, ReportPeriod};
 use crate::query::SourceData;
 use short_of_expected::{Machine, short_of_expected, united};
@@ -199,9 +199,11 @@ pub fn render(input: &ReportInput<'_>) -> Result<Vec<u8>, RenderError> {
         input.generated_at.min(period.end()),
     );
     doc.bookmark("Cover");
-    cover(&mut doc, input, &assessed, &silences);
+    let contents = cover(&mut doc, input, &assessed, &silences);
     doc.section("Source catalogue", 14.0, 20.0);
+    let catalogue = doc.page_number();
     doc.table(&catalogue_table(input.config));
+    let mut first_section = None;
     for (source, c) in &assessed {
         let data = input.data.get(&source.name).unwrap_or(&empty);
         let section = source_pages::source_section(
@@ -217,7 +219,11 @@ pub fn render(input: &ReportInput<'_>) -> Result<Vec<u8>, RenderError> {
             source_name: source.name.clone(),
             chart,
         })?;
+        if first_section.is_none() {
+            first_section = doc.last_marked_page();
+        }
     }
+    let quality = doc.page_number() + 1;
     quality::completeness_section(
         &mut doc,
         &assessed,
@@ -226,27 +232,66 @@ pub fn render(input: &ReportInput<'_>) -> Result<Vec<u8>, RenderError> {
         period,
         ongoing_at(input),
     );
+    if let Some(contents) = contents {
+        let quality = doc.last_marked_page().unwrap_or(quality);
+        // The completeness section starts a page: the sources' run up to the one before it.
+        let pages = ContentsPages {
+            catalogue,
+            sections: first_section.map(|first| (first, quality.saturating_sub(1).max(first))),
+            quality,
+        };
+        doc.fill(contents, &pages.line());
+    }
     Ok(doc.finish(&title))
 }
 
+/// The pages the cover's contents name, numbered from 1.
+struct ContentsPages {
+    catalogue: usize,
+    /// The pages the sources' sections run over, when there is one.
+    sections: Option<(usize, usize)>,
+    quality: usize,
+}
+
+impl ContentsPages {
+    /// Pages as far as a report goes: the widest the line can be.
+    const WIDEST: ContentsPages = ContentsPages {
+        catalogue: 9999,
+        sections: Some((9999, 9999)),
+        quality: 9999,
+    };
+
+    /// The cover's contents line.
+    fn line(&self) -> String {
+        let sections = match self.sections {
+            Some((first, last)) if first == last => format!(", page {first}"),
+            Some((first, last)) => format!(", pages {first} to {last}"),
+            None => String::new(),
+        };
+        format!(
+            "Contents: source catalogue, page {}; one section per source{sections} (records over \
+             time, numeric fields, categories, positions); completeness and quality, page {}. \
+             Each is a bookmark of this PDF (the viewer's side panel).",
+            self.catalogue, self.quality
+        )
+    }
+}
+
+/// The cover, and the room kept on it for its contents line (see [`ContentsPages`]).
 fn cover(
     doc: &mut ReportDocument,
     input: &ReportInput<'_>,
     assessed: &[(&releve::Source, Completeness)],
     silences: &[Silence],
-) {
+) -> Option<Reserved> {
     cover_title(doc, input);
     doc.gap(10.0);
     doc.rule();
     cover_health(doc, input, assessed, silences);
     doc.gap(2.0);
-    // Left out rather than carried alone onto a page of its own by a long health block.
-    let contents = "Contents: source catalogue; one section per source (records over time, \
-                    numeric fields, categories, positions); completeness and quality. Each is a \
-                    bookmark of this PDF (the viewer's side panel).";
-    if doc.paragraph_fits(contents, BODY, false) {
-        doc.paragraph(contents, BODY, false, Ink::MUTED);
-    }
+    // Left out rather than carried alone onto a page of its own by a long health block; its
+    // page numbers are written once the sections are laid out.
+    doc.reserve(&ContentsPages::WIDEST.line(), BODY, Ink::MUTED)
 }
 
 /// The cover's title block: the report's period and when it was generated.
