@@ -40,6 +40,7 @@ fn a_conflict_git_left_in_the_file_is_said_as_one_with_its_lines_and_what_to_do(
             "source `usgs-earthquakes`",
             "conflict git left",
             &format!("lines 6 to {last}"),
+            "git restore --staged sources.toml",
             "git stash drop",
         ] {
             assert!(message.contains(said), "{said:?} is not said: {message}");
@@ -64,4 +65,21 @@ fn a_conflict_across_two_tables_is_said_from_its_first_line_in_both() {
     for message in &said {
         assert!(message.contains("lines 15 to 45"), "{message}");
     }
+}
+
+/// A description written over several lines may hold lines like git's markers (a heading's
+/// underline of `=`, a quoted diff): they are the text's, not a conflict, and a fault elsewhere
+/// in the table is said as itself.
+#[test]
+fn marker_lines_inside_a_multi_line_string_are_no_conflict() {
+    let quoted = "description = \"\"\"\nA diff:\n<<<<<<< ours\n=======\n>>>>>>> theirs\n\"\"\"\n";
+    let text = USGS.replace(
+        "description = \"Earthquakes worldwide, past hour\"\n",
+        quoted,
+    );
+    let config = super::tests::parse(&text).expect("the markers are the description's");
+    assert!(config.sources[0].description.contains("<<<<<<< ours"));
+    let message = error(&format!("{text}colour = \"red\"\n"));
+    assert!(message.contains("colour"), "{message}");
+    assert!(!message.contains("conflict"), "{message}");
 }

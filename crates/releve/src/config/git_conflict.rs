@@ -3,6 +3,8 @@
 //! marker lines and exits 0, so the stages are the first to read them. TOML refuses the first
 //! marker line as a key with no value, which says nothing of git.
 
+use std::path::Path;
+
 use super::parse::line_of;
 
 /// The marker lines git writes around a conflict: its start, the common ancestor's side (with
@@ -19,31 +21,30 @@ fn is_marker(line: &str, marker: &str) -> bool {
         .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\r']))
 }
 
-/// What to say of the fault toml found at `offset` in `text` when its line is one of git's
-/// marker lines: the conflict's lines, read in `original` (the file as written, whose
-/// `<<<<<<<` line an earlier table's refusal may have blanked out of `text`), and what to do;
-/// `None` for any other line.
-pub(super) fn around(text: &str, original: &str, offset: usize) -> Option<String> {
-    let line = line_of(text, offset);
-    let faulty = text.lines().nth(line.checked_sub(1)?)?;
-    let lines: Vec<&str> = original.lines().collect();
-    let at = line.checked_sub(1)?;
+/// What to say of the fault toml found at `offset` in `text`, the file at `path`, when its
+/// line is one of git's marker lines: the conflict's lines, read in `original` (the file as
+/// written, whose `<<<<<<<` line an earlier table's refusal may have blanked out of `text`),
+/// and what to do; `None` for any other line.
+pub(super) fn around(text: &str, original: &str, path: &Path, offset: usize) -> Option<String> {
+    let at = line_of(text, offset).checked_sub(1)?;
+    let faulty = text.lines().nth(at)?;
     let markers = [START, ANCESTOR, MIDDLE, END];
     if !markers.iter().any(|marker| is_marker(faulty, marker)) {
         return None;
     }
+    let lines: Vec<&str> = original.lines().collect();
+    let marked = |n: &usize, marker| lines.get(*n).is_some_and(|line| is_marker(line, marker));
     // From its `<<<<<<<` line, where the fault is a later marker of the same conflict.
     let first = (0..=at)
         .rev()
-        .take_while(|n| !is_marker(lines[*n], END) || *n == at)
-        .find(|n| is_marker(lines[*n], START))
+        .take_while(|n| !marked(n, END) || *n == at)
+        .find(|n| marked(n, START))
         .unwrap_or(at);
-    let last = (at..lines.len())
-        .find(|n| is_marker(lines[*n], END))
-        .unwrap_or(at);
+    let last = (at..lines.len()).find(|n| marked(n, END)).unwrap_or(at);
     Some(format!(
-        "a conflict git left unresolved, lines {} to {} (from its `{START}` line to its `{END}` line: a `git pull` or `git stash pop` met a change of yours in the same lines): keep the lines you want of each side, delete git's marker lines, then run `git stash drop` if git said your changes were kept in the stash",
+        "a conflict git left unresolved, lines {} to {} (from its `{START}` line to its `{END}` line: a `git pull` or `git stash pop` met a change of yours in the same lines): keep the lines you want of each side and delete git's marker lines; if git said your changes were kept in the stash, then run `git restore --staged {}` (until then git refuses the next `git pull`) and `git stash drop`",
         first + 1,
-        last + 1
+        last + 1,
+        path.display()
     ))
 }

@@ -149,7 +149,7 @@ impl Reading<'_> {
         if let Some(string) = UnclosedString::at(&self.readable, err) {
             return Err(string.refusal(&self.readable, path));
         }
-        let refusal = refusal_of(&self.readable, self.text, err);
+        let refusal = refusal_of(&self.readable, self.text, path, err);
         let line = line_of(&self.readable, refusal.offset);
         let Some(table) = TableText::holding(&self.readable, refusal.offset) else {
             if self.report_fault.is_none()

@@ -2,6 +2,8 @@
 //! line, and in which words (the key named, the key left open rather than the later one toml
 //! stopped at).
 
+use std::path::Path;
+
 use super::header_line::{LineHeader, header_lines};
 use super::parse::line_of;
 use super::plain_words::{self, plain_words, written_inline};
@@ -74,10 +76,15 @@ pub(super) fn fault_of(
     }
 }
 
-/// Why toml refused the file, `text` with the tables refused so far blanked out, `original` as
-/// written (every offset the same). An error serde's flatten left at a `[[source]]` line is
+/// Why toml refused the file at `path`, `text` with the tables refused so far blanked out,
+/// `original` as written (every offset the same). An error serde's flatten left at a `[[source]]` line is
 /// explained again from the table's keys; any other names the key on its line.
-pub(super) fn refusal_of(text: &str, original: &str, err: &toml::de::Error) -> Refusal {
+pub(super) fn refusal_of(
+    text: &str,
+    original: &str,
+    path: &Path,
+    err: &toml::de::Error,
+) -> Refusal {
     let offset = err
         .span()
         .map_or_else(|| placeless_fault(text), |span| span.start);
@@ -86,7 +93,8 @@ pub(super) fn refusal_of(text: &str, original: &str, err: &toml::de::Error) -> R
         return refusal;
     }
     // A code written as a number (`departement = 09`): toml's words say nothing of quotes.
-    let message = if let Some(conflict) = super::git_conflict::around(text, original, offset) {
+    let message = if let Some(conflict) = super::git_conflict::around(text, original, path, offset)
+    {
         conflict
     } else if message.contains("leading zero") {
         format!("{message}: a number cannot start with 0; write a code such as \"09\" in quotes")
