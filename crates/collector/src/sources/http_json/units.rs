@@ -59,8 +59,9 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
         .any(|window| window == needle)
 }
 
-/// A unit as compared: blanks and degree signs aside, superscript digits as digits, in
-/// lower case, so that `m3/s` is `m³/s` and `C` is `°C`.
+/// A unit as compared: blanks and degree signs aside, superscript digits and minus as
+/// written on one line, the micro sign as the Greek mu, in lower case, so that `m3/s` is
+/// `m³/s`, `m3 s-1` is `m³ s⁻¹`, `C` is `°C` and a keyboard's `µg/m³` Open-Meteo's.
 fn comparable(unit: &str) -> String {
     unit.chars()
         .filter(|c| !c.is_whitespace() && *c != '°')
@@ -68,6 +69,8 @@ fn comparable(unit: &str) -> String {
             '¹' => '1',
             '²' => '2',
             '³' => '3',
+            '⁻' => '-',
+            '\u{b5}' => '\u{3bc}',
             other => other,
         })
         .flat_map(char::to_lowercase)
@@ -82,6 +85,9 @@ mod tests {
     fn units_spelt_otherwise_compare_alike_and_others_do_not() {
         assert_eq!(comparable("m³/s"), comparable("m3/s"));
         assert_eq!(comparable(" °C"), comparable("c"));
+        // The micro sign a keyboard types (and the README writes), Open-Meteo's Greek mu.
+        assert_eq!(comparable("\u{b5}g/m³"), comparable("\u{3bc}g/m³"));
+        assert_eq!(comparable("m³ s⁻¹"), comparable("m3 s-1"));
         assert_ne!(comparable("mm"), comparable("inch"));
         assert_ne!(comparable("°C"), comparable("°F"));
     }
