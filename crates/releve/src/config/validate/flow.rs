@@ -10,12 +10,17 @@ use crate::config::Source;
 /// per second.
 const FLOW_UNITS: [&str; 2] = ["cfs", "cumecs"];
 
-/// How a unit per second ends, in any case: `m³/s`, `l/sec`, `m3 s-1`, `m³ s⁻¹`.
-const PER_SECOND: [&str; 4] = ["/s", "/sec", "s-1", "s⁻¹"];
+/// How a unit per second ends, in any case and without its blanks: `m³/s`, `l/sec`, `m3 s-1`,
+/// `m³ s⁻¹`, `m^3 s^-1`.
+const PER_SECOND: [&str; 5] = ["/s", "/sec", "s-1", "s⁻¹", "s^-1"];
 
-/// Whether `unit` (as `units` writes it, spaces around it aside) is a rate per second.
+/// Whether `unit` (as `units` writes it, blanks aside: `m3 / s`) is a rate per second.
 fn is_a_rate_per_second(unit: &str) -> bool {
-    let unit = unit.trim().to_lowercase();
+    let unit: String = unit
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect();
     FLOW_UNITS.contains(&unit.as_str()) || PER_SECOND.iter().any(|end| unit.ends_with(end))
 }
 

@@ -44,3 +44,29 @@ totals = ["river_discharge", "usgs", "gauge", "cumecs", "rain", "volume"]
         lines[2]
     );
 }
+
+/// A unit per second written with blanks inside (`m3 / s`, `m³ s -1`) or a caret (`m^3 s^-1`)
+/// is a rate all the same.
+#[test]
+fn a_rate_spelt_with_blanks_or_a_caret_is_a_rate() {
+    let text = r#"
+[[source]]
+name = "gauges"
+kind = "http_json"
+url = "https://hubeau.example.org/flow"
+every = "1h"
+records = "data"
+key = "time"
+time = "time"
+numeric = ["a", "b", "c"]
+units = { a = "m3 / s", b = "m³ s -1", c = "m^3 s^-1" }
+totals = ["a", "b", "c"]
+"#;
+    let config = parse(text).expect("a total left out is no refusal");
+    assert!(
+        config.sources[0].totals.is_empty(),
+        "{:?}",
+        config.sources[0].totals
+    );
+    assert_eq!(config.left_out.len(), 3, "{:?}", config.left_out);
+}
