@@ -6,11 +6,11 @@
 mod common;
 
 use chrono::Duration;
-use common::far_proxy::FarProxy;
 use common::golden;
 use mongodb::bson::{Document, doc};
 use releve::store;
 use testkit::MongoServer;
+use testkit::mongo_proxy::{Conduct, MongoProxy};
 
 /// What a user sees of a report run: its exit status, the report's text and the lines it
 /// logged, its folder and the times that differ from run to run put aside.
@@ -114,7 +114,7 @@ async fn a_report_read_from_afar_out_of_order_is_the_one_read_nearby() {
     assert!(named[..3].iter().all(|line| line.contains("(quakes, hour")));
     assert!(named[3..].iter().all(|line| line.contains("(meteo, hour")));
 
-    let proxy = FarProxy::start(server.uri());
+    let proxy = MongoProxy::start(server.uri(), Conduct::far());
     let far = day_report(&proxy.uri(), &name).await;
     assert_eq!(far, near);
     let most = proxy.most_waiting_at_once();

@@ -3,9 +3,9 @@
 
 mod common;
 
-use common::cutting_proxy::CuttingProxy;
 use common::{Workspace, eco2mix, quake, snapshot};
 use serde_json::json;
+use testkit::mongo_proxy::{Conduct, MongoProxy};
 
 /// Lands the files of the first phase: summarised cleanly before the crash scenario.
 fn first_phase(ws: &Workspace) {
@@ -209,14 +209,8 @@ async fn a_crash_at_any_step_then_a_rerun_gives_the_clean_run_state() {
 #[tokio::test]
 async fn mongodb_going_away_at_any_write_then_a_rerun_gives_the_clean_run_state() {
     let clean = clean_state().await;
-    // The server's host:port (the proxy needs one without authentication).
-    let upstream = testkit::MongoServer::shared()
-        .uri()
-        .trim_start_matches("mongodb://")
-        .split(['/', '?'])
-        .next()
-        .expect("host:port")
-        .to_owned();
+    // The test server (the proxy needs one without authentication).
+    let upstream = testkit::MongoServer::shared().uri();
     // Every write of the run in turn, until a run ends before the proxy cut.
     let mut cut_at = 1;
     loop {
@@ -224,7 +218,7 @@ async fn mongodb_going_away_at_any_write_then_a_rerun_gives_the_clean_run_state(
         first_phase(&ws);
         ws.summarise();
         second_phase(&ws);
-        let proxy = CuttingProxy::start(&upstream, cut_at);
+        let proxy = MongoProxy::start(upstream, Conduct::cut_at_write(cut_at));
         let output = ws.command(&proxy.uri()).output().expect("summariser runs");
         if !proxy.has_cut() {
             // Past the run's last write: it went through as a clean run does.

@@ -6,20 +6,9 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::cutting_proxy::CuttingProxy;
 use common::{Workspace, eco2mix, quake, snapshot, stderr};
 use serde_json::{Value, json};
-
-/// The test MongoDB's `host:port`, for a proxy in front of it.
-fn upstream() -> String {
-    testkit::MongoServer::shared()
-        .uri()
-        .trim_start_matches("mongodb://")
-        .split(['/', '?'])
-        .next()
-        .expect("host:port")
-        .to_owned()
-}
+use testkit::mongo_proxy::{Conduct, MongoProxy};
 
 /// The day's 96 éCO2mix quarter-hours, their consumption `base` plus their index.
 fn quarter_hours(base: i64) -> Value {
@@ -43,7 +32,7 @@ fn writes_to_revise(label: &str, revised: usize) -> usize {
         }
     }
     ws.land("eco2mix", (23, 55, 0), &day);
-    let proxy = CuttingProxy::start(&upstream(), usize::MAX);
+    let proxy = MongoProxy::start(testkit::MongoServer::shared().uri(), Conduct::counting());
     let output = ws.command(&proxy.uri()).output().expect("summariser runs");
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(
@@ -110,7 +99,7 @@ fn commands_of_a_quiet_run(label: &str, sources: usize) -> BTreeMap<String, usiz
         ws.metrics(&landed, 1, None);
     }
     ws.summarise();
-    let proxy = CuttingProxy::start(&upstream(), usize::MAX);
+    let proxy = MongoProxy::start(testkit::MongoServer::shared().uri(), Conduct::counting());
     let output = ws.command(&proxy.uri()).output().expect("summariser runs");
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(
@@ -164,7 +153,7 @@ async fn a_run_ensures_each_collections_indexes_in_one_command() {
 async fn a_run_on_a_single_server_connects_once() {
     let ws = Workspace::new("remote-one-client");
     ws.land("eco2mix", (23, 50, 0), &quarter_hours(50_000));
-    let proxy = CuttingProxy::start(&upstream(), usize::MAX);
+    let proxy = MongoProxy::start(testkit::MongoServer::shared().uri(), Conduct::counting());
     let output = ws.command(&proxy.uri()).output().expect("summariser runs");
     assert!(output.status.success(), "{}", stderr(&output));
     let connections = proxy.connections();

@@ -7,9 +7,9 @@ use std::fs::Permissions;
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
 
-use common::cutting_proxy::CuttingProxy;
 use common::{Workspace, count, numeric, quake, snapshot, stderr};
 use mongodb::bson::Bson;
+use testkit::mongo_proxy::{Conduct, MongoProxy};
 
 /// Team A has summarised its `usgs` files into the database for weeks. Team B installs its own
 /// checkout (another folder, another `sources.toml`, a `usgs` source of its own) and leaves the
@@ -75,15 +75,9 @@ async fn a_second_installation_s_first_run_does_not_write_into_another_installat
 async fn a_first_run_cut_while_creating_the_collections_is_not_taken_for_another_installation() {
     let ws = Workspace::new("shared-first-cut");
     ws.land("usgs", (9, 30, 0), &snapshot(vec![quake("a", (9, 5), 1.0)]));
-    let upstream = testkit::MongoServer::shared()
-        .uri()
-        .trim_start_matches("mongodb://")
-        .split(['/', '?'])
-        .next()
-        .expect("host:port")
-        .to_owned();
+    let upstream = testkit::MongoServer::shared().uri();
     // The first index (on `hourly`) is made; MongoDB goes away at the second.
-    let proxy = CuttingProxy::start_at(&upstream, &["createIndexes"], 2);
+    let proxy = MongoProxy::start(upstream, Conduct::cut_at_command(&["createIndexes"], 2));
     let cut = ws.command(&proxy.uri()).output().expect("summariser runs");
     assert!(
         proxy.has_cut() && !cut.status.success(),

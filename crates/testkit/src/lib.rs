@@ -1,9 +1,11 @@
 //! Fixtures for relevé's tests: a local MongoDB-compatible server (nx-27017, started through
 //! `scripts/mongo-local.sh` once per test process, on a free port, stopped when the process
-//! ends), a database name per test, the real binaries, and a loopback HTTP server.
+//! ends), a database name per test, the real binaries, a loopback HTTP server, and a loopback
+//! proxy in front of the MongoDB, far away or going away.
 
 pub mod france_travail;
 pub mod http;
+pub mod mongo_proxy;
 pub mod ods_v1;
 pub mod open_meteo;
 pub mod opendatasoft;

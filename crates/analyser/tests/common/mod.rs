@@ -4,7 +4,6 @@
 
 #![allow(dead_code)]
 
-pub mod far_proxy;
 pub mod front;
 pub mod golden;
 pub mod installation;
