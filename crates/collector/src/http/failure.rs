@@ -81,6 +81,11 @@ pub(super) fn transport_reason(
             .iter()
             .any(|words| causes.contains(words))
     };
+    // A request held by a proxy (a `CONNECT` or a request it never answers) is the proxy's.
+    let waiting = match (&host, via) {
+        (Some(host), Some(via)) => format!(" waiting on {via} for {host}"),
+        _ => String::new(),
+    };
     let to = match (host, via) {
         (Some(host), Some(via)) if tls => format!(" to {host} through {via}"),
         (Some(host), Some(via)) => format!(" to {via}, for {host},"),
@@ -112,7 +117,7 @@ pub(super) fn transport_reason(
         // The limit is the source's `timeout` (default the shorter of 30 s and `every`), or
         // the time left before its next run for a retry.
         format!(
-            "timed out after {} (the source's `timeout`, or the time left before its next run)",
+            "timed out after {} (the source's `timeout`, or the time left before its next run){waiting}",
             seconds(limit)
         )
     } else if connect {
