@@ -3,7 +3,7 @@
 # SQLite) for the demo and the tests. Each instance has its own folder, pid file and log file.
 #
 #   scripts/mongo-local.sh install                  install nx-27017 into .venv (git-ignored)
-#   scripts/mongo-local.sh start DIR [PORT]         start on 127.0.0.1 (free port if none), print the URI
+#   scripts/mongo-local.sh start DIR [PORT]         start on loopback (free port if none), print the URI
 #   scripts/mongo-local.sh stop DIR                 stop the instance started in DIR
 set -euo pipefail
 
@@ -95,23 +95,46 @@ is_server() {
   esac
 }
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+# The loopback address served on: 127.0.0.1, else ::1 on a machine whose loopback has no IPv4
+# address (an IPv6-only server or container); nothing when neither can be bound.
+loopback() {
+  python3 -c 'import socket
+for family, host in ((socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")):
+    try:
+        socket.socket(family).bind((host, 0))
+    except OSError:
+        continue
+    print(host)
+    break'
 }
 
-# Whether a MongoDB server answers a ping on 127.0.0.1:PORT within 10 s (the driver tries
-# again until then: a slow first answer on a loaded machine is not a failed start).
+# The URI of a server on HOST (an IPv6 address in brackets) and PORT.
+uri_of() {
+  case "$1" in
+    *:*) echo "mongodb://[$1]:$2" ;;
+    *) echo "mongodb://$1:$2" ;;
+  esac
+}
+
+free_port() {
+  python3 -c 'import socket, sys
+s = socket.socket(socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET)
+s.bind((sys.argv[1], 0)); print(s.getsockname()[1]); s.close()' "$1"
+}
+
+# Whether a MongoDB server answers a ping on HOST:PORT within 10 s (the driver tries again
+# until then: a slow first answer on a loaded machine is not a failed start).
 answers_mongodb() {
   "$venv/bin/python" -c 'import sys, pymongo
 pymongo.MongoClient(sys.argv[1], serverSelectionTimeoutMS=10000).admin.command("ping")' \
-    "mongodb://127.0.0.1:$1" >/dev/null 2>&1
+    "$(uri_of "$1" "$2")" >/dev/null 2>&1
 }
 
-# Launches nx-27017 on PORT for DIR. It daemonises: its command returns before the server
+# Launches nx-27017 on HOST and PORT for DIR. It daemonises: its command returns before the server
 # binds, a bind failure shows only in its log, and another server may hold the port by then.
 # Up once this launch's log says it listens, its pid is alive and the port answers MongoDB.
 launch() {
-  local dir="$1" port="$2" logged
+  local dir="$1" host="$2" port="$3" logged
   # wc, not GNU stat's -c, which macOS's stat lacks (its size would read 0, and an old
   # failure in the log would be taken for this launch's).
   logged=0
@@ -119,13 +142,13 @@ launch() {
     logged="$(wc -c <"$dir/nx.log" | tr -d ' ')"
   fi
   rm -f "$dir/nx.pid"
-  "$venv/bin/nx-27017" --daemon --host 127.0.0.1 --port "$port" --data-dir "$dir/data" \
+  "$venv/bin/nx-27017" --daemon --host "$host" --port "$port" --data-dir "$dir/data" \
     --pid-file "$dir/nx.pid" --log-file "$dir/nx.log" >"$dir/start.out" 2>&1 || return 1
   for _ in $(seq 1 100); do
     case "$(tail -c "+$((logged + 1))" "$dir/nx.log" 2>/dev/null)" in
       *"address already in use"* | *Traceback*) return 1 ;;
-      *"Listening on 127.0.0.1:$port"*)
-        kill -0 "$(cat "$dir/nx.pid" 2>/dev/null)" 2>/dev/null && answers_mongodb "$port"
+      *"Listening on $host:$port"*)
+        kill -0 "$(cat "$dir/nx.pid" 2>/dev/null)" 2>/dev/null && answers_mongodb "$host" "$port"
         return ;;
     esac
     sleep 0.1
@@ -134,8 +157,13 @@ launch() {
 }
 
 start() {
-  local dir="${1:?usage: mongo-local.sh start DIR [PORT]}" given="${2:-}" port tried="" tries=1
+  local dir="${1:?usage: mongo-local.sh start DIR [PORT]}" given="${2:-}" host port tried="" tries=1
   install
+  host="$(loopback)"
+  if [ -z "$host" ]; then
+    echo "mongo-local: neither 127.0.0.1 nor ::1 can be listened on here: the loopback interface is down or has no address (\`ip addr show lo\` says; \`ip link set lo up\` as root brings it up), then run again" >&2
+    exit 1
+  fi
   mkdir -p "$dir/data"
   dir="$(cd "$dir" && pwd)"
   if [ -f "$dir/nx.pid" ] && is_server "$(cat "$dir/nx.pid")"; then
@@ -145,15 +173,15 @@ start() {
   # A free port can be taken before nx-27017 binds it: a port chosen here gets a few tries.
   [ -n "$given" ] || tries=5
   for _ in $(seq 1 "$tries"); do
-    port="${given:-$(free_port)}"
+    port="${given:-$(free_port "$host")}"
     tried="$tried $port"
-    if launch "$dir" "$port"; then
-      echo "mongodb://127.0.0.1:$port" | tee "$dir/uri"
+    if launch "$dir" "$host" "$port"; then
+      uri_of "$host" "$port" | tee "$dir/uri"
       return
     fi
     stop "$dir"
   done
-  echo "mongo-local: nx-27017 did not start as a MongoDB server on 127.0.0.1 (tried port$tried), see $dir/nx.log and $dir/start.out" >&2
+  echo "mongo-local: nx-27017 did not start as a MongoDB server on $host (tried port$tried), see $dir/nx.log and $dir/start.out" >&2
   exit 1
 }
 
@@ -183,8 +211,8 @@ help() {
   echo "Runs a local MongoDB-compatible server (nx-27017) for the demo and the tests."
   echo
   echo "  install           install nx-27017 into .venv (git-ignored)"
-  echo "  start DIR [PORT]  start a server for DIR on 127.0.0.1 (a free port if none),"
-  echo "                    print its URI"
+  echo "  start DIR [PORT]  start a server for DIR on 127.0.0.1 (::1 where loopback"
+  echo "                    has no IPv4 address), on a free port if none; print its URI"
   echo "  stop DIR          stop the server started for DIR"
 }
 

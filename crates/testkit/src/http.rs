@@ -1,5 +1,6 @@
-//! A loopback HTTP server for tests: serve an axum router on 127.0.0.1 on a free port, in a
-//! background thread with its own runtime, so both async and blocking tests can use it.
+//! A loopback HTTP server for tests: serve an axum router on 127.0.0.1 (`::1` on a machine whose
+//! loopback has no IPv4 address) on a free port, in a background thread with its own runtime, so
+//! both async and blocking tests can use it.
 
 use std::io;
 use std::net::SocketAddr;
@@ -25,7 +26,7 @@ impl LocalServer {
     /// Serves `router` on a free loopback port, or says why it cannot. The port is bound
     /// before this returns, so the URL answers at once.
     pub fn try_start(router: axum::Router) -> io::Result<LocalServer> {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+        let listener = loopback_listener()?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -46,10 +47,17 @@ impl LocalServer {
         Ok(LocalServer { addr })
     }
 
-    /// `http://127.0.0.1:PORT`.
+    /// `http://127.0.0.1:PORT` (`http://[::1]:PORT` on IPv6 loopback).
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
     }
+}
+
+/// A listener on a free port of 127.0.0.1, else of `::1` where the loopback has no IPv4 address
+/// (an IPv6-only server or container), the first error said if neither can be bound.
+fn loopback_listener() -> io::Result<std::net::TcpListener> {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .or_else(|ipv4| std::net::TcpListener::bind("[::1]:0").map_err(|_| ipv4))
 }
 
 /// The requests a double received, in order, each as `endpoint?k=v&k=v`.
