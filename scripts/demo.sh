@@ -109,9 +109,10 @@ sed -e "s#https://earthquake.usgs.gov#$base/usgs#" \
 
 export FRANCE_TRAVAIL_CLIENT_ID="demo-client" FRANCE_TRAVAIL_CLIENT_SECRET="demo-secret"
 export MONGODB_URI="$uri"
-# The replay server is on this machine, out of reach of a proxy the shell names (a campus's).
-export NO_PROXY="127.0.0.1,localhost${NO_PROXY:+,$NO_PROXY}"
-export no_proxy="127.0.0.1,localhost${no_proxy:+,$no_proxy}"
+# The replay server is on this machine, out of reach of a proxy the shell names (a campus's):
+# on 127.0.0.1, or ::1 where the loopback has no IPv4 address (an IPv6-only machine).
+export NO_PROXY="127.0.0.1,::1,localhost${NO_PROXY:+,$NO_PROXY}"
+export no_proxy="127.0.0.1,::1,localhost${no_proxy:+,$no_proxy}"
 
 # The UTC day N days before today: GNU date's -d, which BSD's (macOS) lacks, else python3's.
 days_ago() {

@@ -104,9 +104,10 @@ const FAKE_MONGO_STARTS: &str = r#"#!/bin/sh
 [ "$1" != start ] || echo "mongodb://127.0.0.1:1"
 "#;
 
-/// A stand-in for the replay server: says its loopback address, then serves nothing.
+/// A stand-in for the replay server: says its loopback address (`REPLAY_URL`, else
+/// 127.0.0.1's), then serves nothing.
 const FAKE_REPLAY: &str = r#"#!/bin/sh
-echo "http://127.0.0.1:1"
+echo "${REPLAY_URL:-http://127.0.0.1:1}"
 exec sleep 60
 "#;
 
@@ -116,11 +117,41 @@ env | grep -i -E '^(https?|all|no)_proxy=' >"$(dirname "$0")/collector-env"
 exit 0
 "#;
 
-/// Whether a request to `http://127.0.0.1:PORT` made with `env` (`NAME=value` lines) goes to a
-/// proxy, as the collector's HTTP client (and curl) read the variables: `HTTP_PROXY` or
-/// `http_proxy`, else `ALL_PROXY` or `all_proxy`, unless `NO_PROXY` (else `no_proxy`) names the
-/// address, a network holding it, or `*`.
-fn loopback_goes_to_a_proxy(env: &str) -> bool {
+/// `address` as a number of 128 bits (an IPv4 address in its low 32) and its width in bits.
+fn bits(address: std::net::IpAddr) -> (u128, u32) {
+    match address {
+        std::net::IpAddr::V4(v4) => (u128::from(u32::from(v4)), 32),
+        std::net::IpAddr::V6(v6) => (u128::from(v6), 128),
+    }
+}
+
+/// Whether the `NO_PROXY` entry `entry` names `host` (an address), as the collector's HTTP
+/// client reads it: `*`, the address itself, or a network (`127.0.0.0/8`) holding it. A
+/// bracketed IPv6 entry (`[::1]`) is read as a name, which no address matches.
+fn exempts(entry: &str, host: std::net::IpAddr) -> bool {
+    let (host, width) = bits(host);
+    let (net, prefix) = entry.split_once('/').unwrap_or((entry, ""));
+    let Ok(net) = net.parse::<std::net::IpAddr>() else {
+        return entry == "*";
+    };
+    let (net, net_width) = bits(net);
+    let prefix = match prefix {
+        "" => width,
+        prefix => prefix.parse::<u32>().unwrap_or(u32::MAX),
+    };
+    if net_width != width || prefix > width {
+        return false;
+    }
+    let mask = u128::MAX.checked_shl(width - prefix).unwrap_or(0) & (u128::MAX >> (128 - width));
+    host & mask == net & mask
+}
+
+/// Whether a request to `http://HOST:PORT` (`host` an address) made with `env` (`NAME=value`
+/// lines) goes to a proxy, as the collector's HTTP client (and curl) read the variables:
+/// `HTTP_PROXY` or `http_proxy`, else `ALL_PROXY` or `all_proxy`, unless `NO_PROXY` (else
+/// `no_proxy`) names the address, a network holding it, or `*`.
+fn loopback_goes_to_a_proxy(env: &str, host: &str) -> bool {
+    let host: std::net::IpAddr = host.parse().expect("an address");
     let get = |names: [&str; 2]| {
         names.iter().find_map(|name| {
             env.lines()
@@ -132,25 +163,16 @@ fn loopback_goes_to_a_proxy(env: &str) -> bool {
         .filter(|value| !value.is_empty())
         .or_else(|| get(["ALL_PROXY", "all_proxy"]).filter(|value| !value.is_empty()));
     let exempt = get(["NO_PROXY", "no_proxy"]).is_some_and(|list| {
-        list.split(',').map(str::trim).any(|entry| {
-            entry == "*"
-                || entry == "127.0.0.1"
-                || entry.split_once('/').is_some_and(|(net, bits)| {
-                    net.starts_with("127.") && bits.parse::<u8>().is_ok_and(|b| b <= 8)
-                })
-        })
+        list.split(',')
+            .map(str::trim)
+            .any(|entry| exempts(entry, host))
     });
     proxy.is_some() && !exempt
 }
 
-/// The README's demo is "the main job once, end to end, offline": its API answers come from a
-/// replay server on 127.0.0.1. On a campus network whose shells set `HTTP_PROXY` and
-/// `HTTPS_PROXY` (without a `NO_PROXY` naming 127.0.0.1), the demo passes them on, and the
-/// collector sends every request for the replay server to the campus proxy, which cannot reach
-/// this machine's loopback: every source fails ("HTTP 403: an HTML page titled …" from the
-/// proxy) and the demo stops. Its stages must reach the replay server directly.
-#[test]
-fn the_offline_demo_reaches_its_loopback_replay_server_without_the_campus_proxy() {
+/// The proxy variables the demo's collector is run with, on a campus network whose shells set
+/// `HTTP_PROXY` and `HTTPS_PROXY` (without a `NO_PROXY`), its replay server saying `replay`.
+fn demo_collector_env_behind_a_proxy(replay: &str) -> String {
     let dir = tempfile::tempdir().expect("temp dir");
     checkout(dir.path());
     let root = dir.path().join("checkout");
@@ -181,6 +203,7 @@ fn the_offline_demo_reaches_its_loopback_replay_server_without_the_campus_proxy(
             command.env_remove(name);
         }
         command
+            .env("REPLAY_URL", replay)
             .env("HTTP_PROXY", "http://proxy.univ.example:3128")
             .env("HTTPS_PROXY", "http://proxy.univ.example:3128")
             .env("http_proxy", "http://proxy.univ.example:3128")
@@ -193,11 +216,34 @@ fn the_offline_demo_reaches_its_loopback_replay_server_without_the_campus_proxy(
     .wait_with_output()
     .expect("demo.sh ends");
     let stderr = String::from_utf8_lossy(&output.stderr);
-    let env = std::fs::read_to_string(root.join("target/debug/collector-env"))
-        .unwrap_or_else(|_| panic!("the demo ran its collector: {stderr}"));
+    std::fs::read_to_string(root.join("target/debug/collector-env"))
+        .unwrap_or_else(|_| panic!("the demo ran its collector: {stderr}"))
+}
+
+/// The README's demo is "the main job once, end to end, offline": its API answers come from a
+/// replay server on 127.0.0.1. On a campus network whose shells set `HTTP_PROXY` and
+/// `HTTPS_PROXY` (without a `NO_PROXY` naming 127.0.0.1), the demo passes them on, and the
+/// collector sends every request for the replay server to the campus proxy, which cannot reach
+/// this machine's loopback: every source fails ("HTTP 403: an HTML page titled …" from the
+/// proxy) and the demo stops. Its stages must reach the replay server directly.
+#[test]
+fn the_offline_demo_reaches_its_loopback_replay_server_without_the_campus_proxy() {
+    let env = demo_collector_env_behind_a_proxy("http://127.0.0.1:1");
     assert!(
-        !loopback_goes_to_a_proxy(&env),
+        !loopback_goes_to_a_proxy(&env, "127.0.0.1"),
         "the demo's collector would send its requests for http://127.0.0.1 to the proxy, with:\n{env}"
+    );
+}
+
+/// The same on an IPv6-only machine, whose replay server is on `::1` (`http://[::1]:PORT`):
+/// the demo's `NO_PROXY` named `127.0.0.1` and `localhost` only, so the collector sent the
+/// replay server's requests to the campus proxy, as before that fix.
+#[test]
+fn the_offline_demo_reaches_its_replay_server_on_ipv6_loopback_without_the_campus_proxy() {
+    let env = demo_collector_env_behind_a_proxy("http://[::1]:1");
+    assert!(
+        !loopback_goes_to_a_proxy(&env, "::1"),
+        "the demo's collector would send its requests for http://[::1] to the proxy, with:\n{env}"
     );
 }
 
