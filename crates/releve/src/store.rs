@@ -50,6 +50,7 @@ mod counts;
 mod deadline;
 mod documents;
 mod error;
+mod hosts;
 pub mod installation;
 mod redaction;
 pub mod restored;

@@ -337,6 +337,8 @@ impl StoreError {
             "`tlsAllowInvalidHostnames` is not supported by relevé's MongoDB driver: connect by the host name the server's certificate is made for (an /etc/hosts line can give that name the server's address)".to_owned()
         } else if super::password_as_port(uri) {
             "a port that is not a number: if it is a password, write the URI as mongodb://USER:PASSWORD@HOST, the user name and password percent-encoded".to_owned()
+        } else if super::hosts::unbracketed_ipv6(uri) {
+            "an IPv6 address is written in brackets, its port after them: mongodb://[::1]:27017 for this machine's IPv6 loopback, mongodb://[2001:db8::5]:27017 for another".to_owned()
         } else if secrets.iter().any(|piece| complaint.contains(piece)) {
             "the user name and password (before the last `@`) must be percent-encoded: write `:` \
              `/` `?` `#` `@` `%` in them as %3A %2F %3F %23 %40 %25"

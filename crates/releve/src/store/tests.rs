@@ -723,3 +723,27 @@ fn a_failure_line_without_secrets_is_kept_whole() {
         assert!(shown.contains(said), "the message is gone: {shown}");
     }
 }
+
+/// An IPv6 address written into the URI without its brackets, as `ip -6 addr` prints it
+/// (`mongodb://2001:db8::5:27017`, or `::1` for this machine): the driver's words ("the
+/// hostname cannot be empty", "the port must be an integer … got db8::5:27017") do not say
+/// what is wrong. The message says to put the address in brackets, the port after them.
+#[tokio::test]
+async fn an_ipv6_address_without_brackets_is_said_to_need_them() {
+    for uri in [
+        "mongodb://::1",
+        "mongodb://fd00::5/releve",
+        "mongodb://alice:pw@2001:db8::5:27017/?authSource=admin",
+        "mongodb://[fd00::5]:27017,fd00::6:27017",
+    ] {
+        let said = check_usable(uri, "releve")
+            .await
+            .expect_err("an unbracketed IPv6 address")
+            .to_string();
+        assert!(
+            said.contains("in brackets") && said.contains("mongodb://[::1]:27017"),
+            "{uri}: {said}"
+        );
+        assert!(!said.contains("pw"), "{said}");
+    }
+}
