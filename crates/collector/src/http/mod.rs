@@ -432,7 +432,9 @@ impl SourceClient {
             Ok(request) => request,
             Err(err) => return Err(unsent(what, err, limit).await),
         };
-        if let Some(detail) = proxy::unreadable_for(request.url()) {
+        if let Some(detail) = proxy::unreadable_for(request.url())
+            .or_else(|| proxy::exemption_misread_for(request.url()))
+        {
             return Err(Attempt::Fatal(FetchError::Proxy(detail)));
         }
         let first = request.url().clone();

@@ -99,6 +99,36 @@ pub(super) fn unreadable_for(url: &reqwest::Url) -> Option<String> {
     Some(unread(name, &value))
 }
 
+/// The `NO_PROXY` entry naming `url`'s host in a form the client reads as a host name that no
+/// address matches (an IPv6 address in brackets, `[::1]`, as a URL writes it; a host with a
+/// port, `[::1]:8080` or `10.0.0.5:8080`), sending the request to the proxy all the same:
+/// what is said of it, naming the entry and how to write it. `None` when no proxy applies.
+pub(super) fn exemption_misread_for(url: &reqwest::Url) -> Option<String> {
+    let proxy = for_url(url)?;
+    let host = url.host_str()?;
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    let (name, list) = first_set(["NO_PROXY", "no_proxy"])?;
+    let entry = list
+        .split(',')
+        .map(str::trim)
+        .find(|entry| without_port(entry).eq_ignore_ascii_case(bare) && *entry != bare)?;
+    Some(format!(
+        "{name} names `{entry}`, which the HTTP client reads as a host name that no address matches, so this source's requests to {host} would go to {proxy}: write the entry `{bare}`, without brackets or a port (an address, a network such as `fd00::/8`, or a name), as curl reads it"
+    ))
+}
+
+/// A `NO_PROXY` entry without brackets around an IPv6 address, nor a port after its host.
+fn without_port(entry: &str) -> &str {
+    if let Some(v6) = entry.strip_prefix('[') {
+        return v6.split_once(']').map_or(v6, |(address, _)| address);
+    }
+    match entry.split_once(':') {
+        // One `:` alone: a host and a port (an IPv6 address holds two or more).
+        Some((host, port)) if !port.contains(':') => host,
+        _ => entry,
+    }
+}
+
 /// Whether `NO_PROXY` leaves a request to `url` to a proxy, as the client reads it.
 fn proxied(url: &reqwest::Url) -> bool {
     let Ok(uri) = url.as_str().parse::<http::Uri>() else {
@@ -276,7 +306,7 @@ pub(super) async fn failed(
 
 #[cfg(test)]
 mod tests {
-    use super::{readable, without_credentials};
+    use super::{readable, without_credentials, without_port};
 
     #[test]
     fn a_proxy_address_is_read_as_the_client_reads_it() {
@@ -291,6 +321,15 @@ mod tests {
         assert!(!readable("http://proxy:31x8"));
         assert!(!readable("ftp://proxy:21"));
         assert!(!readable("http://jdupont:12/05/1998@proxy:3128"));
+    }
+
+    #[test]
+    fn a_no_proxy_entry_is_read_without_its_brackets_and_port() {
+        assert_eq!(without_port("[::1]"), "::1");
+        assert_eq!(without_port("[fd00::5]:8080"), "fd00::5");
+        assert_eq!(without_port("10.0.0.5:8080"), "10.0.0.5");
+        assert_eq!(without_port("::1"), "::1");
+        assert_eq!(without_port(".univ.example"), ".univ.example");
     }
 
     #[test]
