@@ -472,7 +472,16 @@ impl SourceClient {
         };
         let status = response.status().as_u16();
         let headers = response.headers().clone();
+        // A plain `http://` request a proxy forwards itself: its 407 is the proxy's.
+        let via = (status == 407)
+            .then(|| proxy::for_url(response.url()).map(|via| (via, response.url().clone())))
+            .flatten();
         let mut body = self.read_body(what, response, limit).await?;
+        if let Some((via, answered)) = via {
+            let page = self.api_message(&body);
+            let refused = proxy::answered_407(what, &via, &answered, &headers, page);
+            return Err(Attempt::Fatal(refused));
+        }
         // Some portals start their JSON with a UTF-8 byte-order mark, which JSON parsers refuse.
         if body.starts_with(UTF8_BOM) {
             body = body.slice(UTF8_BOM.len()..);

@@ -225,14 +225,7 @@ pub(super) async fn failed(
         })
         .unwrap_or_default();
     let causes = super::failure::causes_of(&err);
-    let login_refused = |page: &str| match proxy.has_login {
-        true => format!(
-            "{proxy} refused the user name and password it was given for a tunnel to {target}{page}: check them in that variable, {ENCODED}"
-        ),
-        false => format!(
-            "{proxy} asks for a user name and password for a tunnel to {target}{page}, which its variable does not give: write them before its host, `:` between them and `@` after, {ENCODED}"
-        ),
-    };
+    let login_refused = |page: &str| login_refused(proxy, &format!("a tunnel to {target}"), page);
     let refused = |status: u16, page: Option<&str>| {
         let page = page.map(|page| format!(": {page}")).unwrap_or_default();
         let message = match status {
@@ -251,13 +244,10 @@ pub(super) async fn failed(
         // Asked without the login, which a second refusal would count against the account.
         return match asked_again(proxy, &target, Login::Left).await {
             Some(refusal) if refusal.status == 407 && !refusal.takes_basic() => {
-                let schemes = refusal.schemes.join(" or ");
                 Attempt::Fatal(FetchError::Rejected {
                     what: what.to_owned(),
                     status: 407,
-                    message: format!(
-                        "{proxy} asks for a {schemes} login for a tunnel to {target}, which the collector cannot give (it sends a user name and password as Basic only): ask its administrators for a proxy that takes Basic logins, or run a local proxy that logs in for it (cntlm, px) and name that one in the variable"
-                    ),
+                    message: login_not_basic(proxy, &format!("a tunnel to {target}"), &refusal),
                 })
             }
             Some(refusal) if refusal.status == 407 => refused(407, Some(&refusal.page)),
@@ -302,6 +292,56 @@ pub(super) async fn failed(
         return Attempt::retry(Reason::status(text), None);
     }
     Attempt::retry(transport_reason(err, limit, Some(proxy)), None)
+}
+
+/// What is said of `proxy` refusing the login for `request` (`a tunnel to HOST:PORT`), `page`
+/// its words (`: …`, or nothing): the login in its variable, or none there.
+fn login_refused(proxy: &Proxy, request: &str, page: &str) -> String {
+    match proxy.has_login {
+        true => format!(
+            "{proxy} refused the user name and password it was given for {request}{page}: check them in that variable, {ENCODED}"
+        ),
+        false => format!(
+            "{proxy} asks for a user name and password for {request}{page}, which its variable does not give: write them before its host, `:` between them and `@` after, {ENCODED}"
+        ),
+    }
+}
+
+/// What is said of `proxy` asking for a login the client cannot send (NTLM, Negotiate) for
+/// `request`.
+fn login_not_basic(proxy: &Proxy, request: &str, refusal: &refusal::Refusal) -> String {
+    let schemes = refusal.schemes.join(" or ");
+    format!(
+        "{proxy} asks for a {schemes} login for {request}, which the collector cannot give (it sends a user name and password as Basic only): ask its administrators for a proxy that takes Basic logins, or run a local proxy that logs in for it (cntlm, px) and name that one in the variable"
+    )
+}
+
+/// The refusal of a plain `http://` request to `url` that `proxy` forwards itself, answered
+/// 407 (always a proxy's status) with `headers` and `page` (its words): the proxy's, failing
+/// at once, as its refusal of a tunnel does.
+pub(super) fn answered_407(
+    what: &str,
+    proxy: &Proxy,
+    url: &reqwest::Url,
+    headers: &http::HeaderMap,
+    page: String,
+) -> FetchError {
+    let request = format!("a request to {}", url.host_str().unwrap_or("the API"));
+    let refusal = refusal::Refusal {
+        status: 407,
+        schemes: refusal::schemes_of(headers),
+        page,
+    };
+    let message = if refusal.takes_basic() {
+        login_refused(proxy, &request, &format!(": {}", refusal.page))
+    } else {
+        login_not_basic(proxy, &request, &refusal)
+    };
+    FetchError::Rejected {
+        what: what.to_owned(),
+        status: 407,
+        message,
+    }
 }
 
 #[cfg(test)]

@@ -109,6 +109,16 @@ pub(super) async fn asked_again(proxy: &Proxy, target: &str, login: Login) -> Op
     })
 }
 
+/// The login schemes the `Proxy-Authenticate` headers of an answer offer.
+pub(super) fn schemes_of(headers: &http::HeaderMap) -> Vec<String> {
+    headers
+        .get_all(http::header::PROXY_AUTHENTICATE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(challenge_schemes)
+        .collect()
+}
+
 /// The schemes of the challenges one `Proxy-Authenticate` value lists (RFC 9110 allows several,
 /// comma-separated: `Negotiate, NTLM, Basic realm="campus"`): the first word of each part, when
 /// it is a token and no `name=value` parameter of the challenge before.
