@@ -16,8 +16,10 @@ fn without_ipv4_loopback(script: &str, args: &[&Path]) -> Option<Output> {
     let namespace = |script: &str, args: &[&Path]| {
         Command::new("unshare")
             .args(["--user", "--map-root-user", "--net", "bash", "-c"])
+            // On a line of its own: a `&` of the script's first line would else put the
+            // `ip` commands and it in the background as one list, its `$!` not the program's.
             .arg(format!(
-                "ip link set lo up && ip addr del 127.0.0.1/8 dev lo && {script}"
+                "ip link set lo up && ip addr del 127.0.0.1/8 dev lo || exit 1\n{script}"
             ))
             .args(args)
             .env("PATH", &path)
