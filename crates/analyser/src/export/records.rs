@@ -126,7 +126,7 @@ impl<'a> Unheld<'a> {
     fn seen(&mut self, data: &Value) {
         self.paths.retain(|path| path.get(data).is_none());
         for path in &self.paths {
-            if !self.dotted.contains(path) && named_whole(data, path.segments()) {
+            if !self.dotted.contains(path) && path.names_a_dotted_member(data) {
                 self.dotted.push(path);
             }
         }
@@ -157,19 +157,6 @@ impl<'a> Unheld<'a> {
             );
         }
     }
-}
-
-/// Whether `value` holds the path of `segments` with a member whose name holds a dot along the
-/// way (`{"pm2.5": 1}` for `pm2.5`, `{"a": {"b.c": 1}}` for `a.b.c`).
-fn named_whole(value: &Value, segments: &[String]) -> bool {
-    let Value::Object(members) = value else {
-        return false;
-    };
-    (2..=segments.len()).any(|n| members.contains_key(&segments[..n].join(".")))
-        || segments
-            .first()
-            .and_then(|first| members.get(first))
-            .is_some_and(|inner| named_whole(inner, &segments[1..]))
 }
 
 /// The hours one read covers: those from `from` to `to`, of which the records timed `within`

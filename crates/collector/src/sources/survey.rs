@@ -185,19 +185,6 @@ struct Unseen<'s> {
     one_name: bool,
 }
 
-/// Whether `value` holds a member named by some of `segments` joined with their dots, at the
-/// level they would be read at: a name holding a dot, which a path cannot name.
-fn named_whole(value: &Value, segments: &[String]) -> bool {
-    let Value::Object(members) = value else {
-        return false;
-    };
-    (2..=segments.len()).any(|n| members.contains_key(&segments[..n].join(".")))
-        || segments
-            .first()
-            .and_then(|first| members.get(first))
-            .is_some_and(|inner| named_whole(inner, &segments[1..]))
-}
-
 impl<'s> Surveyor<'s> {
     /// A survey of no record yet.
     pub(crate) fn new(source: &'s Source) -> Self {
@@ -358,7 +345,7 @@ impl<'s> Surveyor<'s> {
         self.unseen
             .retain_mut(|unseen| match unseen.path.get(record) {
                 None => {
-                    unseen.one_name |= named_whole(record, unseen.path.segments());
+                    unseen.one_name |= unseen.path.names_a_dotted_member(record);
                     true
                 }
                 Some(Value::Null) => {

@@ -67,6 +67,14 @@ impl FieldPath {
         remove_within(&self.segments, value)
     }
 
+    /// True when `value` holds a member named by some of this path's segments joined with
+    /// their dots, at the level they would be read at (`{"pm2.5": 1}` for `pm2.5`,
+    /// `{"a": {"b.c": 1}}` for `a.b.c`): a name holding a dot, which no path can name, as
+    /// the path reads it as steps (`5` inside `pm2`).
+    pub fn names_a_dotted_member(&self, value: &Value) -> bool {
+        named_whole(value, &self.segments)
+    }
+
     /// True when this path names an item of an array in `value` (`geometry.coordinates.2`),
     /// which [`FieldPath::remove`] never removes.
     pub fn names_item(&self, value: &Value) -> bool {
@@ -251,4 +259,17 @@ impl fmt::Debug for FieldPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "FieldPath({:?})", self.text)
     }
+}
+
+/// Whether `value` holds a member named by some of `segments` joined with their dots, at the
+/// level they would be read at.
+fn named_whole(value: &Value, segments: &[String]) -> bool {
+    let Value::Object(members) = value else {
+        return false;
+    };
+    (2..=segments.len()).any(|n| members.contains_key(&segments[..n].join(".")))
+        || segments
+            .first()
+            .and_then(|first| members.get(first))
+            .is_some_and(|inner| named_whole(inner, &segments[1..]))
 }
