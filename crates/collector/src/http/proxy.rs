@@ -49,16 +49,28 @@ pub(super) fn for_url(url: &reqwest::Url) -> Option<Proxy> {
     let uri: http::Uri = url.as_str().parse().ok()?;
     let intercept = Matcher::from_env().intercept(&uri)?;
     let proxy = intercept.uri();
-    let address = match (proxy.scheme_str(), proxy.authority()) {
-        (Some(scheme), Some(authority)) => format!("{scheme}://{authority}"),
-        _ => proxy.to_string(),
-    };
     Some(Proxy {
-        shown: format!("the proxy {address} ({})", variable_for(url.scheme())),
+        shown: format!(
+            "the proxy {} ({})",
+            address_shown(proxy),
+            variable_for(url.scheme())
+        ),
         uri: proxy.clone(),
         basic_auth: intercept.basic_auth().cloned(),
         has_login: intercept.basic_auth().is_some() || intercept.raw_auth().is_some(),
     })
+}
+
+/// The proxy's scheme, host and port as the client reads them, never a user name or password:
+/// the client reads `http://alice:p@ss@proxy:3128` (an `@` of the password not written `%40`)
+/// as the login `alice:p` and the address `http://ss@proxy:3128`, keeping the rest of the
+/// password in it, which a request redirected to another scheme's proxy would show.
+fn address_shown(proxy: &http::Uri) -> String {
+    let host = proxy
+        .authority()
+        .map(|authority| authority.as_str().rsplit('@').next().unwrap_or_default())
+        .unwrap_or_default();
+    format!("{}://{host}", proxy.scheme_str().unwrap_or("http"))
 }
 
 /// The variable the proxy of a request of `scheme` is read from: the scheme's own when it
@@ -346,7 +358,18 @@ pub(super) fn answered_407(
 
 #[cfg(test)]
 mod tests {
-    use super::{readable, without_credentials, without_port};
+    use super::{address_shown, readable, without_credentials, without_port};
+
+    /// What the client keeps of `http://alice:p@ss@proxy:3128` as the proxy's address (its
+    /// first `@` ending the login) still holds the end of the password: the line naming the
+    /// proxy showed `http://ss@proxy:3128`.
+    #[test]
+    fn a_proxy_is_named_without_what_the_client_kept_of_its_password() {
+        let kept: http::Uri = "http://ss@proxy.univ.example:3128/".parse().expect("uri");
+        assert_eq!(address_shown(&kept), "http://proxy.univ.example:3128");
+        let plain: http::Uri = "http://[::1]:3128/".parse().expect("uri");
+        assert_eq!(address_shown(&plain), "http://[::1]:3128");
+    }
 
     #[test]
     fn a_proxy_address_is_read_as_the_client_reads_it() {
