@@ -81,9 +81,11 @@ pub(super) fn transport_reason(
             .iter()
             .any(|words| causes.contains(words))
     };
-    // A request held by a proxy (a `CONNECT` or a request it never answers) is the proxy's.
+    // A request sent through a proxy names it: a `CONNECT` or a request the proxy holds
+    // times out as a slow API behind a working tunnel does, and only the proxy tells them
+    // apart.
     let waiting = match (&host, via) {
-        (Some(host), Some(via)) => format!(" waiting on {via} for {host}"),
+        (Some(host), Some(via)) => format!(" through {via}, for {host}"),
         _ => String::new(),
     };
     let to = match (host, via) {
