@@ -5,11 +5,10 @@ mod common;
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
-use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use common::{Site, usgs_body, usgs_source};
+use common::{Site, collector_without_proxies, usgs_body, usgs_source};
 
 /// A loopback listener on `address` answering each request with `body` as JSON, its port.
 fn answering(address: &str, body: String) -> (u16, Arc<AtomicUsize>) {
@@ -54,24 +53,11 @@ fn a_no_proxy_entry_in_brackets_or_with_a_port_is_said_not_silently_proxied() {
             &format!("http://[::1]:{api}/feed"),
             "",
         ));
-        let mut command = Command::new(env!("CARGO_BIN_EXE_collector"));
+        let mut command = collector_without_proxies(&site);
         command
-            .current_dir(site.dir.path())
             .env("COLLECTOR_BACKOFF_MS", "10")
-            .arg("--force");
-        for name in [
-            "HTTPS_PROXY",
-            "https_proxy",
-            "http_proxy",
-            "ALL_PROXY",
-            "all_proxy",
-        ] {
-            command.env_remove(name);
-        }
-        command
             .env("HTTP_PROXY", format!("http://127.0.0.1:{proxy}"))
-            .env("NO_PROXY", format!("localhost,{entry}"))
-            .env_remove("no_proxy");
+            .env("NO_PROXY", format!("localhost,{entry}"));
         let output = command.output().expect("collector runs");
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(

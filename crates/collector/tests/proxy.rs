@@ -7,37 +7,19 @@ mod common;
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use axum::Router;
 use axum::routing::get;
-use common::{Site, usgs_body, usgs_source};
+use common::{Site, collector_without_proxies, usgs_body, usgs_source};
 use testkit::http::LocalServer;
-
-/// Every variable a proxy is read from, cleared in the child before the test sets its own.
-const PROXY_VARIABLES: [&str; 8] = [
-    "HTTPS_PROXY",
-    "https_proxy",
-    "HTTP_PROXY",
-    "http_proxy",
-    "ALL_PROXY",
-    "all_proxy",
-    "NO_PROXY",
-    "no_proxy",
-];
 
 /// The real `collector` binary, forced, in `site`'s folder, with `proxy` (name, value) set.
 fn collector_behind(site: &Site, proxy: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_collector"));
-    command
-        .current_dir(site.dir.path())
-        .env("RUST_LOG", "info")
-        .arg("--force");
-    for name in PROXY_VARIABLES {
-        command.env_remove(name);
-    }
+    let mut command = collector_without_proxies(site);
+    command.env("RUST_LOG", "info");
     for (name, value) in proxy {
         command.env(name, value);
     }
@@ -333,15 +315,10 @@ fn a_proxy_named_by_its_ipv6_address_refusing_a_tunnel_says_its_403_and_fails_at
     let blocked =
         RefusingProxy::start_on("[::1]:0", "403 Forbidden", "Access denied by campus proxy");
     let site = https_site();
-    let mut command = Command::new(env!("CARGO_BIN_EXE_collector"));
+    let mut command = collector_without_proxies(&site);
     command
-        .current_dir(site.dir.path())
         .env("RUST_LOG", "info")
-        .env("COLLECTOR_BACKOFF_MS", "10")
-        .arg("--force");
-    for name in PROXY_VARIABLES {
-        command.env_remove(name);
-    }
+        .env("COLLECTOR_BACKOFF_MS", "10");
     command.env("HTTPS_PROXY", format!("http://[::1]:{}", blocked.port));
     let line = failure_line(&command.output().expect("collector runs"), "usgs");
     assert!(
@@ -365,15 +342,10 @@ fn a_proxy_named_by_its_ipv6_address_refusing_a_tunnel_says_its_403_and_fails_at
 fn a_proxy_answering_a_tunnel_with_429_is_tried_again_not_said_to_bar_the_api() {
     let busy = RefusingProxy::start("429 Too Many Requests", "Too many requests, slow down");
     let site = https_site();
-    let mut command = Command::new(env!("CARGO_BIN_EXE_collector"));
+    let mut command = collector_without_proxies(&site);
     command
-        .current_dir(site.dir.path())
         .env("RUST_LOG", "info")
-        .env("COLLECTOR_BACKOFF_MS", "10")
-        .arg("--force");
-    for name in PROXY_VARIABLES {
-        command.env_remove(name);
-    }
+        .env("COLLECTOR_BACKOFF_MS", "10");
     command.env("HTTPS_PROXY", busy.url(""));
     let line = failure_line(&command.output().expect("collector runs"), "usgs");
     assert!(
@@ -482,15 +454,10 @@ fn refusing_socks_logins() -> (u16, Arc<AtomicUsize>) {
 fn a_socks_proxy_refusing_the_password_is_asked_once_a_run_not_five_times() {
     let (port, logins) = refusing_socks_logins();
     let site = https_site();
-    let mut command = Command::new(env!("CARGO_BIN_EXE_collector"));
+    let mut command = collector_without_proxies(&site);
     command
-        .current_dir(site.dir.path())
         .env("RUST_LOG", "info")
-        .env("COLLECTOR_BACKOFF_MS", "10")
-        .arg("--force");
-    for name in PROXY_VARIABLES {
-        command.env_remove(name);
-    }
+        .env("COLLECTOR_BACKOFF_MS", "10");
     command.env(
         "ALL_PROXY",
         format!("socks5h://alice:wrong-password@127.0.0.1:{port}"),
@@ -549,15 +516,10 @@ fn a_proxy_asking_for_a_login_named_without_one_is_said_to_need_one_not_to_refus
 fn a_proxy_password_of_digits_before_a_slash_is_not_shown_as_the_proxys_port() {
     let proxy = RefusingProxy::start("403 Forbidden", "never asked");
     let site = https_site();
-    let mut command = Command::new(env!("CARGO_BIN_EXE_collector"));
+    let mut command = collector_without_proxies(&site);
     command
-        .current_dir(site.dir.path())
         .env("RUST_LOG", "info")
-        .env("COLLECTOR_BACKOFF_MS", "10")
-        .arg("--force");
-    for name in PROXY_VARIABLES {
-        command.env_remove(name);
-    }
+        .env("COLLECTOR_BACKOFF_MS", "10");
     command.env("HTTPS_PROXY", proxy.url("jdupont:12/05/1998@"));
     let output = command.output().expect("collector runs");
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();

@@ -6,11 +6,10 @@ mod common;
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
-use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use common::{Site, usgs_source};
+use common::{Site, collector_without_proxies, usgs_source};
 
 /// A proxy double answering every request 407 with `challenge` as its `Proxy-Authenticate`,
 /// its port and the requests it was sent.
@@ -49,22 +48,8 @@ fn failure_through(port: u16, login: &str) -> String {
         "http://station.univ.example/feed",
         "",
     ));
-    let mut command = Command::new(env!("CARGO_BIN_EXE_collector"));
-    command
-        .current_dir(site.dir.path())
-        .env("COLLECTOR_BACKOFF_MS", "10")
-        .arg("--force");
-    for name in [
-        "HTTPS_PROXY",
-        "https_proxy",
-        "http_proxy",
-        "ALL_PROXY",
-        "all_proxy",
-        "NO_PROXY",
-        "no_proxy",
-    ] {
-        command.env_remove(name);
-    }
+    let mut command = collector_without_proxies(&site);
+    command.env("COLLECTOR_BACKOFF_MS", "10");
     command.env("HTTP_PROXY", format!("http://{login}127.0.0.1:{port}"));
     let output = command.output().expect("collector runs");
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();

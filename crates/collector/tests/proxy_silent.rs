@@ -4,21 +4,8 @@
 mod common;
 
 use std::net::{TcpListener, TcpStream};
-use std::process::Command;
 
-use common::{Site, usgs_source};
-
-/// Every variable a proxy is read from, cleared in the child before the test sets its own.
-const PROXY_VARIABLES: [&str; 8] = [
-    "HTTPS_PROXY",
-    "https_proxy",
-    "HTTP_PROXY",
-    "http_proxy",
-    "ALL_PROXY",
-    "all_proxy",
-    "NO_PROXY",
-    "no_proxy",
-];
+use common::{Site, collector_without_proxies, usgs_source};
 
 /// A proxy double on loopback that accepts every connection and says nothing, its port.
 fn silent_proxy() -> u16 {
@@ -47,14 +34,8 @@ fn a_proxy_that_never_answers_is_named_in_the_timeout() {
         ("http://api.example.org/feed", "HTTP_PROXY"),
     ] {
         let site = Site::new(&usgs_source("usgs", url, "timeout = \"2s\""));
-        let mut command = Command::new(env!("CARGO_BIN_EXE_collector"));
-        command
-            .current_dir(site.dir.path())
-            .env("COLLECTOR_BACKOFF_MS", "10")
-            .arg("--force");
-        for name in PROXY_VARIABLES {
-            command.env_remove(name);
-        }
+        let mut command = collector_without_proxies(&site);
+        command.env("COLLECTOR_BACKOFF_MS", "10");
         command.env(variable, format!("http://127.0.0.1:{port}"));
         let output = command.output().expect("collector runs");
         let stderr = String::from_utf8_lossy(&output.stderr);

@@ -6,6 +6,7 @@
 pub mod eco2mix;
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::time::Duration;
 
 use collector::{Args, RetryPolicy};
@@ -229,4 +230,27 @@ where
         axum::routing::get(move || answer(counter.fetch_add(1, Ordering::SeqCst))),
     ));
     (server, calls)
+}
+
+/// Every variable a proxy is read from.
+const PROXY_VARIABLES: [&str; 8] = [
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+    "NO_PROXY",
+    "no_proxy",
+];
+
+/// The real `collector` binary, forced, in `site`'s folder, every proxy variable of the
+/// test's own environment cleared, for the test to set its own.
+pub fn collector_without_proxies(site: &Site) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_collector"));
+    command.current_dir(site.dir.path()).arg("--force");
+    for name in PROXY_VARIABLES {
+        command.env_remove(name);
+    }
+    command
 }
