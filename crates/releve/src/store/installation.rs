@@ -357,7 +357,7 @@ impl Elsewhere {
     /// What to do when the folder the database names is another installation's on this
     /// machine ([`TheirFolder`]): a database of its own, `--new-database` once that one retired.
     fn another_here(&self, run: &str) -> String {
-        let id_file = Path::new(&self.theirs.raw_dir).join(".installation");
+        let id_file = crate::rawfile::installation(Path::new(&self.theirs.raw_dir));
         let rm = crate::shell::word(&id_file.display().to_string()).into_owned();
         let (where_, who) = match self.theirs_here {
             TheirFolder::OutOfReach => (
