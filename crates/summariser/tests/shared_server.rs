@@ -222,6 +222,22 @@ async fn a_run_refused_for_another_installation_s_database_creates_nothing_in_it
     );
 }
 
+/// Student A's checkout, an hour of quakes summarised into its database, and student B's,
+/// whose `.env` copied from A's names that database, a file of B's own landed.
+fn classmates_on_one_database(label: &str) -> (Workspace, Workspace) {
+    let student_a = Workspace::new(&format!("{label}-a"));
+    student_a.land("usgs", (9, 30, 0), &snapshot(vec![quake("a", (9, 5), 1.0)]));
+    student_a.summarise();
+    let mut student_b = Workspace::new(&format!("{label}-b"));
+    student_b.database = student_a.database.clone();
+    student_b.land(
+        "usgs",
+        (9, 40, 0),
+        &snapshot(vec![quake("b", (9, 10), 2.0)]),
+    );
+    (student_a, student_b)
+}
+
 /// An installation summarised for weeks on a database of its own; its `raw/.installation` is
 /// deleted by hand (a clean-up of the folder's hidden files), the folder staying where it was.
 /// Every summariser run then stops with exit 2 and "the database … is summarised from another
@@ -332,17 +348,8 @@ async fn a_new_installation_at_the_same_path_on_another_machine_is_not_told_it_l
 /// (exit 2, B's file waiting, A's hour A's alone), and the refusal offers no such way out.
 #[tokio::test]
 async fn a_classmate_s_folder_still_holding_the_database_s_id_is_not_taken_for_this_one_moved() {
-    let student_a = Workspace::new("shared-class-still-there-a");
-    student_a.land("usgs", (9, 30, 0), &snapshot(vec![quake("a", (9, 5), 1.0)]));
-    student_a.summarise();
+    let (student_a, student_b) = classmates_on_one_database("shared-class-still-there");
 
-    let mut student_b = Workspace::new("shared-class-still-there-b");
-    student_b.database = student_a.database.clone();
-    student_b.land(
-        "usgs",
-        (9, 40, 0),
-        &snapshot(vec![quake("b", (9, 10), 2.0)]),
-    );
     let refused = student_b.summarise_with(&[]);
     let said = stderr(&refused);
     assert_eq!(refused.status.code(), Some(2), "{said}");
@@ -383,20 +390,11 @@ async fn a_classmate_s_folder_out_of_this_user_s_reach_is_not_taken_for_this_one
         root.is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "0"),
         "this test needs root: it runs student B's summariser as nobody"
     );
-    let student_a = Workspace::new("shared-class-out-of-reach-a");
-    student_a.land("usgs", (9, 30, 0), &snapshot(vec![quake("a", (9, 5), 1.0)]));
-    student_a.summarise();
+    let (student_a, student_b) = classmates_on_one_database("shared-class-out-of-reach");
     // A's folder, root's, 0700: out of nobody's reach, as another user's home.
     std::fs::set_permissions(student_a.dir.path(), Permissions::from_mode(0o700))
         .expect("A's home closed");
 
-    let mut student_b = Workspace::new("shared-class-out-of-reach-b");
-    student_b.database = student_a.database.clone();
-    student_b.land(
-        "usgs",
-        (9, 40, 0),
-        &snapshot(vec![quake("b", (9, 10), 2.0)]),
-    );
     let given = std::process::Command::new("chown")
         .args([
             "-R",
