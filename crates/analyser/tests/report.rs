@@ -187,7 +187,7 @@ async fn a_golden_day_reports_the_stored_numbers_with_drawn_charts() {
         texts[4]
     );
     assert!(
-        common::flat(&texts[3]).contains("Shaded \"no run\" on its charts: the stretch in which no collection of this source started, from 2026-11-21 05:45 to 2026-11-21 10:00 (about 4 hours)"),
+        common::flat(&texts[3]).contains(&format!("Shaded \"no run\" on its charts: the stretch in which no collection of this source started, from {day} 05:45 to {day} 10:00 (about 4 hours)", day = golden::day())),
         "meteo's section says when it was not collected: {}",
         texts[3]
     );
