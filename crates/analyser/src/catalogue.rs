@@ -106,7 +106,10 @@ fn described(source: &Source) -> String {
                 description => format!("{description}\n{filtered}"),
             }
         }
-        _ => source.description.clone(),
+        SourceKind::FranceTravail(_)
+        | SourceKind::HttpJson(_)
+        | SourceKind::Opendatasoft(_)
+        | SourceKind::OdsV1(_) => source.description.clone(),
     }
 }
 

@@ -92,7 +92,8 @@ pub fn missing_for(source: &Source) -> Option<MissingCredentials> {
         SourceKind::FranceTravail(_) => france_travail()
             .err()
             .filter(|missing| matches!(missing, MissingCredentials::Both { .. })),
-        _ => None,
+        // An `http_json` source's `key_env` unset is no skip: its run fails, saying so.
+        SourceKind::HttpJson(_) | SourceKind::Opendatasoft(_) | SourceKind::OdsV1(_) => None,
     }
 }
 

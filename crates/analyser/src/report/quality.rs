@@ -546,7 +546,9 @@ fn shortfall_line(source: &Source, c: &Completeness) -> (String, Ink) {
             ),
             Ink::ALERT,
         ),
-        _ => (
+        releve::SourceKind::Opendatasoft(_)
+        | releve::SourceKind::OdsV1(_)
+        | releve::SourceKind::FranceTravail(_) => (
             format!(
                 "{name}: {announced} not landed{over} (out of reach of any query, or not served)."
             ),

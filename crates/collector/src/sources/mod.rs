@@ -282,7 +282,10 @@ pub fn incremental_start(
                     .unwrap_or(start)
             })
         }),
-        _ => None,
+        SourceKind::Opendatasoft(_)
+        | SourceKind::HttpJson(_)
+        | SourceKind::OdsV1(_)
+        | SourceKind::FranceTravail(_) => None,
     }
 }
 
@@ -359,7 +362,11 @@ pub fn rate_above_api(source: &Source) -> Option<String> {
         SourceKind::FranceTravail(_) if rate > FRANCE_TRAVAIL_RATE => Some(format!(
             "`rate_limit` {rate}/s is above France Travail's {FRANCE_TRAVAIL_RATE}/s per client id: the API answers the calls past it with 429s, each waited out; set it to {FRANCE_TRAVAIL_RATE} or less"
         )),
-        _ => None,
+        // No limit of theirs is known.
+        SourceKind::FranceTravail(_)
+        | SourceKind::HttpJson(_)
+        | SourceKind::Opendatasoft(_)
+        | SourceKind::OdsV1(_) => None,
     }
 }
 
