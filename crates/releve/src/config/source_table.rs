@@ -201,7 +201,7 @@ impl<'i> SourceTable<'i> {
         let entry = self.entry("kind")?;
         Some(self.key_refusal(
             entry,
-            &format!("not text: write one of {}", quoted(&KIND_NAMES)),
+            &format!("not text: write one of {}", quoted(&SourceKind::NAMES)),
         ))
     }
 
@@ -213,7 +213,7 @@ impl<'i> SourceTable<'i> {
             .iter()
             .find(|entry| !valid.contains(&entry.key.get_ref().as_ref()))?;
         let key = entry.key.get_ref();
-        let elsewhere: Vec<&str> = KIND_NAMES
+        let elsewhere: Vec<&str> = SourceKind::NAMES
             .iter()
             .copied()
             .filter(|other| *other != kind)
@@ -306,12 +306,9 @@ pub(super) fn naming_source(name: &str, message: String) -> String {
     }
 }
 
-/// The kinds' names, as `kind` takes them.
-const KIND_NAMES: [&str; 4] = ["http_json", "opendatasoft", "ods_v1", "france_travail"];
-
 /// Whether some kind of `[[source]]` table takes `key`.
 pub(super) fn is_source_key(key: &str) -> bool {
-    KIND_NAMES
+    SourceKind::NAMES
         .iter()
         .any(|kind| valid_keys(kind).is_some_and(|keys| keys.contains(&key)))
 }
@@ -420,21 +417,25 @@ impl<'de> serde::Deserializer<'de> for KeyNames {
 
 #[cfg(test)]
 mod tests {
-    use super::{KIND_NAMES, kind_keys};
+    use super::kind_keys;
+    use crate::config::SourceKind;
 
     #[test]
     fn every_kind_is_named_and_only_kinds_are() {
-        for kind in KIND_NAMES {
-            assert!(kind_keys(kind).is_some(), "{kind}");
+        for kind in SourceKind::NAMES {
+            assert!(
+                kind_keys(kind).is_some(),
+                "`{kind}` is in SourceKind::NAMES but not in SourceKind::deserialize_keys"
+            );
         }
         let text = "[[source]]\nname = \"a\"\nkind = \"usgs\"\n";
         let message = super::super::Config::parse(text, std::path::Path::new("s.toml"))
             .map(|config| config.refused[0].to_string())
             .unwrap_or_else(|err| err.to_string());
-        let listed = KIND_NAMES.map(|kind| format!("`{kind}`")).join(", ");
+        let listed = SourceKind::NAMES.map(|kind| format!("`{kind}`")).join(", ");
         assert!(
             message.ends_with(&format!("expected one of {listed}")),
-            "{message}"
+            "SourceKind::NAMES ({listed}) are not the enum's variants as serde reads them: {message}"
         );
     }
 }
