@@ -5,7 +5,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use releve::{Config, RefusedSource, ReportFault, SourceKind};
+use releve::{Config, RefusedSource, ReportFault};
 
 use crate::sources::{self, Unavailable};
 use crate::{Args, RunError};
@@ -179,8 +179,7 @@ fn caution(
         .into_iter()
         .chain(sources::rate_above_api(source))
         .chain(sources::shared_rate(source, all))
-        .chain(sources::contact_caution(source))
-        .chain(sources::ods_v1_cautions(source))
+        .chain(sources::kind_cautions(source))
         .chain(key_changed(source, raw_dir))
         .chain(query_changed(source, raw_dir))
         .chain(
@@ -242,15 +241,8 @@ fn verdict(source: &releve::Source, named: bool, raw_dir: &Path) -> Verdict {
     if let Some(fault) = folder_fault(raw_dir, &source.name) {
         return Verdict::WouldFail(fault);
     }
-    if let SourceKind::HttpJson(http) = &source.kind
-        && let Err(missing) = sources::http_json::api_key(http)
-    {
-        return Verdict::WouldFail(missing.to_string());
-    }
-    if let SourceKind::FranceTravail(_) = &source.kind
-        && let Err(half_set) = releve::credentials::france_travail()
-    {
-        return Verdict::WouldFail(half_set.to_string());
+    if let Some(lacking) = sources::lacking(source) {
+        return Verdict::WouldFail(lacking);
     }
     Verdict::Ready
 }

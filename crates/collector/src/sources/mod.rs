@@ -27,8 +27,6 @@ use releve::{Source, SourceKind};
 
 use crate::http::{FetchError, SourceClient};
 
-pub use france_travail::contact_caution;
-pub use ods_v1::cautions as ods_v1_cautions;
 pub use opendatasoft::in_time_order;
 pub use survey::newest_time;
 
@@ -228,6 +226,32 @@ pub enum Unavailable {
 /// Checks what a source needs before any request: `Some` when it must be skipped.
 pub fn unavailable(source: &Source) -> Option<Unavailable> {
     releve::credentials::missing_for(source).map(Unavailable::from)
+}
+
+/// What `collector --check` says the configuration of `source` likely gets wrong, its kind's
+/// own cautions: a France Travail `drop` letting the recruiters' contacts land, a v1 portal's
+/// `recordid` as `key` or its points read the wrong way round.
+pub fn kind_cautions(source: &Source) -> Vec<String> {
+    match &source.kind {
+        SourceKind::FranceTravail(_) => france_travail::contact_caution(source)
+            .into_iter()
+            .collect(),
+        SourceKind::OdsV1(_) => ods_v1::cautions(source),
+        SourceKind::HttpJson(_) | SourceKind::Opendatasoft(_) => Vec::new(),
+    }
+}
+
+/// Why a run of `source` would fail, told before any request, for what its kind needs of the
+/// environment: the variable `key_env` names unset or unsendable, France Travail's credentials
+/// half set (both unset is a skip, see [`unavailable`]). `None` when nothing is lacking.
+pub fn lacking(source: &Source) -> Option<String> {
+    match &source.kind {
+        SourceKind::HttpJson(http) => http_json::api_key(http).err().map(|err| err.to_string()),
+        SourceKind::FranceTravail(_) => releve::credentials::france_travail()
+            .err()
+            .map(|half_set| half_set.to_string()),
+        SourceKind::Opendatasoft(_) | SourceKind::OdsV1(_) => None,
+    }
 }
 
 /// Collects one source according to its kind.

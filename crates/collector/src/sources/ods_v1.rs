@@ -41,7 +41,7 @@ pub(super) async fn collect(
 /// as a provisional measurement validated, comes back under a new `recordid` and is stored
 /// beside the old one); positions read from a `fields` point as `[lon, lat]` (v1 writes its
 /// point fields, `geopoint`, `geo_point_2d` or another name, as `[lat, lon]`).
-pub fn cautions(source: &Source) -> Vec<String> {
+pub(super) fn cautions(source: &Source) -> Vec<String> {
     if !matches!(source.kind, releve::SourceKind::OdsV1(_)) {
         return Vec::new();
     }

@@ -121,7 +121,7 @@ fn survey_landed(
 
 /// What `collector --check` says of a France Travail source whose `drop` lets the recruiters'
 /// contacts land (see [`lands_contact_unawares`]); `None` for other sources.
-pub fn contact_caution(source: &Source) -> Option<String> {
+pub(super) fn contact_caution(source: &Source) -> Option<String> {
     (matches!(source.kind, releve::SourceKind::FranceTravail(_))
         && lands_contact_unawares(&source.dropped_fields()))
     .then(|| {
