@@ -427,6 +427,35 @@ fn the_readmes_example_tables_are_accepted() {
     }
 }
 
+#[test]
+fn the_readme_documents_every_kind() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md");
+    let readme = std::fs::read_to_string(path).expect("README.md");
+    let kind_row = readme
+        .lines()
+        .find(|line| line.starts_with("| `kind` | yes |"))
+        .expect("the README's table of keys has a `kind` row");
+    for kind in SourceKind::NAMES {
+        let name = format!("`{kind}`");
+        assert!(kind_row.contains(&name), "the `kind` row names {name}");
+        assert!(
+            readme.contains(&format!("\n| {name} | ")),
+            "the README's table of the keys of each kind has a row for {name}"
+        );
+        assert!(
+            readme.contains(&format!("\n#### {name}\n")),
+            "the README has a section `#### {name}` under \"Keys of each kind in detail\""
+        );
+        assert!(
+            readme
+                .split("```toml\n")
+                .skip(1)
+                .any(|block| block.contains(&format!("kind = \"{kind}\"\n"))),
+            "the README has a `[[source]]` example of kind {name}"
+        );
+    }
+}
+
 pub(super) const ECO2MIX: &str = r#"
 [[source]]
 name = "eco2mix"
