@@ -221,7 +221,7 @@ mod tests {
             .and_then(|read| deserializer.end().map(|()| read))
             .map_err(|err| err.to_string())?;
         let held = records
-            .into_collected(total)
+            .into_collected(Some(total))
             .map_err(|err| err.to_string())?;
         let landed: Vec<Value> = serde_json::from_slice(&held.body).map_err(|e| e.to_string())?;
         assert_eq!(received, landed.len() as u64, "{body}");

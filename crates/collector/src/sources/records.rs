@@ -118,8 +118,9 @@ impl<'s> RecordSet<'s> {
         })
     }
 
-    /// The run's result: the records as the JSON array that lands, and the API's total.
-    pub(crate) fn into_collected(self, announced: u64) -> Result<Collected, SourceError> {
+    /// The run's result: the records as the JSON array that lands, and the total the API
+    /// announced, when it announced one.
+    pub(crate) fn into_collected(self, announced: Option<u64>) -> Result<Collected, SourceError> {
         let records = self.landing.len() as u64;
         let body = self
             .landing
@@ -132,7 +133,7 @@ impl<'s> RecordSet<'s> {
         Ok(Collected {
             body,
             records,
-            announced: Some(announced),
+            announced,
             shortfall: 0,
             newest: survey.newest,
             unusable: survey.unusable,
@@ -214,7 +215,7 @@ mod tests {
             json!({"id": 1, "t": "2026-11-21T10:00:00Z", "contacts": {"nom": "C. Martin"}, "note": 1}),
             json!({"id": 2, "t": "2026-11-21T10:05:00Z", "contacts": {"nom": "P. Durand"}}),
         ]);
-        let collected = set.into_collected(2).expect("landed");
+        let collected = set.into_collected(Some(2)).expect("landed");
         assert_eq!(
             collected.hints.dropped_nothing,
             ["`contact` (records hold `contacts`)"]
@@ -235,7 +236,7 @@ mod tests {
             json!({"id": 1, "t": "2026-11-21T10:00:00Z", "auteur": {"courriel": "c.martin@example.fr"}, "auteurNom": "C. Martin"}),
             json!({"id": 2, "t": "2026-11-21T10:05:00Z", "note": 3}),
         ]);
-        let collected = set.into_collected(2).expect("landed");
+        let collected = set.into_collected(Some(2)).expect("landed");
         assert_eq!(
             collected.hints.dropped_nothing,
             [
@@ -260,7 +261,7 @@ mod tests {
             json!({"id": 1, "t": "2026-11-21T10:00:00Z", "contact": {"nom": "C. Martin", "courriel": "c.martin@example.fr"}}),
             json!({"id": 2, "t": "2026-11-21T10:05:00Z", "contact": {"nom": "P. Durand", "courriel": "p.durand@example.fr"}}),
         ]);
-        let collected = set.into_collected(2).expect("landed");
+        let collected = set.into_collected(Some(2)).expect("landed");
         let landed = String::from_utf8(collected.body.clone()).expect("text");
         assert!(
             !landed.contains("courriel"),
@@ -301,8 +302,8 @@ mod tests {
         let mut grown = RecordSet::new(&source);
         grown.append(records.clone());
         let (sized, grown) = (
-            sized.into_collected(3_000).expect("landed"),
-            grown.into_collected(3_000).expect("landed"),
+            sized.into_collected(Some(3_000)).expect("landed"),
+            grown.into_collected(Some(3_000)).expect("landed"),
         );
         assert_eq!(sized.body, grown.body);
         assert_eq!(
@@ -401,7 +402,7 @@ mod tests {
             0,
             "the same record in another order"
         );
-        let collected = set.into_collected(6).expect("landed");
+        let collected = set.into_collected(Some(6)).expect("landed");
         let kept: Vec<Value> = served
             .into_iter()
             .map(|mut record| {

@@ -285,7 +285,7 @@ fn landed(
     answered: Answered,
 ) -> Result<Collected, SourceError> {
     let received = records.received();
-    let mut collected = records.into_collected(announced)?;
+    let mut collected = records.into_collected(Some(announced))?;
     let served = match answered {
         Answered::Whole => received,
         Answered::InPages => collected.records,
