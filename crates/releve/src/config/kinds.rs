@@ -26,7 +26,8 @@ pub enum SourceKind {
 impl SourceKind {
     /// Every kind's name, as `kind` takes it. A new kind joins this list, [`name`](Self::name)
     /// and [`deserialize_keys`](Self::deserialize_keys), the three places that spell the kinds'
-    /// names (the compiler points to `name` alone; the tests of `source_table` to the others).
+    /// names (the compiler points to `name` alone; the tests of `source_table` hold all three to
+    /// the enum's names as serde reads them).
     pub const NAMES: [&str; 4] = ["http_json", "opendatasoft", "ods_v1", "france_travail"];
 
     /// The kind's name as written in `sources.toml`.

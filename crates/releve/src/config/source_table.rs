@@ -421,6 +421,20 @@ mod tests {
     use crate::config::SourceKind;
 
     #[test]
+    fn each_kind_is_called_by_the_name_its_table_takes() {
+        for kind in SourceKind::NAMES {
+            // The keys a table of the kind cannot go without, besides `kind`.
+            let required = match kind {
+                "opendatasoft" | "ods_v1" => "dataset = \"d\"\n",
+                _ => "",
+            };
+            let read: SourceKind = toml::from_str(&format!("kind = \"{kind}\"\n{required}"))
+                .unwrap_or_else(|err| panic!("a `{kind}` table of its required keys: {err}"));
+            assert_eq!(read.name(), kind, "SourceKind::name of a `{kind}` table");
+        }
+    }
+
+    #[test]
     fn every_kind_is_named_and_only_kinds_are() {
         for kind in SourceKind::NAMES {
             assert!(
