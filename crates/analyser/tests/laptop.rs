@@ -37,6 +37,17 @@ numeric = ["t"]
 /// The cover of the golden day's report, given the `runs` stored and `config`, written in a
 /// database of its own named after `name`.
 async fn day_cover(name: &str, runs: &[releve::RunMetrics], config: &str) -> String {
+    let (_dir, pdf) = day_report(name, runs, config).await;
+    common::flat(&common::page_texts(&pdf)[0])
+}
+
+/// The golden day's report, given the `runs` stored and `config`, written in a database of
+/// its own named after `name`: its folder (kept while held) and its file.
+async fn day_report(
+    name: &str,
+    runs: &[releve::RunMetrics],
+    config: &str,
+) -> (tempfile::TempDir, std::path::PathBuf) {
     let server = MongoServer::shared();
     let db = server.fresh_database(name);
     let documents: Vec<Document> = runs
@@ -71,7 +82,8 @@ async fn day_cover(name: &str, runs: &[releve::RunMetrics], config: &str) -> Str
     .await
     .expect("analyser thread");
     assert!(output.status.success(), "{output:?}");
-    common::flat(&common::page_texts(&dir.path().join(golden::report(0)))[0])
+    let pdf = dir.path().join(golden::report(0));
+    (dir, pdf)
 }
 
 /// The laptop slept from midnight to 08:00: no source started a collection then, and every
@@ -83,6 +95,21 @@ async fn day_cover(name: &str, runs: &[releve::RunMetrics], config: &str) -> Str
 /// collector ran is not short.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_night_asleep_is_not_told_as_each_source_missing_collections() {
+    let cover = day_cover("laptopnight", &night_asleep_runs(), CONFIG).await;
+    assert!(
+        cover.contains("No collection of any source started from"),
+        "the night is said as the machine's: {cover}"
+    );
+    assert!(
+        !cover.contains("missed a tenth or more of the collections expected"),
+        "the night asleep is told as each source's shortfall: {cover}"
+    );
+}
+
+/// The runs of `meteo` and `station`, every 15 minutes from the day before the golden day to
+/// the day after it, but from midnight to 08:00 of the golden day (the laptop asleep), and
+/// one a minute ago (health is judged when the report is generated: both collect now).
+fn night_asleep_runs() -> Vec<releve::RunMetrics> {
     let start = golden::day_start();
     let mut runs = Vec::new();
     let mut at = start - Duration::days(1);
@@ -94,7 +121,6 @@ async fn a_night_asleep_is_not_told_as_each_source_missing_collections() {
         }
         at += Duration::minutes(15);
     }
-    // Health is judged when the report is generated: both are collecting now.
     for source in ["meteo", "station"] {
         runs.push(golden::run(
             source,
@@ -104,15 +130,44 @@ async fn a_night_asleep_is_not_told_as_each_source_missing_collections() {
             None,
         ));
     }
-    let cover = day_cover("laptopnight", &runs, CONFIG).await;
+    runs
+}
+
+/// The same night asleep, in the completeness section: its red line says no source ran from
+/// midnight to 08:00 and asks whether the machine was stopped. Below it, each source's line
+/// ("meteo: 32 collections of 96 expected did not run (no run recorded for them: was the
+/// collector stopped?)") was red and bold too, every morning, for each source: the night said
+/// again as each source's fault, though the cover had set it aside as the machine's. A
+/// laptop's reports read as alarms a student can do nothing about (found by a laptop user).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_night_asleep_is_not_each_sources_alarm_in_the_completeness_section() {
+    let (_dir, pdf) = day_report("laptopquality", &night_asleep_runs(), CONFIG).await;
+    let lines = tokio::task::spawn_blocking(move || common::styled_lines(&pdf))
+        .await
+        .expect("styled lines");
+    let red = "#be3c14";
     assert!(
-        cover.contains("No collection of any source started from"),
-        "the night is said as the machine's: {cover}"
+        lines.iter().any(
+            |line| line.text.contains("No collection of any source started") && line.colour == red
+        ),
+        "the night is said, in red, as the machine's: {lines:#?}"
     );
-    assert!(
-        !cover.contains("missed a tenth or more of the collections expected"),
-        "the night asleep is told as each source's shortfall: {cover}"
-    );
+    for source in ["meteo", "station"] {
+        let line = lines
+            .iter()
+            .find(|line| {
+                line.text.starts_with(&format!("{source}: ")) && line.text.contains("did not run")
+            })
+            .unwrap_or_else(|| panic!("{source}'s collections not run are said: {lines:#?}"));
+        assert!(
+            line.colour != red && !line.bold,
+            "{source}'s night asleep is its own alarm, in red: {line:?}"
+        );
+        assert!(
+            line.text.contains("while no source ran"),
+            "{source}'s line does not say its collections were missed while no source ran: {line:?}"
+        );
+    }
 }
 
 /// The same laptop asleep from midnight to 08:00; a third source, `quakes`, added that morning

@@ -763,12 +763,13 @@ fn without_runs_from_15_to_20(
 #[test]
 fn collections_that_did_not_run_are_said_below_the_table() {
     let dir = tempfile::tempdir().expect("temp dir");
-    // The collector stopped from 15:00 to 20:00: 300 of the 660 minutes without a run.
+    // The collector stopped from 15:00 to 20:00: 300 of the 660 minutes without a run, while
+    // no source ran (the line above asks whether the collector or its machine was stopped).
     let stopped = without_runs_from_15_to_20(dir.path(), None);
     let flat = common::flat(&common::text(&stopped));
     assert!(
         flat.contains(
-            "single: 300 collections of 660 expected did not run (no run recorded for them: was the collector stopped?); the longest stretch without a run: from 2026-11-21 14:59 to 2026-11-21 20:00 (about 5 hours)."
+            "single: 300 collections of 660 expected did not run (all while no source ran, as said above); the longest stretch without a run: from 2026-11-21 14:59 to 2026-11-21 20:00 (about 5 hours)."
         ) && !flat.contains("No failed collection in this period."),
         "{flat}"
     );

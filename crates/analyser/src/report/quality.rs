@@ -1,7 +1,6 @@
 //! The completeness and quality section: per source, collections expected versus landed,
 //! hours without data, coverage of the announced totals, retries, 429s and failures.
 
-use chrono_tz::Tz;
 use releve::{Resolution, Source};
 
 use crate::completeness::silence::Silence;
@@ -9,6 +8,7 @@ use crate::completeness::{Completeness, Coverage, ExpectedFrom, PausedInto};
 use crate::format::{counted, grouped, local_time, share_floored};
 use crate::pdf::{BODY, Column, Ink, ReportDocument, Table};
 use crate::period::ReportPeriod;
+use crate::report::short_of_expected::due_while_no_source_ran;
 use crate::report::silences::{OngoingAt, after_words, silence_lines, stretch_words};
 use crate::report::{Quarantined, expected_notes};
 
@@ -84,8 +84,9 @@ pub fn completeness_section(
     alerts(
         doc,
         assessed,
+        silences,
         &silence_lines(silences, tz, ongoing_at),
-        tz,
+        period,
         ongoing_at,
     );
 }
@@ -281,10 +282,12 @@ fn waiting_note(doc: &mut ReportDocument, assessed: &[(&Source, Completeness)]) 
 fn alerts(
     doc: &mut ReportDocument,
     assessed: &[(&Source, Completeness)],
+    stretches: &[Silence],
     silences: &[String],
-    tz: Tz,
+    period: &ReportPeriod,
     ongoing_at: OngoingAt,
 ) {
+    let tz = period.tz;
     // In red and bold when the source is failing or late now, or landed nothing in the period;
     // a source that failed now and then and collects well reads in grey, so it does not bury
     // one that stopped.
@@ -366,13 +369,22 @@ fn alerts(
         .filter(|(_, c)| c.failed == 0 && c.landed > 0 && c.landed < c.expected)
         .map(|(source, c)| {
             let missing = c.expected - c.landed;
+            // Those due while no source ran (a laptop asleep) are the machine's, said in red
+            // above: the source is not alarmed of them (as the cover's line sets them aside).
+            let machine = due_while_no_source_ran(source, c, stretches, period).min(missing);
             let why = match c.paused_into {
+                _ if machine == missing => "all while no source ran, as said above".to_owned(),
                 PausedInto::Until(retry) => format!(
                     "its last run before the period failed: the collector put it off until {}",
                     local_time(crate::format::cron_minute(retry), tz)
                 ),
                 PausedInto::Perhaps => "its last run before the period failed: it may have been paused, or backing off, into the period".to_owned(),
                 PausedInto::No => "no run recorded for them: was the collector stopped?".to_owned(),
+            };
+            let why = match machine {
+                0 => why,
+                _ if machine == missing => why,
+                n => format!("{why}; {n} of them while no source ran, as said above"),
             };
             // When: a stopped collector leaves one stretch, which a chart of counts cannot
             // tell from hours without events.
@@ -388,8 +400,10 @@ fn alerts(
                 counted(missing, "collection"),
                 grouped(i128::from(c.expected))
             );
-            // One run skipped now and then reads in grey; a tenth or more of the period, red.
-            let ink = if missing * 10 >= c.expected {
+            // One run skipped now and then reads in grey; a tenth or more of the period, red,
+            // but for those the machine missed.
+            let own = missing - machine;
+            let ink = if own > 0 && own * 10 >= c.expected - machine {
                 Ink::ALERT
             } else {
                 Ink::MUTED

@@ -103,6 +103,26 @@ pub(super) fn short_of_expected(
     ))
 }
 
+/// The collections `source` was due within the stretches no source ran in (`silences`: a
+/// laptop asleep, a machine off), while it was expected to collect: the machine's to miss,
+/// not the source's (see [`due_in_silences`]).
+pub(super) fn due_while_no_source_ran(
+    source: &releve::Source,
+    c: &Completeness,
+    silences: &[Silence],
+    period: &ReportPeriod,
+) -> u64 {
+    let Some(from) = c.expected_from.counted_from(period) else {
+        return 0;
+    };
+    let machines = united(
+        silences
+            .iter()
+            .map(|&stretch| Machine::after_a_run(stretch)),
+    );
+    due_in_silences(source, c, &machines, from, period).min(c.expected)
+}
+
 /// The collections of an interval source due within the stretches that were the machine's
 /// (see [`Machine`]), while it was expected to collect (`c`'s count): from `from` on (a source
 /// added after a night was not expected in it), up to where a source disabled since stops
