@@ -170,6 +170,41 @@ async fn a_night_asleep_is_not_each_sources_alarm_in_the_completeness_section() 
     }
 }
 
+/// The same night asleep, the laptop's Wi-Fi not yet up at its first collector run on waking
+/// (08:00: every source failed, as cron starts the collector the moment the machine wakes),
+/// every collection landing from 08:15. A source that failed once falls out of the line of
+/// collections that did not run into the one naming its stretch without a run: each source's
+/// night was said again, in red, as "no run from 00:00 to 08:00: was the collector stopped,
+/// its cron line removed, or its table refused by the configuration?", below the line saying
+/// no source ran then (found by a laptop user).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_night_asleep_then_a_failed_first_run_is_not_each_sources_stopped_collector() {
+    let wake = golden::day_start() + Duration::hours(8);
+    let runs: Vec<releve::RunMetrics> = night_asleep_runs()
+        .into_iter()
+        .map(|run| match run.started == wake {
+            true => golden::run(&run.source, wake, 0, None, Some("dns error: no network")),
+            false => run,
+        })
+        .collect();
+    let (_dir, pdf) = day_report("laptopwifi", &runs, CONFIG).await;
+    let text = common::flat(&common::text(&pdf));
+    assert!(
+        text.contains("No collection of any source started from"),
+        "the night is said as the machine's: {text}"
+    );
+    for source in ["meteo", "station"] {
+        assert!(
+            text.contains(&format!("{source}: 1 collection of")),
+            "{source}'s failure on waking is said: {text}"
+        );
+        assert!(
+            !text.contains(&format!("{source}: no run from")),
+            "{source}'s night asleep is said as its own stopped collector: {text}"
+        );
+    }
+}
+
 /// The same laptop asleep from midnight to 08:00; a third source, `quakes`, added that morning
 /// (its first run at 10:00), failed every run from 14:00 to 18:00, its API down: 16 of its 56
 /// collections expected since it was added were missed while the collector ran (the other two

@@ -91,6 +91,19 @@ pub fn completeness_section(
     );
 }
 
+/// Whether a source's stretch without a run lies within one of the `stretches` no source ran
+/// in (said above it: a laptop asleep, a machine off), the machine's, give or take two and a
+/// half of the source's intervals at its ends (its last run before the others' last one).
+fn within_no_run_of_any(gap: &Silence, stretches: &[Silence], source: &Source) -> bool {
+    let secs = i64::try_from(source.every.duration().as_secs().min(400 * 86_400)).unwrap_or(0);
+    let slack = chrono::Duration::seconds(secs.saturating_mul(5) / 2);
+    stretches.iter().any(|silence| {
+        gap.from >= silence.from - slack
+            && gap.until <= silence.until + slack
+            && gap.from < silence.until
+    })
+}
+
 /// The key of the hours-without-data column, headed "Without data" when a source of daily values
 /// counts days in it.
 const HOURS_WITHOUT_DATA: &str = "Hours without data, Records";
@@ -326,6 +339,7 @@ fn alerts(
                 .without_run
                 .iter()
                 .filter(|gap| gap.before.leaves_unexplained())
+                .filter(|gap| !within_no_run_of_any(&gap.stretch, stretches, source))
                 .max_by_key(|gap| gap.stretch.until - gap.stretch.from)?;
             let line = format!(
                 "{}: no run {}{}: was the collector stopped, its cron line removed, or its table refused by the configuration (logs/collector.log says which)?",
