@@ -12,6 +12,7 @@ use super::error::FetchError;
 use super::failure::{Attempt, Reason, transport_reason};
 
 mod refusal;
+mod shown;
 
 use refusal::{Login, asked_again};
 
@@ -49,37 +50,27 @@ pub(super) fn for_url(url: &reqwest::Url) -> Option<Proxy> {
     let uri: http::Uri = url.as_str().parse().ok()?;
     let intercept = Matcher::from_env().intercept(&uri)?;
     let proxy = intercept.uri();
+    let (variable, value) = variable_for(url.scheme());
+    // The variable as written, not the address the client kept of it: that holds the end of
+    // a password with an `@` not written `%40` (`http://alice:p@ss@proxy:3128` is read as the
+    // login `alice:p` and the address `http://ss@proxy:3128`), and not the rest of one
+    // holding a `/` whose host was forgotten (`http://jdupont:12/05/1998`).
+    let address = shown::without_login(&value.unwrap_or_else(|| proxy.to_string()));
     Some(Proxy {
-        shown: format!(
-            "the proxy {} ({})",
-            address_shown(proxy),
-            variable_for(url.scheme())
-        ),
+        shown: format!("the proxy {address} ({variable})"),
         uri: proxy.clone(),
         basic_auth: intercept.basic_auth().cloned(),
         has_login: intercept.basic_auth().is_some() || intercept.raw_auth().is_some(),
     })
 }
 
-/// The proxy's scheme, host and port as the client reads them, never a user name or password:
-/// the client reads `http://alice:p@ss@proxy:3128` (an `@` of the password not written `%40`)
-/// as the login `alice:p` and the address `http://ss@proxy:3128`, keeping the rest of the
-/// password in it, which a request redirected to another scheme's proxy would show.
-fn address_shown(proxy: &http::Uri) -> String {
-    let host = proxy
-        .authority()
-        .map(|authority| authority.as_str().rsplit('@').next().unwrap_or_default())
-        .unwrap_or_default();
-    format!("{}://{host}", proxy.scheme_str().unwrap_or("http"))
-}
-
-/// The variable the proxy of a request of `scheme` is read from: the scheme's own when it
-/// names one, else `ALL_PROXY`.
-fn variable_for(scheme: &str) -> &'static str {
+/// The variable the proxy of a request of `scheme` is read from, with its value: the scheme's
+/// own when it names one, else `ALL_PROXY`.
+fn variable_for(scheme: &str) -> (&'static str, Option<String>) {
     first_set(own_variables(scheme))
         .filter(|(_, value)| readable(value))
         .or_else(|| first_set(VARIABLES[2]))
-        .map_or("ALL_PROXY", |(name, _)| name)
+        .map_or(("ALL_PROXY", None), |(name, value)| (name, Some(value)))
 }
 
 /// The variables naming the proxy of a request of `scheme`, before `ALL_PROXY`.
@@ -161,7 +152,7 @@ fn proxied(url: &reqwest::Url) -> bool {
 fn unread(name: &str, value: &str) -> String {
     format!(
         "{name} (`{}`) cannot be read as a proxy's address, which the client would pass over without a word (calling this API directly): write it `http://host:port` (or {}), a user name and password before the host with `:` between them and `@` after, {ENCODED}",
-        without_credentials(value),
+        shown::with_login_hidden(value),
         SCHEMES[1..].join(", ")
     )
 }
@@ -202,18 +193,6 @@ fn readable(value: &str) -> bool {
         && uri
             .scheme_str()
             .is_none_or(|scheme| SCHEMES.contains(&scheme.to_ascii_lowercase().as_str()))
-}
-
-/// `value` with what comes before its last `@` after the scheme hidden.
-fn without_credentials(value: &str) -> String {
-    let (scheme, rest) = match value.split_once("://") {
-        Some((scheme, rest)) => (format!("{scheme}://"), rest),
-        None => (String::new(), value),
-    };
-    match rest.rsplit_once('@') {
-        Some((_, host)) => format!("{scheme}***@{host}"),
-        None => value.to_owned(),
-    }
 }
 
 /// What an attempt whose connection through `proxy` failed (`err`, `limit` its time) leads
@@ -358,18 +337,7 @@ pub(super) fn answered_407(
 
 #[cfg(test)]
 mod tests {
-    use super::{address_shown, readable, without_credentials, without_port};
-
-    /// What the client keeps of `http://alice:p@ss@proxy:3128` as the proxy's address (its
-    /// first `@` ending the login) still holds the end of the password: the line naming the
-    /// proxy showed `http://ss@proxy:3128`.
-    #[test]
-    fn a_proxy_is_named_without_what_the_client_kept_of_its_password() {
-        let kept: http::Uri = "http://ss@proxy.univ.example:3128/".parse().expect("uri");
-        assert_eq!(address_shown(&kept), "http://proxy.univ.example:3128");
-        let plain: http::Uri = "http://[::1]:3128/".parse().expect("uri");
-        assert_eq!(address_shown(&plain), "http://[::1]:3128");
-    }
+    use super::{readable, without_port};
 
     #[test]
     fn a_proxy_address_is_read_as_the_client_reads_it() {
@@ -393,21 +361,5 @@ mod tests {
         assert_eq!(without_port("10.0.0.5:8080"), "10.0.0.5");
         assert_eq!(without_port("::1"), "::1");
         assert_eq!(without_port(".univ.example"), ".univ.example");
-    }
-
-    #[test]
-    fn a_proxy_address_is_shown_without_its_user_name_or_password() {
-        assert_eq!(
-            without_credentials("http://alice:pa#ss word@127.0.0.1:3128"),
-            "http://***@127.0.0.1:3128"
-        );
-        assert_eq!(
-            without_credentials("alice:p@ss@proxy:3128"),
-            "***@proxy:3128"
-        );
-        assert_eq!(
-            without_credentials("http://proxy:3128"),
-            "http://proxy:3128"
-        );
     }
 }
