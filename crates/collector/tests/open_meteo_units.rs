@@ -96,3 +96,35 @@ fn units_of_one_place_among_several_are_read_beside_its_records() {
     let stderr = succeeded(collector(&site).arg("--force").output());
     assert_eq!(warnings_of_the_source(&stderr), Vec::<&str>::new());
 }
+
+/// An answer in milliwatts (`mW`) where `units` says megawatts (`MW`), a factor of 10⁹: the
+/// comparison ignored case, so nothing was said and the report labelled milliwatts as
+/// megawatts. A litre is `l` or `L` alike (`l/s`, `L/s`), as is a word (`Inch`), and a
+/// temperature's letter after its degree sign (`°c`): none of those is warned of.
+#[test]
+fn units_differing_only_in_a_prefix_s_case_are_warned_of_and_a_litre_s_case_is_not() {
+    let body = PLACE
+        .replace(r#""precipitation": "inch""#, r#""precipitation": "mW""#)
+        .replace(
+            r#""river_discharge": "m³/s""#,
+            r#""river_discharge": "l/s""#,
+        );
+    let server = feed(body);
+    let units = r#"{ precipitation = "MW", river_discharge = "L/s" }"#;
+    let site = Site::new(&source(&server, "hourly", units));
+    let stderr = succeeded(collector(&site).arg("--force").output());
+    let warnings = warnings_of_the_source(&stderr);
+    assert_eq!(warnings.len(), 1, "{stderr}");
+    assert!(
+        warnings[0].contains("`precipitation`: `units` says `MW`, `hourly_units` says `mW`")
+            && !warnings[0].contains("river_discharge"),
+        "megawatts are not milliwatts, a litre is `l` or `L`: {stderr}"
+    );
+    let units = r#"{ precipitation = "mW", river_discharge = "l/S" }"#;
+    let site = Site::new(&source(&server, "hourly", units));
+    let stderr = succeeded(collector(&site).arg("--force").output());
+    assert!(
+        stderr.contains("`river_discharge`: `units` says `l/S`, `hourly_units` says `l/s`"),
+        "a second is `s`, not `S` (siemens): {stderr}"
+    );
+}

@@ -59,22 +59,67 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
         .any(|window| window == needle)
 }
 
+/// The SI prefixes a litre's `l` or `L` may follow (`ml`, `hL`), the micro sign as the Greek mu.
+const PREFIXES: &str = "qryzafpn\u{3bc}mcdhkMGTPEZYRQ";
+
+/// The words of a unit shorter than [`WORD`] letters, whose case means nothing (`Inch`,
+/// `WMO code`, `ISO8601`): a shorter run of letters is symbols (`MW`, `mmol`, `Pa`).
+const WORDS: [&str; 12] = [
+    "inch", "feet", "mile", "knot", "code", "wmo", "iso", "aqi", "eaqi", "ppm", "ppb", "mph",
+];
+
+/// The letters of the shortest run read as a word, whatever its case.
+const WORD: usize = 5;
+
 /// A unit as compared: blanks and degree signs aside, superscript digits and minus as
-/// written on one line, the micro sign as the Greek mu, in lower case, so that `m3/s` is
-/// `m³/s`, `m3 s-1` is `m³ s⁻¹`, `C` is `°C` and a keyboard's `µg/m³` Open-Meteo's.
+/// written on one line, the micro sign as the Greek mu, so that `m3/s` is `m³/s`, `m3 s-1` is
+/// `m³ s⁻¹`, `C` is `°C` and a keyboard's `µg/m³` Open-Meteo's. Case is kept where it changes
+/// the meaning (`MW` megawatts, `mW` milliwatts; `s` a second, `S` a siemens) and set aside
+/// where it does not: a litre's `l` or `L`, the letter after a degree sign (`°c`), a word.
 fn comparable(unit: &str) -> String {
-    unit.chars()
-        .filter(|c| !c.is_whitespace() && *c != '°')
-        .map(|c| match c {
+    let mut letters = String::new();
+    let mut compared = String::new();
+    let mut after_degree = false;
+    for c in unit.chars().filter(|c| !c.is_whitespace()) {
+        let c = match c {
+            '°' => {
+                after_degree = true;
+                continue;
+            }
             '¹' => '1',
             '²' => '2',
             '³' => '3',
             '⁻' => '-',
             '\u{b5}' => '\u{3bc}',
             other => other,
-        })
-        .flat_map(char::to_lowercase)
-        .collect()
+        };
+        if c.is_alphabetic() && after_degree {
+            letters.extend(c.to_uppercase());
+        } else if c.is_alphabetic() {
+            letters.push(c);
+        } else {
+            compared.push_str(&letters_compared(&std::mem::take(&mut letters)));
+            compared.push(c);
+        }
+        after_degree = false;
+    }
+    compared.push_str(&letters_compared(&letters));
+    compared
+}
+
+/// A run of `letters` as compared: a litre (`l`, `mL`) with a capital `L`, a word in lower
+/// case, symbols as written.
+fn letters_compared(letters: &str) -> String {
+    let lower = letters.to_lowercase();
+    if lower.chars().count() >= WORD || WORDS.contains(&lower.as_str()) {
+        return lower;
+    }
+    let mut chars = letters.chars();
+    match (chars.next_back(), chars.next_back(), chars.next()) {
+        (Some('l' | 'L'), None, _) => "L".to_owned(),
+        (Some('l' | 'L'), Some(prefix), None) if PREFIXES.contains(prefix) => format!("{prefix}L"),
+        _ => letters.to_owned(),
+    }
 }
 
 #[cfg(test)]
@@ -84,11 +129,29 @@ mod tests {
     #[test]
     fn units_spelt_otherwise_compare_alike_and_others_do_not() {
         assert_eq!(comparable("m³/s"), comparable("m3/s"));
-        assert_eq!(comparable(" °C"), comparable("c"));
+        assert_eq!(comparable(" °C"), comparable("C"));
+        assert_eq!(comparable("°c"), comparable("°C"));
         // The micro sign a keyboard types (and the README writes), Open-Meteo's Greek mu.
         assert_eq!(comparable("\u{b5}g/m³"), comparable("\u{3bc}g/m³"));
         assert_eq!(comparable("m³ s⁻¹"), comparable("m3 s-1"));
         assert_ne!(comparable("mm"), comparable("inch"));
         assert_ne!(comparable("°C"), comparable("°F"));
+    }
+
+    #[test]
+    fn case_is_kept_where_it_changes_the_meaning() {
+        assert_ne!(comparable("MW"), comparable("mW"));
+        assert_ne!(comparable("Mmol/l"), comparable("mmol/l"));
+        assert_ne!(comparable("m/s"), comparable("m/S"));
+        assert_ne!(comparable("K"), comparable("k"));
+        assert_ne!(comparable("lm"), comparable("Lm"));
+        assert_eq!(comparable("L/s"), comparable("l/s"));
+        assert_eq!(comparable("mL"), comparable("ml"));
+        assert_eq!(comparable("\u{b5}L/h"), comparable("\u{3bc}l/h"));
+        assert_eq!(comparable("mmol/L"), comparable("mmol/l"));
+        assert_eq!(comparable("Inch"), comparable("inch"));
+        assert_eq!(comparable("WMO code"), comparable("wmo code"));
+        assert_eq!(comparable("ISO8601"), comparable("iso8601"));
+        assert_eq!(comparable("Unixtime"), comparable("unixtime"));
     }
 }
