@@ -70,3 +70,46 @@ totals = ["a", "b", "c"]
     );
     assert_eq!(config.left_out.len(), 3, "{:?}", config.left_out);
 }
+
+/// A pump's flow in litres a minute (`l/min`, `gpm`), a network meter's in cubic metres an
+/// hour (`m³/h`), a discharge in `cumec`, a wind in `km/h`: rates all the same, read at
+/// instants, whose readings added up are neither a rate nor an amount (four quarter-hours of
+/// 300 m³/h make 1,200), but only rates per second were left out of `totals`, the others
+/// charted as totals labelled `m³/h`.
+#[test]
+fn a_total_of_a_rate_per_minute_or_hour_is_left_out_saying_why() {
+    let text = r#"
+[[source]]
+name = "pumps"
+kind = "http_json"
+url = "https://hubeau.example.org/pumps"
+every = "15m"
+records = "data"
+key = "time"
+time = "time"
+numeric = ["pump", "well", "meter", "river", "wind", "rain", "volume"]
+units = { pump = "l/min", well = "GPM", meter = "m³ h-1", river = "cumec", wind = "km/h", rain = "mm", volume = "m³" }
+totals = ["pump", "well", "meter", "river", "wind", "rain", "volume"]
+"#;
+    let config = parse(text).expect("a total left out is no refusal");
+    let totals: Vec<&str> = config.sources[0]
+        .totals
+        .iter()
+        .map(|f| f.as_str())
+        .collect();
+    assert_eq!(totals, ["rain", "volume"], "{:?}", config.left_out);
+    let lines: Vec<&str> = config.left_out.iter().map(|l| l.line.as_str()).collect();
+    assert_eq!(lines.len(), 5, "{lines:?}");
+    assert!(
+        lines[0].contains("`pump` is a rate per minute (l/min)") && lines[0].contains("1,440"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[2].contains("`meter` is a rate per hour (m³ h-1)")
+            && lines[2].contains("24 h")
+            && lines[2].contains("amount"),
+        "{}",
+        lines[2]
+    );
+}
