@@ -83,3 +83,29 @@ fn marker_lines_inside_a_multi_line_string_are_no_conflict() {
     assert!(message.contains("colour"), "{message}");
     assert!(!message.contains("conflict"), "{message}");
 }
+
+/// A conflict in the comments above the first table (the user's own edit of the file's
+/// opening comment met the shipped one's): outside any `[[source]]` table, the file is refused
+/// whole and every stage stops every source, rightly so for a line that may set what every
+/// source reads. The line said what to mend but not that nothing at all was collected until
+/// then, nor that a conflict of comments alone needs only its marker lines deleted.
+#[test]
+fn a_conflict_outside_the_source_tables_says_the_file_is_refused_whole() {
+    let head = "<<<<<<< Updated upstream\n# relevé sources, shipped\n=======\n# my sources\n\
+                >>>>>>> Stashed changes\n";
+    let message = error(&format!("{head}{USGS}"));
+    for said in [
+        "sources.toml:1:",
+        "lines 1 to 5",
+        "outside any `[[source]]` table",
+        "no source is collected",
+        "comments only",
+    ] {
+        assert!(message.contains(said), "{said:?} is not said: {message}");
+    }
+    let head = "<<<<<<< Updated upstream\nreport.keep = 90\n=======\nreport.keep = 30\n\
+                >>>>>>> Stashed changes\n";
+    let message = error(&format!("{head}{USGS}"));
+    assert!(message.contains("no source is collected"), "{message}");
+    assert!(!message.contains("comments only"), "{message}");
+}

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use super::git_conflict::refusing_the_file;
 use super::source_table::{SourceTable, naming_source};
 use super::table_text::TableText;
 use super::toml_fault::{fault_of, first_in_file, refusal_of};
@@ -167,7 +168,12 @@ impl Reading<'_> {
             return Err(ConfigError::Invalid {
                 path: path.to_owned(),
                 line,
-                message: refusal.message,
+                message: refusing_the_file(
+                    &self.readable,
+                    self.text,
+                    refusal.offset,
+                    refusal.message,
+                ),
             });
         };
         // One `[[source]]` header fewer each time round: the reading ends.
