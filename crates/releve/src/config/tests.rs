@@ -840,9 +840,18 @@ fn a_secret_is_never_sent_over_plain_http_beyond_the_machine() {
         "http://127.0.0.1:8080/v1",
         "http://localhost/v1",
         "http://[::1]:9/v1",
+        "http://[::ffff:127.0.0.1]:8080/v1",
+        "http://LOCALHOST:8080/v1",
     ] {
         parse(&keyed(fine)).unwrap_or_else(|err| panic!("{fine}: {err}"));
     }
+    // A name ending in a dot is asked of DNS, not of this machine's hosts file, whose answer
+    // may be any address: refused, saying how to name this machine.
+    let message = error(&keyed("http://localhost.:8080/v1"));
+    assert!(
+        message.contains("unencrypted") && message.contains("`localhost` without its final dot"),
+        "{message}"
+    );
     let open = keyed("http://api.example.org/v1").replace("key_env = \"API_KEY\"\n", "");
     parse(&open).expect("no key, nothing to hide");
 

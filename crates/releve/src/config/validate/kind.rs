@@ -352,7 +352,8 @@ fn check_encrypted(key: &'static str, url: &Url, secret: &str) -> Result<(), Bad
         return Err(bad(
             key,
             format!(
-                "key `{key}`: {secret} would cross the network unencrypted over http://: write the https:// address"
+                "key `{key}`: {secret} would cross the network unencrypted over http://: write the https:// address{}",
+                fully_qualified_localhost(url)
             ),
         ));
     }
@@ -360,12 +361,27 @@ fn check_encrypted(key: &'static str, url: &Url, secret: &str) -> Result<(), Bad
 }
 
 /// Whether `url` names this machine (a local proxy, the tests' doubles): nothing sent there
-/// crosses the network.
+/// crosses the network. `localhost.`, a name ending in a dot, is asked of DNS rather than of
+/// the hosts file (as glibc does), whose answer may be any address.
 pub(super) fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        // `::ffff:127.0.0.1`, an IPv4 loopback address written as IPv6.
+        Some(url::Host::Ipv6(ip)) => {
+            ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
         None => false,
+    }
+}
+
+/// What to add when `url` names `localhost.`, which [`is_loopback`] does not count: how to
+/// name this machine.
+fn fully_qualified_localhost(url: &Url) -> &'static str {
+    match url.host_str() {
+        Some(name) if name.eq_ignore_ascii_case("localhost.") => {
+            " (or, for this machine, `localhost` without its final dot, which sends the name to DNS rather than the hosts file)"
+        }
+        _ => "",
     }
 }
