@@ -1057,3 +1057,59 @@ async fn two_real_failures_hours_apart_among_stops_do_not_blame_the_hours_on_the
         "two quarter-hours of real failures, at either end of three hours of runs stopped by SIGTERM, are said as the network down for the three hours: {cover}"
     );
 }
+
+/// `meteo` and `station` as above, with `tides` collected every 3 hours; the laptop asleep
+/// from 08:00 to 12:00 (its lid closed in class). `tides` failed at 00:00, landed at 03:00,
+/// then its table was refused until 18:00: 15 hours without a run, 11 of them while the
+/// machine was awake. The completeness section said that stretch nowhere (only one failure of
+/// four): each end of it lay within two and a half of its intervals of the morning no source
+/// ran in, so it was taken for the machine's (found by a review).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stopped_source_around_a_shorter_sleep_is_still_said() {
+    let start = golden::day_start();
+    let config = format!(
+        "{CONFIG}\n[[source]]\nname = \"tides\"\nkind = \"http_json\"\n\
+         url = \"http://127.0.0.1:9/tides\"\nevery = \"3h\"\nrecords = \"results\"\n\
+         key = \"time\"\ntime = \"time\"\nnumeric = [\"h\"]\n"
+    );
+    let asleep = |at| at >= start + Duration::hours(8) && at < start + Duration::hours(12);
+    let mut runs: Vec<releve::RunMetrics> = night_asleep_runs()
+        .into_iter()
+        .filter(|run| run.started >= start + Duration::days(1) || run.started < start)
+        .collect();
+    let mut at = start;
+    while at < start + Duration::days(1) {
+        if !asleep(at) {
+            runs.push(golden::run("meteo", at, 1, None, None));
+            runs.push(golden::run("station", at, 1, None, None));
+        }
+        at += Duration::minutes(15);
+    }
+    for hour in [-6, -3, 3, 18, 21, 24, 27] {
+        runs.push(golden::run(
+            "tides",
+            start + Duration::hours(hour),
+            1,
+            None,
+            None,
+        ));
+    }
+    runs.push(golden::run("tides", start, 0, None, Some("HTTP 503")));
+    runs.push(golden::run(
+        "tides",
+        Utc::now() - Duration::minutes(1),
+        1,
+        None,
+        None,
+    ));
+    let (_dir, pdf) = day_report("laptoptides", &runs, &config).await;
+    let text = common::flat(&common::text(&pdf));
+    assert!(
+        text.contains("No collection of any source started from"),
+        "the morning asleep is said as the machine's: {text}"
+    );
+    assert!(
+        text.contains("tides: no run from"),
+        "tides's 15 hours without a run, 11 of them awake, are not said: {text}"
+    );
+}

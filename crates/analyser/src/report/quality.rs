@@ -91,17 +91,20 @@ pub fn completeness_section(
     );
 }
 
-/// Whether a source's stretch without a run lies within one of the `stretches` no source ran
-/// in (said above it: a laptop asleep, a machine off), the machine's, give or take two and a
-/// half of the source's intervals at its ends (its last run before the others' last one).
+/// Whether a source's stretch without a run is the machine's: it overlaps the `stretches` no
+/// source ran in (said above it: a laptop asleep, a machine off), and what is left of it
+/// outside them is shorter than two and a half of the source's intervals, no stretch of its
+/// own. Each end alone within that slack is not enough: a source stopped for hours on both
+/// sides of a short sleep was hidden by it.
 fn within_no_run_of_any(gap: &Silence, stretches: &[Silence], source: &Source) -> bool {
     let secs = i64::try_from(source.every.duration().as_secs().min(400 * 86_400)).unwrap_or(0);
     let slack = chrono::Duration::seconds(secs.saturating_mul(5) / 2);
-    stretches.iter().any(|silence| {
-        gap.from >= silence.from - slack
-            && gap.until <= silence.until + slack
-            && gap.from < silence.until
-    })
+    let asleep = stretches
+        .iter()
+        .map(|silence| gap.until.min(silence.until) - gap.from.max(silence.from))
+        .filter(|overlap| *overlap > chrono::Duration::zero())
+        .fold(chrono::Duration::zero(), |sum, overlap| sum + overlap);
+    asleep > chrono::Duration::zero() && gap.until - gap.from - asleep < slack
 }
 
 /// The key of the hours-without-data column, headed "Without data" when a source of daily values
