@@ -7,8 +7,8 @@
   archive_growth.py URI DATABASE widen DAYS WEEKS
       copies the `records` and `hourly` documents of the last 7 summarised days WEEKS times,
       each copy a week further back (its times, hours and `expire_at` moved, `key` and `_id`
-      made its own; the few hours before those days deleted first), so the database holds WEEKS + 1 weeks of history as the summariser
-      writes it; `runs` are left alone (their TTL keeps 90 days).
+      made its own; the few hours before those days deleted first), so the database holds
+      WEEKS + 1 weeks of history as the summariser writes it; `runs` are left alone (their TTL keeps 90 days).
 """
 import datetime as dt
 import sys

@@ -45,9 +45,9 @@ next="$(date -u -d "$last + 1 day" +%Y-%m-%d)"
 python3 "$root/bench/year_gen.py" "$raw" "$next" 1 0 0
 rm -rf "$raw"/toulouse-* "$raw"/france-travail-offres
 mkdir -p "$work/held"
-for f in "$raw"/*/*_"${next}T23-"*; do mv "$f" "$work/held/"; done
+for f in "$raw"/*/*_"${next}T23-"*; do [ -e "$f" ] || continue; mv "$f" "$work/held/"; done
 "$bin/summariser" --config "$config" --raw-dir "$raw" --database archive >>"$work/summariser.log" 2>&1
-for f in "$work/held"/*; do s="${f##*/}"; mv "$f" "$raw/${s%%_*}/"; done
+for f in "$work/held"/*; do [ -e "$f" ] || continue; s="${f##*/}"; mv "$f" "$raw/${s%%_*}/"; done
 measure summariser-hour "$bin/summariser" --config "$config" --raw-dir "$raw" --database archive
 next="$(date -u -d "$next + 1 day" +%Y-%m-%d)"
 common=(--config "$config" --raw-dir "$raw" --reports-dir "$reports" --database archive)

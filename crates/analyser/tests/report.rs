@@ -2622,9 +2622,7 @@ async fn a_failure_the_evening_before_is_told_as_the_likely_cause_of_a_morning_w
         "stations: 9 collections of 24 expected did not run (its last run before the period failed: the collector put it off until {day} 09:00){when}"
     );
     // The only source: its morning is a stretch no source ran in, said above it as such.
-    let stopped = format!(
-        "stations: 9 collections of 24 expected did not run (all while no source ran, as said above){when}"
-    );
+    let stopped = "stations: 9 collections of 24 expected did not run (all while no source ran, as said above).".to_owned();
     let at_nine = golden::day().and_hms_opt(9, 0, 0).expect("time").and_utc();
     let mornings = [
         // Metrics written before relevé recorded the retry: a pause of up to a day.

@@ -404,8 +404,9 @@ fn alerts(
                 n => format!("{why}; {n} of them while no source ran, as said above"),
             };
             // When: a stopped collector leaves one stretch, which a chart of counts cannot
-            // tell from hours without events.
-            let when = c.longest_without_run.map_or(String::new(), |gap| {
+            // tell from hours without events; not again when all of it was said above.
+            let said_above = machine == missing;
+            let when = c.longest_without_run.filter(|_| !said_above).map_or(String::new(), |gap| {
                 format!(
                     "; the longest stretch without a run: {}",
                     stretch_words(&gap.stretch, tz, ongoing_at, "")

@@ -450,7 +450,9 @@ fn the_readme_documents_every_kind() {
             readme
                 .split("```toml\n")
                 .skip(1)
-                .any(|block| block.contains(&format!("kind = \"{kind}\"\n"))),
+                .filter_map(|rest| rest.split_once("\n```").map(|(block, _)| block))
+                .any(|block| block.contains("[[source]]")
+                    && block.contains(&format!("kind = \"{kind}\"\n"))),
             "the README has a `[[source]]` example of kind {name}"
         );
     }
