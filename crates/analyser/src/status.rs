@@ -8,10 +8,13 @@
 //! MongoDB cannot be reached, and for the other problems [`StatusReport::problems`] lists
 //! (quarantined files, a day report not written, ...).
 
+mod database;
 mod day_reports;
 mod disk;
 mod gather;
 mod json;
+mod last_runs;
+mod raw_files;
 mod table;
 
 use std::collections::BTreeMap;
@@ -22,7 +25,7 @@ use releve::cli::{ConfigArgs, MongoArgs, RawDirArgs};
 use releve::{ConfigError, Every, ReportFault};
 
 use gather::gather;
-pub(crate) use gather::not_after;
+pub(crate) use last_runs::not_after;
 
 /// A source is stale when its last successful collection is older than this many `every`s;
 /// the report calls it late by the same rule.
