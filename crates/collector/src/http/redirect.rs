@@ -86,11 +86,15 @@ fn refusal(first: &Url, last: &Url, next: &Url, hops: usize) -> Option<String> {
 /// public name or address, or it carries the address asked for in its query, for the portal
 /// to send the browser back to once signed in.
 fn captive_portal(first: &Url, next: &Url) -> bool {
+    let private_v4 =
+        |ip: std::net::Ipv4Addr| ip.is_private() || ip.is_link_local() || ip.is_loopback();
+    // An IPv4 address written as IPv6 (`[::ffff:192.168.44.1]`) is the IPv4 one.
     let private = |url: &Url| match url.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_private() || ip.is_link_local() || ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => {
-            ip.is_loopback() || ip.is_unique_local() || ip.is_unicast_link_local()
-        }
+        Some(url::Host::Ipv4(ip)) => private_v4(ip),
+        Some(url::Host::Ipv6(ip)) => ip.to_ipv4_mapped().map_or_else(
+            || ip.is_loopback() || ip.is_unique_local() || ip.is_unicast_link_local(),
+            private_v4,
+        ),
         _ => false,
     };
     let asked_back = first.host_str().is_some_and(|host| {
@@ -160,6 +164,10 @@ mod tests {
         let portal = |to: &str| captive_portal(&api, &url(to));
         assert!(portal("http://192.168.44.1:8002/index.php?zone=train"));
         assert!(portal("http://10.0.0.1/login"));
+        assert!(portal("http://[::ffff:192.168.44.1]:8002/index.php"));
+        assert!(!portal(
+            "http://[::ffff:203.0.113.9]/api/v1/hydrometrie/obs_elab"
+        ));
         assert!(portal(
             "https://wifi.cafe.example/login?continue=https%3A%2F%2Fhubeau.eaufrance.fr%2Fapi%2Fv1%2Fhydrometrie%2Fobs_elab"
         ));
