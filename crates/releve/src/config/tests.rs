@@ -26,6 +26,15 @@ pub(super) fn parse(text: &str) -> Result<Config, String> {
     }
 }
 
+/// The `totals` the configuration kept for its first source, by name.
+pub(super) fn first_totals(config: &Config) -> Vec<&str> {
+    config.sources[0]
+        .totals
+        .iter()
+        .map(|f| f.as_str())
+        .collect()
+}
+
 pub(super) fn error(text: &str) -> String {
     match parse(text) {
         Ok(_) => panic!("configuration should be refused"),

@@ -1,4 +1,4 @@
-use crate::config::tests::parse;
+use crate::config::tests::{first_totals, parse};
 
 /// A hydrologist adding `totals = ["river_discharge"]` to Open-Meteo's flood API got "Period
 /// total: 2,029 m³/s over 7 values" for a week of 290 m³/s, its bars titled "daily total": a
@@ -22,11 +22,7 @@ units = { river_discharge = "m³/s", usgs = "ft3/s", gauge = " l/s ", cumecs = "
 totals = ["river_discharge", "usgs", "gauge", "cumecs", "rain", "volume"]
 "#;
     let config = parse(text).expect("a total left out is no refusal");
-    let totals: Vec<&str> = config.sources[0]
-        .totals
-        .iter()
-        .map(|f| f.as_str())
-        .collect();
+    let totals = first_totals(&config);
     assert_eq!(totals, ["rain", "volume"], "{:?}", config.left_out);
     let lines: Vec<&str> = config.left_out.iter().map(|l| l.line.as_str()).collect();
     assert_eq!(lines.len(), 4, "{lines:?}");
@@ -92,11 +88,7 @@ units = { pump = "l/min", well = "GPM", meter = "m³ h-1", river = "cumec", wind
 totals = ["pump", "well", "meter", "river", "wind", "rain", "volume"]
 "#;
     let config = parse(text).expect("a total left out is no refusal");
-    let totals: Vec<&str> = config.sources[0]
-        .totals
-        .iter()
-        .map(|f| f.as_str())
-        .collect();
+    let totals = first_totals(&config);
     assert_eq!(totals, ["rain", "volume"], "{:?}", config.left_out);
     let lines: Vec<&str> = config.left_out.iter().map(|l| l.line.as_str()).collect();
     assert_eq!(lines.len(), 5, "{lines:?}");

@@ -1,4 +1,4 @@
-use crate::config::tests::parse;
+use crate::config::tests::{first_totals, parse};
 
 const ECO2MIX: &str = r#"
 [[source]]
@@ -20,11 +20,7 @@ units = { consommation = "MW", pompage = "kW", energie = "MWh" }
 fn a_total_of_a_power_is_left_out_saying_why() {
     let text = format!("{ECO2MIX}totals = [\"consommation\", \"pompage\", \"energie\"]\n");
     let config = parse(&text).expect("a total left out is no refusal");
-    let totals: Vec<&str> = config.sources[0]
-        .totals
-        .iter()
-        .map(|f| f.as_str())
-        .collect();
+    let totals = first_totals(&config);
     assert_eq!(
         totals,
         ["energie"],
@@ -66,11 +62,7 @@ units = { a = "kw", b = "mW", c = " KW ", d = "kwh", e = "MWh", f = "Mw", g = "m
 totals = ["a", "b", "c", "d", "e", "f", "g"]
 "#;
     let config = parse(text).expect("a total left out is no refusal");
-    let totals: Vec<&str> = config.sources[0]
-        .totals
-        .iter()
-        .map(|f| f.as_str())
-        .collect();
+    let totals = first_totals(&config);
     assert_eq!(totals, ["d", "e", "f"], "{:?}", config.left_out);
     let said = &config.left_out[2].line;
     assert!(said.contains("`c` is a power (KW)"), "{said}");
