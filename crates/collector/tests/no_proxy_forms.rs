@@ -3,38 +3,19 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use common::{Site, collector_without_proxies, usgs_body, usgs_source};
+use common::{
+    Site, answering_each_request, closing_answer, collector_without_proxies, usgs_body, usgs_source,
+};
 
 /// A loopback listener on `address` answering each request with `body` as JSON, its port.
 fn answering(address: &str, body: String) -> (u16, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind(address).expect("bind");
-    let port = listener.local_addr().expect("address").port();
-    let requests = Arc::new(AtomicUsize::new(0));
-    let counted = requests.clone();
-    std::thread::spawn(move || {
-        for mut stream in listener.incoming().flatten() {
-            counted.fetch_add(1, Ordering::SeqCst);
-            let mut head = Vec::new();
-            let mut byte = [0u8; 1];
-            while !head.ends_with(b"\r\n\r\n") {
-                match stream.read(&mut byte) {
-                    Ok(1) => head.push(byte[0]),
-                    _ => break,
-                }
-            }
-            let answer = format!(
-                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
-            let _ = stream.write_all(answer.as_bytes());
-        }
-    });
-    (port, requests)
+    answering_each_request(
+        address,
+        closing_answer("200 OK", "", "application/json", &body),
+    )
 }
 
 /// An API on `[::1]` (a station's feed on the campus's IPv6 network, here loopback) and a

@@ -13,7 +13,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use axum::Router;
 use axum::routing::get;
-use common::{Site, collector_without_proxies, usgs_body, usgs_source};
+use common::{
+    Site, answering_each_request, closing_answer, collector_without_proxies, usgs_body, usgs_source,
+};
 use testkit::http::LocalServer;
 
 /// The real `collector` binary, forced, in `site`'s folder, with `proxy` (name, value) set.
@@ -543,28 +545,16 @@ fn a_proxy_password_of_digits_before_a_slash_is_not_shown_as_the_proxys_port() {
 /// collector cannot give (NTLM / Negotiate), which no spelling of the variable fixes.
 #[test]
 fn a_proxy_asking_for_an_ntlm_login_is_not_said_to_refuse_the_password_given() {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind the proxy");
-    let port = listener.local_addr().expect("address").port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut head = Vec::new();
-            let mut byte = [0u8; 1];
-            while !head.ends_with(b"\r\n\r\n") {
-                match stream.read(&mut byte) {
-                    Ok(1) => head.push(byte[0]),
-                    _ => break,
-                }
-            }
-            let body = "<html><head><title>Access Denied</title></head><body>NTLM</body></html>";
-            let answer = format!(
-                "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Negotiate\r\nProxy-Authenticate: NTLM\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
-            let _ = stream.write_all(answer.as_bytes());
-            let _ = stream.shutdown(Shutdown::Both);
-        }
-    });
+    let body = "<html><head><title>Access Denied</title></head><body>NTLM</body></html>";
+    let (port, _) = answering_each_request(
+        "127.0.0.1:0",
+        closing_answer(
+            "407 Proxy Authentication Required",
+            "Proxy-Authenticate: Negotiate\r\nProxy-Authenticate: NTLM\r\n",
+            "text/html",
+            body,
+        ),
+    );
     let line = failure_line(
         &collector_behind(
             &https_site(),

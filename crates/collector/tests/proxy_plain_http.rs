@@ -4,40 +4,26 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use common::{Site, collector_without_proxies, usgs_source};
+use common::{
+    Site, answering_each_request, closing_answer, collector_without_proxies, usgs_source,
+};
 
 /// A proxy double answering every request 407 with `challenge` as its `Proxy-Authenticate`,
 /// its port and the requests it was sent.
 fn asking_for_a_login(challenge: &'static str) -> (u16, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind the proxy");
-    let port = listener.local_addr().expect("address").port();
-    let requests = Arc::new(AtomicUsize::new(0));
-    let counted = requests.clone();
-    std::thread::spawn(move || {
-        for mut stream in listener.incoming().flatten() {
-            counted.fetch_add(1, Ordering::SeqCst);
-            let mut head = Vec::new();
-            let mut byte = [0u8; 1];
-            while !head.ends_with(b"\r\n\r\n") {
-                match stream.read(&mut byte) {
-                    Ok(1) => head.push(byte[0]),
-                    _ => break,
-                }
-            }
-            let body = "<html><head><title>Authentication required</title></head></html>";
-            let answer = format!(
-                "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: {challenge}\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
-            let _ = stream.write_all(answer.as_bytes());
-        }
-    });
-    (port, requests)
+    let body = "<html><head><title>Authentication required</title></head></html>";
+    answering_each_request(
+        "127.0.0.1:0",
+        closing_answer(
+            "407 Proxy Authentication Required",
+            &format!("Proxy-Authenticate: {challenge}\r\n"),
+            "text/html",
+            body,
+        ),
+    )
 }
 
 /// The collector's failure line for the source `station` of `http://station.univ.example`,

@@ -5,8 +5,12 @@
 
 pub mod eco2mix;
 
+use std::io::{Read, Write};
+use std::net::{Shutdown, TcpListener};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use collector::{Args, RetryPolicy};
@@ -253,4 +257,38 @@ pub fn collector_without_proxies(site: &Site) -> Command {
         command.env_remove(name);
     }
     command
+}
+
+/// A loopback listener on `address` (`127.0.0.1:0`, `[::1]:0`) answering each request, once
+/// its head is read, with `answer` whole and closing: its port and the requests it was sent.
+pub fn answering_each_request(address: &str, answer: String) -> (u16, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind(address).expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    let requests = Arc::new(AtomicUsize::new(0));
+    let counted = requests.clone();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            counted.fetch_add(1, Ordering::SeqCst);
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") {
+                match stream.read(&mut byte) {
+                    Ok(1) => head.push(byte[0]),
+                    _ => break,
+                }
+            }
+            let _ = stream.write_all(answer.as_bytes());
+            let _ = stream.shutdown(Shutdown::Both);
+        }
+    });
+    (port, requests)
+}
+
+/// An HTTP/1.1 answer closing its connection: `status` (`200 OK`), `headers` (each ending
+/// `\r\n`), then `body` of `content_type`.
+pub fn closing_answer(status: &str, headers: &str, content_type: &str, body: &str) -> String {
+    format!(
+        "HTTP/1.1 {status}\r\n{headers}Content-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
 }
