@@ -22,6 +22,7 @@ mod opendatasoft;
 mod page;
 mod records;
 mod survey;
+mod surveyor;
 mod windowed;
 
 use std::time::Duration;
