@@ -1,9 +1,10 @@
 //! The note above a source's numeric charts when its `key` tells apart several things of one
-//! time (the stations of a bike-share snapshot, the regions of a regional dataset, the runs of
-//! a stamped forecast): each hour's figures pool them all, which a reader of a station's
-//! occupancy would otherwise take for one station's.
+//! time (the stations of a bike-share snapshot, the regions of a regional dataset, the
+//! stations and pollutants of an air-quality dataset in long format, the runs of a stamped
+//! forecast): each hour's figures pool them all, which a reader of a station's occupancy would
+//! otherwise take for one station's, and a reader of NO₂ for NO₂ alone.
 
-use releve::Source;
+use releve::{Source, SourceKind};
 
 /// `Each hour's figures below … every `number` pooled, not per `number` …`: the paths of the
 /// source's `key` other than its `time`, when there are any and the source has numeric fields;
@@ -25,10 +26,15 @@ pub(super) fn pooled_note(source: &Source) -> Option<String> {
         return None;
     }
     let named = pooled.join(" and ");
+    let selected_by = match source.kind {
+        SourceKind::Opendatasoft(_) | SourceKind::OdsV1(_) => "`refine`",
+        SourceKind::HttpJson(_) | SourceKind::FranceTravail(_) => "the API's `params`",
+    };
     Some(format!(
         "Each hour's figures below (mean, min–max range, total) are over all the hour's records \
-         together, every {named} pooled, not per {named}; one {named}'s series is read from \
-         MongoDB's `records` (README: A snapshot dataset)."
+         together, every {named} pooled, not per {named}: a series per {named} is read from \
+         MongoDB's `records`, or collected as a source of its own, selected by {selected_by} \
+         (README: Several series in one dataset)."
     ))
 }
 
@@ -56,6 +62,37 @@ mod tests {
             "{note}"
         );
         assert!(note.contains("`records`"), "{note}");
+    }
+
+    /// An air-quality dataset in long format, a row per station, pollutant and hour, collected
+    /// as one source: its hourly mean pools NO₂ with PM10, so the note says how to have one
+    /// pollutant's series (a source of its own, selected by `refine`), and where the README
+    /// says how, not only that the series is in `records`.
+    #[test]
+    fn a_long_format_dataset_keyed_by_station_and_pollutant_says_how_to_split_it() {
+        let text = "[[source]]\nname = \"atmo\"\nkind = \"opendatasoft\"\n\
+                    url = \"http://127.0.0.1:9\"\ndataset = \"mesures\"\nevery = \"1h\"\n\
+                    key = [\"code_station\", \"nom_poll\", \"date_debut\"]\n\
+                    time = \"date_debut\"\nnumeric = [\"valeur\"]\n";
+        let config = releve::Config::parse(text, std::path::Path::new("sources.toml"))
+            .expect("configuration");
+        let note = pooled_note(&config.sources[0]).expect("said");
+        assert!(
+            note.contains("every `code_station` and `nom_poll` pooled"),
+            "{note}"
+        );
+        assert!(
+            note.contains("a series per `code_station` and `nom_poll` is read from"),
+            "{note}"
+        );
+        assert!(
+            note.contains("or collected as a source of its own, selected by `refine`"),
+            "{note}"
+        );
+        assert!(
+            note.contains("(README: Several series in one dataset)"),
+            "{note}"
+        );
     }
 
     /// An event's id, or a reading's time alone, is one thing per record: nothing to say.
