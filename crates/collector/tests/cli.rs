@@ -992,6 +992,10 @@ fn records_without_the_configured_key_land_with_a_warning() {
         warning.contains("sharing=2") && warning.contains("key=properties.type"),
         "{warning}"
     );
+    assert!(
+        warning.contains("differ in `id`, `properties.mag`, `properties.time`: add the field"),
+        "the fields telling the events apart are named: {warning}"
+    );
     assert_eq!(
         (
             site.metrics("quakes")[0].key_clashes,
@@ -1027,6 +1031,7 @@ fn records_without_the_configured_key_land_with_a_warning() {
     let stderr = succeeded(collector(&site).env("RUST_LOG", "warn").output());
     let warning = line_with(&stderr, "sharing their `key` with a different record");
     assert!(warning.contains("sharing=1"), "the `seen` kept: {warning}");
+    assert!(warning.contains("differ in `properties.seen`"), "{warning}");
 }
 
 #[test]

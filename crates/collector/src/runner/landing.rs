@@ -310,13 +310,22 @@ fn warn_about_fields(source: &Source, file: &RawFileName, collected: &Collected)
         );
     }
     if collected.key_clashes > 0 {
+        let differing = &collected.hints.key_clash_fields;
+        let differ_in = if differing.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " The first two found differ in {}: add the field telling them apart to `key`.",
+                differing.join(", ")
+            )
+        };
         tracing::warn!(
             source = %source.name,
             file = %file.file_name(),
             records = collected.records,
             sharing = collected.key_clashes,
             key = %source.key,
-            "Landed records sharing their `key` with a different record of the same file; the summariser keeps only the last of each. Is the source's `key` unique? (Fix it before the summariser runs: the file is deleted once summarised.)"
+            "Landed records sharing their `key` with a different record of the same file; the summariser keeps only the last of each. Is the source's `key` unique?{differ_in} (Fix it before the summariser runs: the file is deleted once summarised.)"
         );
     }
     if collected.records == 0

@@ -166,7 +166,23 @@ fn survey_as_served(source: &Source, body: &[u8]) -> Option<(u64, Survey)> {
         }
     })
     .ok()?;
-    (located == Located::Records && !unreadable).then(|| (count, surveyor.finish()))
+    let mut survey = surveyor.finish();
+    if let Some(clash) = survey.first_clash.take() {
+        let mut earlier = None;
+        // The records were all read once: a second pass finds the earlier of the two.
+        let _ = for_each_record(text, path.segments(), |record| {
+            if earlier.is_none()
+                && let Ok(record) = serde_json::from_str::<Value>(record.get())
+                && clash.is_earlier(source, &record)
+            {
+                earlier = Some(record);
+            }
+        });
+        if let Some(earlier) = earlier {
+            survey.hints.key_clash_fields = clash.differing_from(&earlier);
+        }
+    }
+    (located == Located::Records && !unreadable).then_some((count, survey))
 }
 
 /// What the collector changes in a body before it lands.

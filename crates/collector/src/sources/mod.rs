@@ -16,6 +16,7 @@ mod drop_paths;
 mod error;
 mod france_travail;
 pub(crate) mod http_json;
+mod key_clash;
 mod landing;
 mod ods_v1;
 mod opendatasoft;

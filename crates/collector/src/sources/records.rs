@@ -122,6 +122,13 @@ impl<'s> RecordSet<'s> {
     /// announced, when it announced one.
     pub(crate) fn into_collected(self, announced: Option<u64>) -> Result<Collected, SourceError> {
         let records = self.landing.len() as u64;
+        let mut survey = self.surveyor.finish();
+        let landing = &self.landing;
+        survey.name_key_clash(
+            self.source,
+            (0..landing.len())
+                .filter_map(|index| serde_json::from_slice::<Value>(landing.record(index)).ok()),
+        );
         let body = self
             .landing
             .finish()
@@ -129,7 +136,6 @@ impl<'s> RecordSet<'s> {
                 what: format!("landing `{}`", self.source.name),
                 message: format!("the records could not be written as JSON: {err}"),
             })?;
-        let survey = self.surveyor.finish();
         Ok(Collected {
             body,
             records,

@@ -9,6 +9,7 @@ use serde_json::Value;
 
 #[cfg(doc)]
 use super::drop_paths::DropCheck;
+use super::key_clash::FirstClash;
 pub(crate) use super::surveyor::Surveyor;
 
 /// What one pass over a collection's records tells about the fields the summariser reads.
@@ -30,6 +31,9 @@ pub(crate) struct Survey {
     pub(crate) not_values: Vec<String>,
     /// What else the records tell about the configuration.
     pub(crate) hints: Hints,
+    /// The first record found sharing its key with an earlier, different one, until
+    /// [`Survey::name_key_clash`] names the fields they differ in.
+    pub(crate) first_clash: Option<FirstClash>,
 }
 
 /// Signs in the records that a path or the API's time zone is not what the configuration
@@ -95,6 +99,9 @@ pub struct Hints {
     /// `units` entries the answer says otherwise beside its records (Open-Meteo's
     /// `hourly_units`): `` `precipitation`: `units` says `mm`, `hourly_units` says `inch` ``.
     pub units_said_otherwise: Vec<String>,
+    /// The fields the first two records found sharing a `key` differ in, as
+    /// `` `nom_poll` ``: the field telling them apart, most likely, is among them.
+    pub key_clash_fields: Vec<String>,
 }
 
 /// How far ahead of the clock a record's time is no forecast's: a year.
@@ -143,7 +150,9 @@ pub(crate) fn survey_dropped(source: &Source, records: &[Value], removed: Option
     for record in records {
         surveyor.add(record);
     }
-    surveyor.finish()
+    let mut survey = surveyor.finish();
+    survey.name_key_clash(source, records);
+    survey
 }
 
 /// The newest `time` among the records of a landed file, `body` (a JSON array), read one at a

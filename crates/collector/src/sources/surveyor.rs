@@ -14,6 +14,7 @@ use releve::{Resolution, Source};
 use serde_json::Value;
 
 use super::drop_paths::DropCheck;
+use super::key_clash::FirstClash;
 use super::records::content_hash;
 use super::survey::{FAR_AHEAD, HOURS_APART, Survey};
 
@@ -217,12 +218,17 @@ impl<'s> Surveyor<'s> {
         // A record without a time is not stored, so it clashes with none.
         if let (Some(key), Some(_)) = (key, time) {
             let content = content_hash(record);
+            let key = fingerprint(&key);
             if self
                 .keys
-                .insert(fingerprint(&key), content)
+                .insert(key, content)
                 .is_some_and(|held| held != content)
             {
                 survey.key_clashes += 1;
+                survey.first_clash.get_or_insert_with(|| FirstClash {
+                    key,
+                    later: record.clone(),
+                });
             }
         }
         survey.newest = survey.newest.max(time);
@@ -335,7 +341,7 @@ fn shown(value: &Value) -> String {
 }
 
 /// A key's fingerprint: two different keys share one with a chance of about one in 2^128.
-fn fingerprint(key: &str) -> [u64; 2] {
+pub(super) fn fingerprint(key: &str) -> [u64; 2] {
     [0_u8, 1].map(|salt| {
         let mut hasher = DefaultHasher::new();
         (salt, key).hash(&mut hasher);
