@@ -355,6 +355,20 @@ fn warn_about_fields(source: &Source, file: &RawFileName, collected: &Collected)
             "The records hold these fields as one member whose name holds a dot, which a path reads as steps (`pm2.5` as `5` inside `pm2`): relevé cannot name such a field, and the summariser reads it as missing. Ask the API for another name if it offers one."
         );
     }
+    if let (Some(unordered), Some(version)) = (&collected.hints.unordered_version, &source.version)
+    {
+        tracing::warn!(
+            source = %source.name,
+            file = %file.file_name(),
+            records = collected.records,
+            holding = unordered.records,
+            version = %version,
+            found = %unordered.found(),
+            example = %unordered.example,
+            "Landed records hold the source's `version` as {}: the summariser orders versions by numbers, times and text, and ranks a boolean, an object or an array as no version, so the copies of a record holding one are ordered by landing, the one landed last kept (a flag such as `true` for validated makes no copy win). Point `version` at a field that grows with each revision (a last-update time, a revision number, inside the object if it holds one), or remove it.",
+            unordered.found()
+        );
+    }
     if !collected.not_values.is_empty() {
         tracing::warn!(
             source = %source.name,

@@ -24,6 +24,7 @@ mod page;
 mod records;
 mod survey;
 mod surveyor;
+mod unordered_version;
 mod windowed;
 
 use std::time::Duration;

@@ -11,6 +11,7 @@ use serde_json::Value;
 use super::drop_paths::DropCheck;
 use super::key_clash::FirstClash;
 pub(crate) use super::surveyor::Surveyor;
+use super::unordered_version::UnorderedVersion;
 
 /// What one pass over a collection's records tells about the fields the summariser reads.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -102,6 +103,9 @@ pub struct Hints {
     /// The fields the first two records found sharing a `key` differ in, as
     /// `` `nom_poll` ``: the field telling them apart, most likely, is among them.
     pub key_clash_fields: Vec<String>,
+    /// What the records hold at `version` that orders no version (a flag served as
+    /// `true`/`false`, an object): their copies are kept by landing.
+    pub unordered_version: Option<UnorderedVersion>,
 }
 
 /// How far ahead of the clock a record's time is no forecast's: a year.

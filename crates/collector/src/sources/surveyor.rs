@@ -17,6 +17,7 @@ use super::drop_paths::DropCheck;
 use super::key_clash::FirstClash;
 use super::records::content_hash;
 use super::survey::{FAR_AHEAD, HOURS_APART, Survey};
+use super::unordered_version;
 
 /// Reads every record's `key` and `time` once, and the other read fields until one holds a
 /// value (a number, text or a boolean), one record at a time.
@@ -215,6 +216,7 @@ impl<'s> Surveyor<'s> {
         if let Some(dropped) = source.drop.as_deref() {
             self.drop_check.note(dropped, self.drop_removed, record);
         }
+        unordered_version::note(&mut hints.unordered_version, source, record);
         // A record without a time is not stored, so it clashes with none.
         if let (Some(key), Some(_)) = (key, time) {
             let content = content_hash(record);
@@ -284,7 +286,10 @@ impl<'s> Surveyor<'s> {
                         survey.hints.dotted_names.push(named);
                     }
                 } else if unseen.composite {
-                    survey.not_values.push(named);
+                    // A `version` held as objects or arrays is said with its kinds.
+                    if unseen.key != "version" {
+                        survey.not_values.push(named);
+                    }
                 } else if unseen.one_name {
                     survey.hints.dotted_names.push(named);
                 } else if !unseen.null {
