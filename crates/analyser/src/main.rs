@@ -63,7 +63,7 @@ async fn status(args: &analyser::status::StatusArgs) -> ExitCode {
     let shown = if args.json {
         report.render_json()
     } else {
-        report.render()
+        report.render(releve::columns::terminal_width())
     };
     let printed = releve::logging::print_out("analyser status", &shown);
     let problems = report.problems();

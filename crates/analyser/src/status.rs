@@ -419,9 +419,10 @@ impl StatusReport {
         problems
     }
 
-    /// The table as text.
-    pub fn render(&self) -> String {
-        table::render(self)
+    /// The table as text, for a terminal `columns` wide (`None` when not a terminal: the
+    /// table whatever its width).
+    pub fn render(&self, columns: Option<usize>) -> String {
+        table::render(self, columns)
     }
 
     /// The status as one JSON document (see the `json` module).

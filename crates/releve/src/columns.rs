@@ -29,6 +29,13 @@ pub fn cut(text: &str, columns: usize) -> String {
     kept
 }
 
+/// The width of the terminal standard output is, in columns; `None` when it is no terminal
+/// (a pipe, a file, cron's mail) or says no width.
+pub fn terminal_width() -> Option<usize> {
+    let size = rustix::termios::tcgetwinsize(std::io::stdout()).ok()?;
+    (size.ws_col > 0).then_some(usize::from(size.ws_col))
+}
+
 /// `text` followed by the spaces that make it `columns` wide (as it is, when wider).
 pub fn padded(text: &str, columns: usize) -> String {
     let pad = columns.saturating_sub(width(text));

@@ -11,6 +11,7 @@ pub mod open_meteo;
 pub mod opendatasoft;
 mod quota;
 pub mod replay;
+pub mod terminal;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

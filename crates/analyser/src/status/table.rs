@@ -1,5 +1,6 @@
 //! Lays the status out as a plain-text table that reads well in a terminal and in a cron
-//! mail: a header line, one row per source, then the last report.
+//! mail: a header line, one row per source, then the last report. In a terminal narrower than
+//! the table (80 columns: the table takes 120 and more), each source takes its own lines.
 
 use chrono::{DateTime, TimeDelta, Utc};
 
@@ -19,8 +20,13 @@ const HEADERS: [&str; 9] = [
 const ERROR_WIDTH: usize = 60;
 const REASON_WIDTH: usize = 100;
 
-/// The whole status as text.
-pub fn render(report: &StatusReport) -> String {
+/// Columns of the table kept on a source's first line in a terminal narrower than the table:
+/// the rest are said on the lines under it.
+const NARROW_COLUMNS: usize = 5;
+
+/// The whole status as text, for a terminal `columns` wide (`None`: not a terminal, the
+/// table whatever its width, one line a source for `grep` and `awk`).
+pub fn render(report: &StatusReport, columns: Option<usize>) -> String {
     let now = report.now;
     let mut out = format!("relevé status at {}\n", time(now));
     match &report.database {
@@ -80,9 +86,15 @@ pub fn render(report: &StatusReport) -> String {
             *width = (*width).max(releve::columns::width(cell));
         }
     }
-    out.push_str(&line(&HEADERS.map(str::to_owned), &widths));
-    for row in &rows {
-        out.push_str(&line(row, &widths));
+    let table_width = widths.iter().sum::<usize>() + 2 * (widths.len() - 1);
+    match columns {
+        Some(columns) if table_width > columns => out.push_str(&narrow(&rows, columns)),
+        _ => {
+            out.push_str(&line(&HEADERS, &widths));
+            for row in &rows {
+                out.push_str(&line(row, &widths));
+            }
+        }
     }
     match &report.last_report {
         Some((path, written)) => out.push_str(&format!(
@@ -104,9 +116,38 @@ pub fn render(report: &StatusReport) -> String {
     out
 }
 
-fn line(cells: &[String; 9], widths: &[usize; 9]) -> String {
+/// The rows in a terminal `columns` wide: a source's name, state, last collection, lag and
+/// interval under the table's headers, then its counts and hour, and its last error (cut to
+/// the terminal's width) on lines of their own.
+fn narrow(rows: &[[String; 9]], columns: usize) -> String {
+    let mut widths = [0; NARROW_COLUMNS];
+    for cells in std::iter::once(&HEADERS.map(str::to_owned)).chain(rows) {
+        for (width, cell) in widths.iter_mut().zip(cells) {
+            *width = (*width).max(releve::columns::width(cell));
+        }
+    }
+    let first = |cells: &[String; 9]| -> [String; NARROW_COLUMNS] {
+        std::array::from_fn(|index| cells[index].clone())
+    };
+    let mut text = line(&first(&HEADERS.map(str::to_owned)), &widths);
+    for cells in rows {
+        text.push_str(&line(&first(cells), &widths));
+        let [.., waiting, quarantined, hour, error] = cells;
+        text.push_str(&format!(
+            "  waiting {waiting}, quarantined {quarantined}, last summarised hour {hour}\n"
+        ));
+        if error != "-" {
+            let said = format!("  last error: {error}");
+            text.push_str(&format!("{}\n", releve::columns::cut(&said, columns)));
+        }
+    }
+    text
+}
+
+fn line<const N: usize>(cells: &[impl AsRef<str>; N], widths: &[usize; N]) -> String {
     let mut text = String::new();
     for (cell, width) in cells.iter().zip(widths) {
+        let cell = cell.as_ref();
         let pad = width.saturating_sub(releve::columns::width(cell));
         text.push_str(cell);
         text.push_str(&" ".repeat(pad + 2));
