@@ -66,3 +66,34 @@ fn the_scripts_help_fits_an_80_column_terminal() {
         assert!(wide.is_empty(), "{script} --help: {wide:#?}");
     }
 }
+
+/// `analyser --help | less` in an 80-column terminal: the shell does not export `COLUMNS`
+/// and the pipe has no width, so the help was wrapped at 100 columns and `less` folded each
+/// long line at the 80th. Without a width told, each stage's help fits 80 columns.
+#[test]
+fn piped_with_no_width_told_the_help_fits_80_columns() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (binary, args) in [
+        (env!("CARGO_BIN_EXE_analyser").into(), &[][..]),
+        (env!("CARGO_BIN_EXE_analyser").into(), &["status"]),
+        (env!("CARGO_BIN_EXE_analyser").into(), &["export"]),
+        (testkit::binary("collector"), &[]),
+        (testkit::binary("summariser"), &[]),
+    ] {
+        let binary: std::path::PathBuf = binary;
+        let output = Command::new(&binary)
+            .current_dir(dir.path())
+            .args(args)
+            .arg("--help")
+            .env_remove("COLUMNS")
+            .output()
+            .expect("--help runs");
+        assert!(output.status.success(), "{binary:?} {args:?}");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let wide: Vec<_> = stdout
+            .lines()
+            .filter(|line| line.chars().count() > 80 && !line.starts_with("Usage:"))
+            .collect();
+        assert!(wide.is_empty(), "{binary:?} {args:?} --help: {wide:#?}");
+    }
+}

@@ -98,8 +98,20 @@ fn config_folder(args: impl Iterator<Item = std::ffi::OsString>) -> Option<PathB
 /// them and exit 0; a command line that cannot be read is said in one line as `stage: …`
 /// (clap's first line and its suggestion for a misspelling, without its usage, which `--help`
 /// shows), and the stage must exit with the code returned (2).
+/// Piped without a width told (`--help | less`), the help is wrapped to the terminal's
+/// columns all the same (see [`crate::columns::help_width_when_piped`]).
 pub fn arguments<A: clap::Parser>(stage: &str) -> Result<A, std::process::ExitCode> {
-    A::try_parse().map_err(|err| refused_arguments(stage, &A::command(), &err))
+    let mut command = A::command();
+    if let Some(columns) = crate::columns::help_width_when_piped() {
+        command = command.term_width(columns);
+    }
+    command
+        .try_get_matches_from_mut(std::env::args_os())
+        .and_then(|mut matches| A::from_arg_matches_mut(&mut matches))
+        .map_err(|err| {
+            let err = err.format(&mut command);
+            refused_arguments(stage, &command, &err)
+        })
 }
 
 fn refused_arguments(

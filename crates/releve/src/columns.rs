@@ -32,7 +32,22 @@ pub fn cut(text: &str, columns: usize) -> String {
 /// The width of the terminal standard output is, in columns; `None` when it is no terminal
 /// (a pipe, a file, cron's mail) or says no width.
 pub fn terminal_width() -> Option<usize> {
-    let size = rustix::termios::tcgetwinsize(std::io::stdout()).ok()?;
+    width_of(std::io::stdout())
+}
+
+/// The columns to wrap `--help` at when clap would not know them: standard output no terminal
+/// and no `COLUMNS` (which a shell does not export), as in `collector --help | less`. The
+/// terminal standard error is still on then, else 80; `None` when clap knows (it reads both).
+pub fn help_width_when_piped() -> Option<usize> {
+    let told = std::env::var("COLUMNS").is_ok_and(|columns| columns.parse::<u16>().is_ok());
+    if told || terminal_width().is_some() {
+        return None;
+    }
+    Some(width_of(std::io::stderr()).unwrap_or(80))
+}
+
+fn width_of(terminal: impl std::os::fd::AsFd) -> Option<usize> {
+    let size = rustix::termios::tcgetwinsize(terminal).ok()?;
     (size.ws_col > 0).then_some(usize::from(size.ws_col))
 }
 
