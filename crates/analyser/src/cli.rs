@@ -15,7 +15,7 @@ use crate::period::PeriodKind;
     version,
     about = "Writes relevé's PDF report from MongoDB."
 )]
-#[command(args_conflicts_with_subcommands = true)]
+#[command(args_conflicts_with_subcommands = true, propagate_version = true)]
 pub struct Cli {
     /// What to do instead of writing a report.
     #[command(subcommand)]
