@@ -129,6 +129,23 @@ fn in_an_80_column_terminal_every_line_of_the_table_fits() {
     );
 }
 
+/// A serial console (`TERM=dumb`) often tells no size (`stty size` says `0 0`): the table is
+/// laid out for the 80 columns such a console has.
+#[test]
+fn on_a_console_telling_no_size_every_line_of_the_table_fits_80_columns() {
+    let dir = site();
+    let mut command = status(dir.path());
+    command.env("TERM", "dumb");
+    let shown = testkit::terminal::run(command, 0).expect("status on a console");
+    let lines = table(&shown.stdout);
+    assert!(!lines.is_empty(), "no table in:\n{}", shown.stdout);
+    let wide: Vec<_> = lines
+        .iter()
+        .filter(|line| releve::columns::width(line) > 80)
+        .collect();
+    assert!(wide.is_empty(), "wider than 80 columns: {wide:#?}");
+}
+
 #[test]
 fn piped_the_table_keeps_one_line_a_source_whatever_columns_says() {
     let dir = site();

@@ -30,20 +30,31 @@ pub fn cut(text: &str, columns: usize) -> String {
 }
 
 /// The width of the terminal standard output is, in columns; `None` when it is no terminal
-/// (a pipe, a file, cron's mail) or says no width.
+/// (a pipe, a file, cron's mail). A terminal telling no size (a serial console: `stty size`
+/// says `0 0`) is taken as `COLUMNS` says, else as 80 columns.
 pub fn terminal_width() -> Option<usize> {
-    width_of(std::io::stdout())
+    use std::io::IsTerminal;
+    let stdout = std::io::stdout();
+    if !stdout.is_terminal() {
+        return None;
+    }
+    Some(width_of(stdout).or_else(told_columns).unwrap_or(80))
 }
 
 /// The columns to wrap `--help` at when clap would not know them: standard output no terminal
-/// and no `COLUMNS` (which a shell does not export), as in `collector --help | less`. The
-/// terminal standard error is still on then, else 80; `None` when clap knows (it reads both).
+/// of a known size and no `COLUMNS` (which a shell does not export), as in `collector --help |
+/// less`. The terminal standard error is still on then, else 80; `None` when clap knows.
 pub fn help_width_when_piped() -> Option<usize> {
-    let told = std::env::var("COLUMNS").is_ok_and(|columns| columns.parse::<u16>().is_ok());
-    if told || terminal_width().is_some() {
+    if told_columns().is_some() || width_of(std::io::stdout()).is_some() {
         return None;
     }
     Some(width_of(std::io::stderr()).unwrap_or(80))
+}
+
+/// `COLUMNS`, when it holds a width.
+fn told_columns() -> Option<usize> {
+    let columns = std::env::var("COLUMNS").ok()?.parse::<u16>().ok()?;
+    (columns > 0).then_some(usize::from(columns))
 }
 
 fn width_of(terminal: impl std::os::fd::AsFd) -> Option<usize> {
