@@ -511,13 +511,22 @@ fn off_the_runtime<T>(work: impl FnOnce() -> T) -> T {
     }
 }
 
+/// What follows a progress bar at most (`66000/66000 records 1m 5s`), with its space.
+const AFTER_THE_BAR: usize = 26;
+
 /// A source's progress bar, drawn in ASCII: a terminal in a Latin-1 locale shows each `█` of
-/// a UTF-8 bar as three characters, two of them control codes.
+/// a UTF-8 bar as three characters, two of them control codes. It is 40 columns long, less
+/// in a terminal too narrow for it beside the source's name (80 columns and a long name),
+/// where the terminal would fold each redraw onto two lines.
 fn progress_bar(bars: &MultiProgress, source: &str) -> ProgressBar {
     let bar = bars.add(ProgressBar::new(0));
-    if let Ok(style) =
-        ProgressStyle::with_template("{prefix:>20} {bar:40} {pos}/{len} records {elapsed}")
-    {
+    let columns = releve::columns::stderr_width().unwrap_or(80);
+    let name = releve::columns::width(source).max(20);
+    let length = columns
+        .saturating_sub(name + 1 + AFTER_THE_BAR)
+        .clamp(10, 40);
+    let template = format!("{{prefix:>20}} {{bar:{length}}} {{pos}}/{{len}} records {{elapsed}}");
+    if let Ok(style) = ProgressStyle::with_template(&template) {
         bar.set_style(style.progress_chars("#>-"));
     }
     bar.set_prefix(source.to_owned());

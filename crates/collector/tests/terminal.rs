@@ -113,3 +113,50 @@ fn the_progress_bar_is_drawn_in_ascii() {
     assert!(shown.is_ascii(), "{shown}");
     assert_eq!(site.data_files("usgs").len(), 1, "{shown}");
 }
+
+/// `collector --force` typed in an 80-column terminal: a source of a long name drew a bar
+/// line of 84 columns, folded by the terminal onto two lines at each redraw.
+#[test]
+fn the_progress_bar_fits_an_80_column_terminal() {
+    let body = usgs_body(3);
+    let server = LocalServer::start(Router::new().route("/feed", get(move || async move { body })));
+    let name = "open-meteo-toulouse-hourly";
+    let site = Site::new(&usgs_source(name, &format!("{}/feed", server.url()), ""));
+    let collector = env!("CARGO_BIN_EXE_collector");
+    let output = Command::new("script")
+        .args([
+            "-qec",
+            &format!("stty rows 24 cols 80; '{collector}' --force"),
+            "/dev/null",
+        ])
+        .current_dir(site.dir.path())
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1")
+        .env("LC_ALL", "C")
+        .output()
+        .expect("util-linux's script(1) gives the collector a terminal");
+    let shown = String::from_utf8_lossy(&output.stdout);
+    let bars: Vec<String> = shown
+        .split(['\r', '\n'])
+        .map(|drawn| without_escape_codes(drawn).trim_end().to_owned())
+        .filter(|drawn| drawn.contains(" records ") && drawn.contains(name))
+        .collect();
+    assert!(!bars.is_empty(), "a progress bar is drawn: {shown:?}");
+    let wide: Vec<_> = bars.iter().filter(|bar| bar.chars().count() > 80).collect();
+    assert!(wide.is_empty(), "wider than 80 columns: {wide:#?}");
+}
+
+/// `drawn` without the terminal's control sequences (`ESC [` … a letter) indicatif moves the
+/// cursor and clears lines with.
+fn without_escape_codes(drawn: &str) -> String {
+    let mut text = String::new();
+    let mut chars = drawn.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            chars.by_ref().skip(1).find(char::is_ascii_alphabetic);
+        } else {
+            text.push(c);
+        }
+    }
+    text
+}

@@ -51,6 +51,12 @@ pub fn help_width_when_piped() -> Option<usize> {
     Some(width_of(std::io::stderr()).unwrap_or(80))
 }
 
+/// The width of the terminal standard error is, in columns (where logs and progress bars
+/// go); `None` when it is no terminal or tells no size.
+pub fn stderr_width() -> Option<usize> {
+    width_of(std::io::stderr())
+}
+
 /// `COLUMNS`, when it holds a width.
 fn told_columns() -> Option<usize> {
     let columns = std::env::var("COLUMNS").ok()?.parse::<u16>().ok()?;
