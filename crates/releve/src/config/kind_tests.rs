@@ -706,3 +706,30 @@ fn a_timeout_written_without_quotes_is_answered_with_a_timeout_in_seconds() {
         );
     }
 }
+
+/// The hints chosen by a table's kind keep their words whichever kind: a credential in an
+/// Opendatasoft table (its kind takes no secret), and `refine` written the other kind's way.
+#[test]
+fn hints_chosen_by_the_kind_name_that_kind() {
+    let message = error(&format!("{ECO2MIX}password = \"s3cr3t\"\n"));
+    assert!(
+        message.ends_with(
+            "unknown key `password`: a secret never goes in sources.toml (this kind takes none)"
+        ),
+        "{message}"
+    );
+    let message = error(&format!("{ECO2MIX}refine = {{ nature = \"Gaz\" }}\n"));
+    assert!(
+        message.ends_with(
+            "(for `opendatasoft`, `refine` lists \"facet:value\" texts, e.g. `refine = [\"nature:Gaz\"]`; `{ facet = \"value\" }` is the `ods_v1` form)"
+        ),
+        "{message}"
+    );
+    let message = error(&format!("{LEGACY}refine = [\"polluant:NO2\"]\n"));
+    assert!(
+        message.ends_with(
+            "(for `ods_v1`, `refine` is a table of facet values, e.g. `refine = { polluant = \"NO2\" }`; `[\"facet:value\"]` is the `opendatasoft` form)"
+        ),
+        "{message}"
+    );
+}

@@ -24,19 +24,24 @@ pub enum SourceKind {
 }
 
 impl SourceKind {
-    /// Every kind's name, as `kind` takes it. A new kind joins this list, [`name`](Self::name)
-    /// and [`deserialize_keys`](Self::deserialize_keys), the three places that spell the kinds'
-    /// names (the compiler points to `name` alone; the tests of `source_table` hold all three to
-    /// the enum's names as serde reads them).
+    /// Every kind's name, as `kind` takes it. A new kind joins this list and [`KindName`]
+    /// (the compiler points to [`kind_name`](Self::kind_name), then to every match on
+    /// [`KindName`]; the tests of `source_table` hold this list to the enum's names as serde
+    /// reads them).
     pub const NAMES: [&str; 4] = ["http_json", "opendatasoft", "ods_v1", "france_travail"];
 
     /// The kind's name as written in `sources.toml`.
     pub fn name(&self) -> &'static str {
+        self.kind_name().name()
+    }
+
+    /// Which kind this is, without its settings.
+    pub(crate) fn kind_name(&self) -> KindName {
         match self {
-            SourceKind::HttpJson(_) => "http_json",
-            SourceKind::Opendatasoft(_) => "opendatasoft",
-            SourceKind::OdsV1(_) => "ods_v1",
-            SourceKind::FranceTravail(_) => "france_travail",
+            SourceKind::HttpJson(_) => KindName::HttpJson,
+            SourceKind::Opendatasoft(_) => KindName::Opendatasoft,
+            SourceKind::OdsV1(_) => KindName::OdsV1,
+            SourceKind::FranceTravail(_) => KindName::FranceTravail,
         }
     }
 
@@ -47,12 +52,11 @@ impl SourceKind {
         kind: &str,
         keys: D,
     ) -> Option<Result<(), D::Error>> {
-        let checked = match kind {
-            "http_json" => HttpJson::deserialize(keys).map(drop),
-            "opendatasoft" => Opendatasoft::deserialize(keys).map(drop),
-            "ods_v1" => OdsV1::deserialize(keys).map(drop),
-            "france_travail" => FranceTravail::deserialize(keys).map(drop),
-            _ => return None,
+        let checked = match KindName::named(kind)? {
+            KindName::HttpJson => HttpJson::deserialize(keys).map(drop),
+            KindName::Opendatasoft => Opendatasoft::deserialize(keys).map(drop),
+            KindName::OdsV1 => OdsV1::deserialize(keys).map(drop),
+            KindName::FranceTravail => FranceTravail::deserialize(keys).map(drop),
         };
         Some(checked)
     }
@@ -67,6 +71,42 @@ impl SourceKind {
                 FieldPath::root()
             }
         }
+    }
+}
+
+/// A source kind without its settings: what a table's `kind = "…"` names. Code that chooses
+/// by the kind of a table it could not read whole (a refusal's hint) matches on it, so that the
+/// compiler points to each such choice when a kind is added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum KindName {
+    HttpJson,
+    Opendatasoft,
+    OdsV1,
+    FranceTravail,
+}
+
+impl KindName {
+    /// Every kind, in [`SourceKind::NAMES`]'s order.
+    pub(crate) const ALL: [KindName; 4] = [
+        KindName::HttpJson,
+        KindName::Opendatasoft,
+        KindName::OdsV1,
+        KindName::FranceTravail,
+    ];
+
+    /// The kind's name as written in `sources.toml`.
+    pub(crate) const fn name(self) -> &'static str {
+        match self {
+            KindName::HttpJson => "http_json",
+            KindName::Opendatasoft => "opendatasoft",
+            KindName::OdsV1 => "ods_v1",
+            KindName::FranceTravail => "france_travail",
+        }
+    }
+
+    /// The kind `name` names, if any.
+    pub(crate) fn named(name: &str) -> Option<KindName> {
+        KindName::ALL.into_iter().find(|kind| kind.name() == name)
     }
 }
 

@@ -2,6 +2,8 @@
 //! Rust: a whole number rather than `u32`, a table rather than a struct, and what to write
 //! instead where the fix is not plain.
 
+use super::kinds::KindName;
+
 /// Whether `line` writes its value as an inline table on purpose (`key = { a = 1 }`), without
 /// a dotted key in it (`{ properties.mag = "Mw" }` is one).
 pub(super) fn written_inline(line: &str) -> bool {
@@ -100,8 +102,9 @@ fn dotted_header(line: &str) -> Option<(String, String)> {
 }
 
 /// serde's words for what it expected, said for people who write TOML rather than Rust: a
-/// whole number rather than `u32`, and why a table came where a value was expected.
-pub(super) fn plain_words(message: &str, inline_table: bool) -> String {
+/// whole number rather than `u32`, and why a table came where a value was expected; `kind`,
+/// that of the `[[source]]` table the message is about, if any.
+pub(super) fn plain_words(message: &str, inline_table: bool, kind: Option<KindName>) -> String {
     let mut plain = message.to_owned();
     // Keys whose own bounds are narrower than their type's.
     for (key, rust, words) in [
@@ -128,7 +131,7 @@ pub(super) fn plain_words(message: &str, inline_table: bool) -> String {
         plain.truncate(at);
         plain.push_str("expected a table");
     }
-    let hint = hint(&plain, inline_table);
+    let hint = hint(&plain, inline_table, kind);
     let mut plain = found_last(&plain).replace("unknown variant `", "unknown value `");
     if let Some(hint) = hint {
         plain.push_str(hint);
@@ -191,18 +194,13 @@ fn toml_found(found: &str) -> String {
 }
 
 /// What to write instead, for a value of the wrong type whose fix is not plain from serde's
-/// words.
-fn hint(message: &str, inline_table: bool) -> Option<&'static str> {
+/// words, in a table of kind `kind` when in one.
+fn hint(message: &str, inline_table: bool, kind: Option<KindName>) -> Option<&'static str> {
     let about = |key: &str| message.contains(&format!("key `{key}`:"));
-    if about("refine") && message.contains("invalid type: map, expected a sequence") {
-        return Some(
-            " (for `opendatasoft`, `refine` lists \"facet:value\" texts, e.g. `refine = [\"nature:Gaz\"]`; `{ facet = \"value\" }` is the `ods_v1` form)",
-        );
-    }
-    if about("refine") && message.contains("invalid type: sequence, expected a map") {
-        return Some(
-            " (for `ods_v1`, `refine` is a table of facet values, e.g. `refine = { polluant = \"NO2\" }`; `[\"facet:value\"]` is the `opendatasoft` form)",
-        );
+    if about("refine")
+        && let Some(hint) = kind.and_then(|kind| refine_hint(kind, message))
+    {
+        return Some(hint);
     }
     let interval = interval_key(message);
     if message.contains("string values must be quoted") {
@@ -219,6 +217,24 @@ fn hint(message: &str, inline_table: bool) -> Option<&'static str> {
         return Some(interval_hint(key));
     }
     (message.contains("invalid type: map") && !inline_table).then_some(DOTTED_NAME_HINT)
+}
+
+/// How a kind's `refine` is written, when `message` says it was written the other kind's way.
+fn refine_hint(kind: KindName, message: &str) -> Option<&'static str> {
+    match kind {
+        KindName::Opendatasoft => message
+            .contains("invalid type: map, expected a sequence")
+            .then_some(
+                " (for `opendatasoft`, `refine` lists \"facet:value\" texts, e.g. `refine = [\"nature:Gaz\"]`; `{ facet = \"value\" }` is the `ods_v1` form)",
+            ),
+        KindName::OdsV1 => message
+            .contains("invalid type: sequence, expected a map")
+            .then_some(
+                " (for `ods_v1`, `refine` is a table of facet values, e.g. `refine = { polluant = \"NO2\" }`; `[\"facet:value\"]` is the `opendatasoft` form)",
+            ),
+        // The kinds taking no `refine`.
+        KindName::HttpJson | KindName::FranceTravail => None,
+    }
 }
 
 /// The interval key (`every`, `timeout`, `lookback`) `message` is about, if any.

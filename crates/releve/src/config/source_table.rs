@@ -11,6 +11,7 @@ use serde::de::Visitor;
 use toml::Spanned;
 use toml::de::{DeString, DeTable, DeValue};
 
+use super::kinds::KindName;
 use super::{COMMON_KEYS, SourceKind};
 
 /// The keys every `[[source]]` table needs.
@@ -167,6 +168,11 @@ impl<'i> SourceTable<'i> {
         self.entry("kind").and_then(Entry::text)
     }
 
+    /// The kind the table names, when it names one.
+    pub(super) fn kind_name(&self) -> Option<KindName> {
+        self.kind().and_then(KindName::named)
+    }
+
     /// The message prefixed with the source's name, when the table has one.
     fn refusal(&self, offset: usize, message: String) -> Refusal {
         Refusal {
@@ -208,6 +214,7 @@ impl<'i> SourceTable<'i> {
     /// The first key that neither every source nor this kind takes.
     fn unknown_key(&self, kind: &str) -> Option<Refusal> {
         let valid = valid_keys(kind)?;
+        let named = KindName::named(kind)?;
         let entry = self
             .entries
             .iter()
@@ -223,16 +230,18 @@ impl<'i> SourceTable<'i> {
         let hint = match (closest(key, &valid), elsewhere.as_slice()) {
             (Some(near), _) => format!(" (did you mean `{near}`?)"),
             // A credential written in the table: said where it goes, never repeated.
-            _ if is_credential(key) => credential_hint(kind, &valid),
+            _ if is_credential(key) => credential_hint(named),
             // A zone for the records' times, or the API's own parameter.
             (None, []) if zone => format!(
                 ": the zone of times the API writes without an offset is `local_times = \"Europe/Paris\"`{}",
-                match kind {
-                    "http_json" if key.as_ref() == "timezone" => "; an API's own `timezone` parameter, in `params`, is taken only for a source of daily values (`resolution = \"day\"`)".to_owned(),
-                    "http_json" => format!(
+                match named {
+                    KindName::HttpJson if key.as_ref() == "timezone" => "; an API's own `timezone` parameter, in `params`, is taken only for a source of daily values (`resolution = \"day\"`)".to_owned(),
+                    KindName::HttpJson => format!(
                         "; an API's own `{key}` parameter goes in `params` (`params = {{ {key} = \"…\" }}`), but keep an hourly source's times in UTC: local times repeat an hour when summer time ends"
                     ),
-                    _ => String::new(),
+                    KindName::Opendatasoft | KindName::OdsV1 | KindName::FranceTravail => {
+                        String::new()
+                    }
                 }
             ),
             (None, [other, ..]) => {
@@ -241,7 +250,7 @@ impl<'i> SourceTable<'i> {
                 )
             }
             // An API's own query parameter written as a key of the source (`timezone`).
-            (None, []) if kind == "http_json" => format!(
+            (None, []) if named == KindName::HttpJson => format!(
                 ", expected one of {}; if it is a query parameter of the API, it goes in `params` (`params = {{ {key} = \"…\" }}`)",
                 quoted(&valid)
             ),
@@ -284,14 +293,15 @@ fn is_credential(key: &str) -> bool {
     super::validate::names_a_secret(key, &["clientid", "login", "username", "credentials"])
 }
 
-/// Where a credential goes instead of a table of kind `kind`, whose keys are `valid`.
-fn credential_hint(kind: &str, valid: &[&str]) -> String {
-    if kind == "france_travail" {
-        ": credentials never go in sources.toml: set FRANCE_TRAVAIL_CLIENT_ID and FRANCE_TRAVAIL_CLIENT_SECRET in `.env` beside it (or in the environment)".to_owned()
-    } else if valid.contains(&"key_env") {
-        ": a secret never goes in sources.toml: put it in `.env` beside it as a variable, and name that variable with `key_env` (`key_header` or `key_param` say where it is sent)".to_owned()
-    } else {
-        ": a secret never goes in sources.toml (this kind takes none)".to_owned()
+/// Where a credential goes instead of a table of kind `kind`.
+fn credential_hint(kind: KindName) -> String {
+    match kind {
+        KindName::FranceTravail => ": credentials never go in sources.toml: set FRANCE_TRAVAIL_CLIENT_ID and FRANCE_TRAVAIL_CLIENT_SECRET in `.env` beside it (or in the environment)".to_owned(),
+        // The kinds taking `key_env`.
+        KindName::HttpJson => ": a secret never goes in sources.toml: put it in `.env` beside it as a variable, and name that variable with `key_env` (`key_header` or `key_param` say where it is sent)".to_owned(),
+        KindName::Opendatasoft | KindName::OdsV1 => {
+            ": a secret never goes in sources.toml (this kind takes none)".to_owned()
+        }
     }
 }
 
@@ -419,6 +429,7 @@ impl<'de> serde::Deserializer<'de> for KeyNames {
 mod tests {
     use super::kind_keys;
     use crate::config::SourceKind;
+    use crate::config::kinds::KindName;
 
     #[test]
     fn each_kind_is_called_by_the_name_its_table_takes() {
@@ -431,7 +442,17 @@ mod tests {
             let read: SourceKind = toml::from_str(&format!("kind = \"{kind}\"\n{required}"))
                 .unwrap_or_else(|err| panic!("a `{kind}` table of its required keys: {err}"));
             assert_eq!(read.name(), kind, "SourceKind::name of a `{kind}` table");
+            assert_eq!(
+                KindName::named(kind),
+                Some(read.kind_name()),
+                "KindName of a `{kind}` table"
+            );
         }
+        assert_eq!(
+            KindName::ALL.map(KindName::name),
+            SourceKind::NAMES,
+            "KindName::ALL lists SourceKind::NAMES, in their order"
+        );
     }
 
     #[test]

@@ -119,7 +119,8 @@ pub(super) fn refusal_of(
         }
     };
     let (_, line) = line_around(text, offset);
-    let message = plain_words(&refusal.message, written_inline(line));
+    let kind = SourceTable::holding(text, refusal.offset).and_then(|table| table.kind_name());
+    let message = plain_words(&refusal.message, written_inline(line), kind);
     let message = plain_words::for_a_header(plain_words::for_a_date(message, line), line);
     let message = match extra_bracket(line) {
         Some(header) => format!("{message} (the header line has a `]` too many: write `{header}`)"),
