@@ -26,7 +26,8 @@ struct Address {
     scheme: String,
     /// Whether a login (anything before the last `@`) was hidden.
     login: bool,
-    /// `proxy:3128`, `[::1]:3128`, `alice:***` (a host forgotten after a password) or `***`.
+    /// `proxy:3128`, `[::1]:3128`, `alice:***` (a host forgotten after a password) or `***`
+    /// (a host after a login, without a port: it may be a password's rest).
     host_port: String,
 }
 
@@ -46,11 +47,15 @@ impl Address {
             .find(|c: char| "/?#\\".contains(c) || c.is_whitespace())
             .unwrap_or(after.len());
         let (host_port, tail) = after.split_at(end);
-        // Without an `@`, a tail may be the rest of a password whose host was forgotten
-        // (`jdupont:12/05/1998`): what reads as a port is then its start.
-        let port_may_be_password = !login && !matches!(tail, "" | "/");
         let (host, port) = split_port(host_port);
-        let host = match is_host(host) {
+        // Without an `@`, a tail may be the rest of a password whose host was forgotten
+        // (`jdupont:12/05/1998`): what reads as a port is then its start, but for a host no
+        // user name is (an IP address, `localhost`).
+        let port_may_be_password = !login && !matches!(tail, "" | "/") && !is_address(host);
+        // After an `@`, a host without a port may be the rest of a password holding an `@`
+        // whose host was forgotten (`alice:p@ss`), but for an address.
+        let host_may_be_password = login && port.is_none() && !is_address(host);
+        let host = match is_host(host) && !host_may_be_password {
             true => host,
             false => "***",
         };
@@ -107,6 +112,15 @@ fn is_host(host: &str) -> bool {
     }
 }
 
+/// Whether `host` is an IP address or `localhost`, which no user name or password's rest is
+/// taken for.
+fn is_address(host: &str) -> bool {
+    let v6 = host.strip_prefix('[').and_then(|v6| v6.strip_suffix(']'));
+    host.eq_ignore_ascii_case("localhost")
+        || host.parse::<std::net::Ipv4Addr>().is_ok()
+        || v6.is_some_and(|v6| v6.parse::<std::net::Ipv6Addr>().is_ok())
+}
+
 /// Whether `port` is written as a port is.
 fn is_port(port: &str) -> bool {
     !port.is_empty() && port.len() <= 5 && port.chars().all(|c| c.is_ascii_digit())
@@ -145,12 +159,43 @@ mod tests {
                 "http://***@proxy:3128",
             ),
             ("http://alice:secret:proxy:3128", "http://alice:***"),
-            ("alice:x://secret@proxy", "***@proxy"),
+            ("alice:x://secret@proxy:3128", "***@proxy:3128"),
             ("http://[secret]:1", "http://***:1"),
             ("http://alice:99999999", "http://alice:***"),
         ] {
             assert_eq!(with_login_hidden(value), shown, "{value}");
         }
+    }
+
+    /// A password holding an `@` not written `%40`, its host forgotten after it
+    /// (`http://alice:p@ss`), reads as a login and the host `ss`: the end of the password was
+    /// shown as the host. A proxy written with a path after its port
+    /// (`http://127.0.0.1:3128/squid`) had its port hidden as a password's start might be.
+    #[test]
+    fn a_host_or_port_is_shown_only_where_it_cannot_be_a_password_s_rest() {
+        for (value, shown) in [
+            ("http://alice:p@ss", "http://***@***"),
+            ("http://alice:p@ss.word", "http://***@***"),
+            ("alice:p@ss", "***@***"),
+            ("http://alice:secret@127.0.0.1", "http://***@127.0.0.1"),
+            ("http://alice:secret@localhost", "http://***@localhost"),
+            ("http://alice:secret@proxy:3128", "http://***@proxy:3128"),
+            ("http://127.0.0.1:3128/squid", "http://127.0.0.1:3128"),
+            ("http://[::1]:3128/squid", "http://[::1]:3128"),
+            ("http://localhost:3128/squid", "http://localhost:3128"),
+            (
+                "http://proxy.univ.example:3128/squid",
+                "http://proxy.univ.example:***",
+            ),
+            ("http://jdupont:12/05/1998", "http://jdupont:***"),
+        ] {
+            assert_eq!(with_login_hidden(value), shown, "{value}");
+        }
+        assert_eq!(without_login("http://alice:p@ss"), "http://***");
+        assert_eq!(
+            without_login("http://127.0.0.1:3128/squid"),
+            "http://127.0.0.1:3128"
+        );
     }
 
     /// What the client keeps of `http://alice:p@ss@proxy:3128` as the proxy's address (its
