@@ -7,6 +7,7 @@
 pub mod front;
 pub mod golden;
 pub mod installation;
+pub mod laptop;
 pub mod scripts;
 
 use std::path::{Path, PathBuf};
