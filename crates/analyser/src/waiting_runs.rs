@@ -396,6 +396,7 @@ mod tests {
             .single()
             .expect("time");
         RunMetrics {
+            scheduled_from: None,
             source: "usgs".to_owned(),
             kind: "http_json".to_owned(),
             file: None,

@@ -246,3 +246,72 @@ async fn a_stopped_source_around_a_shorter_sleep_is_still_said() {
         "tides's 15 hours without a run, 11 of them awake, are not said: {text}"
     );
 }
+
+/// A laptop awake from 14:00 to 23:00, asleep the rest of the day: `hourly` collected on the
+/// hour, `station` every 15 minutes at :14, :29, :44 and :59. Cron's 22:59 run of the
+/// collector began 57 s late (22:59:57.5, a laptop busy as its lid closes), before the two
+/// seconds in which the collector takes a run for the next minute's: it ran station, due at
+/// 22:59, which started at 22:59:58, and not hourly, due at 23:00, which the lid then closed
+/// on. The cover set aside 14 of hourly's collections as the machine's (00:00 to 13:00) but
+/// not 23:00's: it placed the night's first stretch without a run at station's start, counted
+/// as 23:00's, though the collector counted that run, and scheduled station, from 22:59, and
+/// so named hourly as having missed a tenth of its collections (9 landed of 24), for the
+/// machine's night.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_run_begun_just_before_a_minute_s_last_two_seconds_counts_as_its_minute() {
+    let config = format!(
+        "{}\n[[source]]\nname = \"hourly\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/hourly\"\nevery = \"1h\"\nrecords = \"current\"\nkey = \"time\"\ntime = \"time\"\nnumeric = [\"t\"]\n",
+        CONFIG.replace("name = \"meteo\"", "name = \"meteo\"\nenabled = false")
+    );
+    let start = golden::day_start();
+    let mut runs = Vec::new();
+    for day in -1..=1 {
+        let day_start = start + Duration::days(day);
+        for hour in 14..23 {
+            let at = day_start + Duration::hours(hour);
+            runs.push(golden::run(
+                "hourly",
+                at + Duration::seconds(3),
+                1,
+                None,
+                None,
+            ));
+            for minute in [14, 29, 44] {
+                let at = at + Duration::minutes(minute) + Duration::seconds(3);
+                runs.push(golden::run("station", at, 1, None, None));
+            }
+            if hour < 22 {
+                let at = at + Duration::minutes(59) + Duration::seconds(3);
+                runs.push(golden::run("station", at, 1, None, None));
+            }
+        }
+        let began = day_start + Duration::hours(23) - Duration::milliseconds(2_500);
+        let mut late = golden::run(
+            "station",
+            began + Duration::milliseconds(500),
+            1,
+            None,
+            None,
+        );
+        late.scheduled_from = Some(began);
+        runs.push(late);
+    }
+    for source in ["hourly", "station"] {
+        runs.push(golden::run(
+            source,
+            Utc::now() - Duration::minutes(1),
+            1,
+            None,
+            None,
+        ));
+    }
+    let cover = day_cover("laptoplate", &runs, &config).await;
+    assert!(
+        cover.contains("No collection of any source started in 2 stretches"),
+        "the nights are said as the machine's: {cover}"
+    );
+    assert!(
+        !cover.contains("missed a tenth or more of the collections expected"),
+        "hourly's 23:00 collection, due while the lid was closed, is named as its own miss: {cover}"
+    );
+}

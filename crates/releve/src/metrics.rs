@@ -112,6 +112,13 @@ pub struct RunMetrics {
     /// it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_from: Option<DateTime<Utc>>,
+    /// When the collector run that made this one began, when before `started` (the source
+    /// started after the run's start-up, or waited for one of its slots): the schedule counts
+    /// the run from that minute, and so do the reports (a run begun at 22:59:57, cron's 22:59
+    /// run 57 s late, whose source started at 22:59:58, is 22:59's, not 23:00's). Absent
+    /// otherwise, and from metrics written before relevé recorded it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheduled_from: Option<DateTime<Utc>>,
 }
 
 fn is_zero(count: &u64) -> bool {

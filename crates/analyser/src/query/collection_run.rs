@@ -9,7 +9,9 @@ use releve::store::{self, StoredRun};
 /// nothing, is for tests to build on).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CollectionRun {
-    /// When the run started.
+    /// When the run started, as the collector's schedule counts it: when the collector run
+    /// that made it began, where that was earlier (a source started after the run's start-up,
+    /// or waited for one of its slots; see [`RunMetrics::scheduled_from`]).
     pub started: DateTime<Utc>,
     /// The data file it landed (none for a failed run).
     pub file: Option<String>,
@@ -81,7 +83,9 @@ impl CollectionRun {
 impl From<&RunMetrics> for CollectionRun {
     fn from(run: &RunMetrics) -> Self {
         CollectionRun {
-            started: run.started,
+            started: run
+                .scheduled_from
+                .map_or(run.started, |from| from.min(run.started)),
             file: run.file.clone(),
             records: run.records,
             announced: run.announced,
@@ -112,8 +116,11 @@ impl From<StoredRun> for CollectionRun {
     fn from(run: StoredRun) -> Self {
         let count = |n: i64| u64::try_from(n).unwrap_or(0);
         let announced = run.announced.map(count);
+        let started = store::chrono_date(run.started);
         CollectionRun {
-            started: store::chrono_date(run.started),
+            started: run
+                .scheduled_from
+                .map_or(started, |from| store::chrono_date(from).min(started)),
             file: run.file,
             records: count(run.records),
             announced,

@@ -156,6 +156,7 @@ mod tests {
     /// The metrics of the run that landed `file`, started at 10:00:59.9.
     fn landed_by_run_before(file: &RawFileName) -> RunMetrics {
         RunMetrics {
+            scheduled_from: None,
             source: "usgs".into(),
             kind: "http_json".into(),
             file: Some(file.file_name()),

@@ -8,7 +8,7 @@ use releve::rawfile::{self, LandingOrder, RawFileName};
 use releve::{Resolution, Source, SourceKind};
 
 use super::run_metrics::{
-    Failure, keep_earlier_failure, metrics_of, record_failure, write_metrics,
+    Failure, keep_earlier_failure, metrics_of, record_failure, scheduled_apart, write_metrics,
 };
 use super::{RunSettings, SourceResult};
 use crate::http::CallCounts;
@@ -50,6 +50,7 @@ pub(super) fn land(
     keep_earlier_failure(raw_dir, &file);
     let day = settings.day_of(source);
     let mut metrics = metrics_of(source, state, started, counts, day);
+    metrics.scheduled_from = scheduled_apart(settings.scheduled_from(started), started);
     metrics.file = Some(file.file_name());
     metrics.announced = collected.announced;
     metrics.records = collected.records;

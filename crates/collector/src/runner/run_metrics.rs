@@ -33,6 +33,7 @@ pub(super) fn record_failure(
     failure: Failure<'_>,
 ) {
     let mut metrics = metrics_of(source, state, started, counts, failure.day);
+    metrics.scheduled_from = scheduled_apart(failure.scheduled_from, started);
     metrics.error = Some(failure.reason.to_owned());
     metrics.announced = failure.announced;
     if failure.stopped {
@@ -109,6 +110,19 @@ pub(super) fn record_unfinished_landing(
     state.landed_under_key();
 }
 
+/// The collector run's start `scheduled_from`, for the metrics of a source's run that
+/// `started` later, when the schedule counts that run from another minute than its own start's
+/// (see [`RunMetrics::scheduled_from`]): a run of cron's 22:59 begun at 22:59:57.5 whose source
+/// started at 22:59:58, in the two seconds taken for the next minute's.
+pub(super) fn scheduled_apart(
+    scheduled_from: DateTime<Utc>,
+    started: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    let minute = releve::config::run_minute;
+    (scheduled_from < started && minute(scheduled_from) != minute(started))
+        .then_some(scheduled_from)
+}
+
 /// The metrics of the run `running` found unfinished by the next: its calls are not known.
 fn unfinished_metrics(source: &Source, state: &SourceState, running: Running) -> RunMetrics {
     let mut metrics = metrics_of(
@@ -167,6 +181,7 @@ pub(super) fn metrics_of(
         every_s: Some(source.every.duration().as_secs()),
         disabled_from: state.disabled_from(source, started),
         retry_from: None,
+        scheduled_from: None,
     }
 }
 
@@ -196,6 +211,26 @@ mod tests {
         Utc.with_ymd_and_hms(2026, 12, 1, h, m, 0)
             .single()
             .expect("time")
+    }
+
+    /// A source's run is recorded with the collector run's start only where the schedule
+    /// counts it from another minute than its own start's: cron's 22:59 run begun 57.5 s late,
+    /// whose source started in the two seconds taken for 23:00's, or a source that waited a
+    /// minute for a slot; not every run a few milliseconds after its collector run began.
+    #[test]
+    fn a_run_carries_its_collector_run_s_start_where_their_minutes_differ() {
+        let began = at(22, 59) + chrono::TimeDelta::milliseconds(57_500);
+        let late = began + chrono::TimeDelta::milliseconds(500);
+        assert_eq!(scheduled_apart(began, late), Some(began));
+        let waited = at(10, 0) + chrono::TimeDelta::seconds(70);
+        assert_eq!(scheduled_apart(at(10, 0), waited), Some(at(10, 0)));
+        let soon = at(10, 0) + chrono::TimeDelta::milliseconds(40);
+        assert_eq!(scheduled_apart(at(10, 0), soon), None);
+        let both_late = at(22, 59) + chrono::TimeDelta::seconds(58);
+        assert_eq!(
+            scheduled_apart(both_late, both_late + chrono::TimeDelta::milliseconds(300)),
+            None
+        );
     }
 
     fn keyed(first: &RawFileName, files: u64) -> SourceState {

@@ -225,6 +225,10 @@ pub struct StoredRun {
     /// For a failed run, when the collector tries the source again at the earliest.
     #[serde(default)]
     pub retry_from: Option<bson::DateTime>,
+    /// When the collector run that made this one began, when before `started` (absent before
+    /// relevé recorded it): see [`RunMetrics::scheduled_from`].
+    #[serde(default)]
+    pub scheduled_from: Option<bson::DateTime>,
 }
 
 impl StoredRun {
@@ -260,6 +264,9 @@ pub fn run_document(metrics: &RunMetrics) -> Result<Document, bson::ser::Error> 
     }
     if let Some(retry) = metrics.retry_from {
         document.insert("retry_from", bson_date(retry));
+    }
+    if let Some(from) = metrics.scheduled_from {
+        document.insert("scheduled_from", bson_date(from));
     }
     Ok(document)
 }

@@ -225,6 +225,7 @@ fn a_run_document_reads_back_as_the_readers_read_it() {
         .expect("time")
         .with_timezone(&Utc);
     let metrics = RunMetrics {
+        scheduled_from: None,
         source: "france-travail-offres".to_owned(),
         kind: "france_travail".to_owned(),
         file: None,
@@ -251,6 +252,7 @@ fn a_run_document_reads_back_as_the_readers_read_it() {
     assert_eq!(
         read,
         StoredRun {
+            scheduled_from: None,
             source: metrics.source.clone(),
             started: bson_date(started),
             finished: Some(bson_date(metrics.finished)),
