@@ -230,3 +230,82 @@ async fn status_of_a_raw_folder_never_summarised_into_the_database_it_reads_says
         cron.status.code()
     );
 }
+
+/// Grading as "A class on one server" says: the lecturer, logged in as a Unix user of their
+/// own, exports a student's source with `--config ~alice/releve/sources.toml`, the `grader`
+/// URI exported in their shell, from a folder of their own (no `.env` there). Alice keeps her
+/// `.env`, holding her database's password, `chmod 600` as the README tells her. The analyser
+/// reads the `.env` beside `--config`, Alice's: it cannot, and stops, exit 2, "cannot be read:
+/// Permission denied", for every student who followed the README (and, for one who did not,
+/// it loads her variables into the lecturer's run). Expected: another user's `.env` is not
+/// read, said in one line naming it, and the export is written from the lecturer's own
+/// environment. Needs root, to run the analyser as `nobody`, the lecturer here.
+#[test]
+fn the_lecturer_exports_a_student_s_source_though_her_dotenv_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::process::CommandExt;
+    assert!(
+        rustix::process::geteuid().is_root(),
+        "this test needs root: the lecturer is another user (nobody) than the student (root)"
+    );
+    let server = testkit::MongoServer::shared();
+    let database = server.fresh_database("grading");
+    let started = Utc::now() - TimeDelta::seconds(40);
+    let alice = checkout();
+    land_run(&alice.path().join("raw"), started);
+    let said = summarise(alice.path(), &database);
+    assert!(
+        alice.path().join("raw/.summariser-database").exists(),
+        "{said}"
+    );
+    let mode = |path: &Path, mode: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+    };
+    // A home every user can enter, as Debian's `useradd -m` makes it; `.env` hers alone.
+    mode(alice.path(), 0o755);
+    let dotenv = alice.path().join(".env");
+    std::fs::write(
+        &dotenv,
+        format!("MONGODB_URI='mongodb://alice:s3cret@127.0.0.1:9/{database}'\n"),
+    )
+    .expect(".env");
+    mode(&dotenv, 0o600);
+    let lecturer = tempfile::tempdir().expect("the lecturer's folder");
+    std::os::unix::fs::chown(lecturer.path(), Some(65_534), Some(65_534)).expect("chown");
+    let config = alice.path().join("sources.toml");
+    let day = started.date_naive().to_string();
+    let output = Command::new(testkit::binary("analyser"))
+        .current_dir(lecturer.path())
+        .args([
+            "export",
+            "--source",
+            "usgs",
+            "--date",
+            &day,
+            "--database",
+            &database,
+        ])
+        .arg("--config")
+        .arg(&config)
+        .env("MONGODB_URI", server.uri())
+        .env("RUST_LOG", "warn")
+        .uid(65_534)
+        .gid(65_534)
+        .output()
+        .expect("analyser runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success() && stdout.contains(&format!("q{}", started.timestamp())),
+        "the lecturer's export of Alice's source (exit {:?}):\n{stdout}\n{stderr}",
+        output.status.code()
+    );
+    let shown = dotenv.display().to_string();
+    assert!(
+        stderr.lines().count() == 1
+            && stderr.contains(&shown)
+            && stderr.contains("another user")
+            && !stderr.contains("s3cret"),
+        "one line says Alice's .env is not read: {stderr}"
+    );
+}

@@ -1,8 +1,9 @@
 //! The checkout's `.env` file (credentials kept out of `sources.toml`): loaded into the
 //! environment before anything reads it; variables already set win. The working folder's is
 //! read (cron runs each stage from the checkout), or, when it has none, the one beside the
-//! configuration file named by `--config` (a stage run by hand from another folder): a `.env`
-//! of a parent folder belongs to something else. A line that is not `NAME=value`, or a value whose `$` would be read as
+//! configuration file named by `--config` (a stage run by hand from another folder) when it is
+//! this user's: a `.env` of a parent folder belongs to something else, another user's `.env` to
+//! someone else. A line that is not `NAME=value`, or a value whose `$` would be read as
 //! another variable, is an error naming the file and line, never echoing the line (it may hold
 //! a secret).
 
@@ -90,16 +91,38 @@ fn where_in(file: &str, line: usize) -> String {
 
 /// Loads `.env` from the current folder, if there is one, else from `config_folder` (the
 /// folder of the configuration file given, when not the working folder), if there is one
-/// there; returns warnings for the log, which is not set up yet (`.env` may configure it).
+/// there and it is this user's; returns warnings for the log, which is not set up yet (`.env`
+/// may configure it).
 pub fn load(config_folder: Option<&Path>) -> Result<Vec<String>, DotenvError> {
     let here = Path::new(".env");
     let beside_config = config_folder.map(|folder| folder.join(".env"));
     match beside_config {
         Some(path) if here.symlink_metadata().is_err() && path.is_file() => {
-            load_from(&path, &path.display().to_string())
+            match another_user_s(&path) {
+                // A lecturer grading with `--config ~alice/releve/sources.toml`: Alice's
+                // secrets and settings are not theirs (and a private `.env` cannot be read).
+                Some(owner) => Ok(vec![format!(
+                    "{} is another user's (uid {owner}): not read; this run's settings, MONGODB_URI among them, come from its own environment",
+                    path.display()
+                )]),
+                None => load_from(&path, &path.display().to_string()),
+            }
         }
         _ => load_from(here, ".env"),
     }
+}
+
+/// The owner of the file at `path` when another user than the one running this stage.
+#[cfg(unix)]
+fn another_user_s(path: &Path) -> Option<u32> {
+    use std::os::unix::fs::MetadataExt;
+    let owner = std::fs::metadata(path).ok()?.uid();
+    (owner != rustix::process::geteuid().as_raw()).then_some(owner)
+}
+
+#[cfg(not(unix))]
+fn another_user_s(_: &Path) -> Option<u32> {
+    None
 }
 
 /// Loads the `.env` file at `path`, named `shown` to the user, if it is there.
