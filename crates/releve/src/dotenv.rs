@@ -7,6 +7,8 @@
 //! another variable, is an error naming the file and line, never echoing the line (it may hold
 //! a secret).
 
+mod readers;
+
 use std::path::Path;
 
 /// Why `.env` could not be loaded.
@@ -175,11 +177,11 @@ fn load_from(path: &Path, shown: &str) -> Result<Vec<String>, DotenvError> {
         });
     }
     let hidden = hidden_by_environment(&set);
-    let readable = readable_by_others(path, &set).map(|mode| {
+    let readable = readers::readable_by_others(path, &set).map(|(readers, mode)| {
         // Quoted for a shell, an apostrophe in a folder's name included (`l'année`).
         let quoted = crate::shell::path(Path::new(&shown));
         format!(
-            "{shown} can be read by every user of this machine (mode {mode:o}) and holds credentials: run `chmod 600 {quoted}`"
+            "{shown} can be read by {readers} (mode {mode:o}) and holds credentials: run `chmod 600 {quoted}`"
         )
     });
     // Loaded from the text read once above.
@@ -242,49 +244,6 @@ fn variables(content: &str) -> Vec<(String, String)> {
     dotenvy::from_read_iter(content.as_bytes())
         .flatten()
         .collect()
-}
-
-/// The permission bits of the `.env` at `path` when users other than its owner and group can
-/// reach and read it and it `set`s a credential (a password in `MONGODB_URI`, a client
-/// secret): on a shared machine, every user could. Debian's `useradd` makes homes every user
-/// can enter.
-#[cfg(unix)]
-fn readable_by_others(path: &Path, set: &[(String, String)]) -> Option<u32> {
-    use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
-    // A folder above it that others cannot enter (a home of mode 0700 or 0750) keeps it.
-    let canonical = std::fs::canonicalize(path).ok()?;
-    let reachable = canonical.ancestors().skip(1).all(|folder| {
-        std::fs::metadata(folder).is_ok_and(|meta| meta.permissions().mode() & 0o001 != 0)
-    });
-    let holds_a_secret = set.iter().any(|(name, value)| secret_like(name, value));
-    (mode & 0o004 != 0 && reachable && holds_a_secret).then_some(mode)
-}
-
-/// Whether a variable named `name` holding `value` looks like a credential: a name holding
-/// SECRET, TOKEN, KEY, PASSWORD, PASSWD or PWD, France Travail's, or a URI with a user (a
-/// `MONGODB_URI`'s password).
-#[cfg(unix)]
-fn secret_like(name: &str, value: &str) -> bool {
-    let name = name.to_ascii_uppercase();
-    !value.is_empty()
-        && ([
-            "SECRET",
-            "TOKEN",
-            "KEY",
-            "PASSWORD",
-            "PASSWD",
-            "PWD",
-            "FRANCE_TRAVAIL",
-        ]
-        .iter()
-        .any(|word| name.contains(word))
-            || (value.contains("://") && value.contains('@')))
-}
-
-#[cfg(not(unix))]
-fn readable_by_others(_: &Path, _: &[(String, String)]) -> Option<u32> {
-    None
 }
 
 /// The names `.env` sets that the environment already holds with another value, which hides
@@ -589,6 +548,44 @@ mod tests {
         // A home others cannot enter keeps it.
         mode(dir.path(), 0o700);
         assert!(!warned("RELEVE_TEST_SHARED_SERVER_PASSWORD='s3cret'\n"));
+    }
+
+    /// A university server whose students share one primary group (`users`, as `useradd`
+    /// gives where `USERGROUPS_ENAB` is off, or `students` from the directory) and a umask of
+    /// 027: the student's `.env`, holding her MongoDB password, is `-rw-r-----` in a home every
+    /// user can enter. Every classmate, a member of that group, can read it; the warning given
+    /// for a file every user can read is not given. Expected: the same warning, naming the
+    /// group; none when the group is the owner's own (Debian's user private group). Needs
+    /// root, to give the file the `users` group (gid 100).
+    #[test]
+    fn a_dotenv_a_shared_group_can_read_is_said() {
+        use std::os::unix::fs::PermissionsExt;
+        assert!(
+            rustix::process::geteuid().is_root(),
+            "this test needs root: it gives the file the group `users`"
+        );
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755))
+            .expect("a home every user can enter");
+        let path = dir.path().join(".env");
+        std::fs::write(&path, "RELEVE_TEST_SHARED_GROUP_PASSWORD='s3cret'\n").expect(".env");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).expect("mode");
+        let warnings = |group: u32| {
+            std::os::unix::fs::chown(&path, None, Some(group)).expect("chgrp");
+            load_from(&path, ".env").expect(".env read")
+        };
+        let said = warnings(100);
+        assert!(
+            said.iter().any(|warning| warning.contains("group `users`")
+                && warning.contains("chmod 600 .env")
+                && !warning.contains("s3cret")),
+            "{said:?}"
+        );
+        assert!(
+            warnings(0).is_empty(),
+            "root's own group: {:?}",
+            warnings(0)
+        );
     }
 
     /// A student's checkout in `~/Mes données/l'année 2026 (M1)/relevé & co`, its `.env`
