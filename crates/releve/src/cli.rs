@@ -69,7 +69,35 @@ pub fn start(stage: &str) -> Result<(), std::process::ExitCode> {
     for warning in warnings {
         tracing::warn!("{warning}");
     }
+    if uri_with_secret_given(std::env::args_os().skip(1)) {
+        tracing::warn!(
+            "`--mongodb-uri` holds a password (or a secret option), which every user of this machine can read in this run's command line (`ps`) while it runs: give the URI in MONGODB_URI instead, in .env (chmod 600) or the environment"
+        );
+    }
     Ok(())
+}
+
+/// Whether `args` give `--mongodb-uri URI` (or `--mongodb-uri=URI`) with credentials or a
+/// secret option in the URI: a command line is open to every user of the machine.
+fn uri_with_secret_given(args: impl Iterator<Item = std::ffi::OsString>) -> bool {
+    let mut args = args;
+    while let Some(arg) = args.next() {
+        if arg == "--" {
+            break;
+        }
+        let uri = if arg == "--mongodb-uri" {
+            args.next()
+        } else {
+            arg.to_str()
+                .and_then(|arg| arg.strip_prefix("--mongodb-uri="))
+                .map(std::ffi::OsString::from)
+        };
+        if let Some(uri) = uri {
+            let uri = uri.to_string_lossy();
+            return crate::store::redact(&uri) != uri;
+        }
+    }
+    false
 }
 
 /// The folder of the configuration file given as `--config FILE` or `--config=FILE` in `args`

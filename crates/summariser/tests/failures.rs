@@ -1563,6 +1563,50 @@ fn a_uri_given_in_the_wrong_place_never_shows_its_password() {
     }
 }
 
+/// On a shared server every user sees a running stage's command line (`ps -ef`,
+/// `/proc/PID/cmdline`), for as long as it runs: a student who copies a URI holding her
+/// password after `--mongodb-uri`, as the usage line shows it, hands it to the class, and no
+/// stage says so (the README's advice to prefer `MONGODB_URI` sits in another section).
+/// Expected: a warning naming `--mongodb-uri`, `ps` and `MONGODB_URI`, never the password;
+/// none for a URI without credentials, nor for the same URI given in `MONGODB_URI`.
+#[test]
+fn a_password_given_on_the_command_line_is_warned_of() {
+    let ws = Workspace::new("uri-in-argv");
+    let warned = |uri: &str| {
+        let output = ws.command_with(&["--mongodb-uri", uri]);
+        let errors = stderr(&output);
+        assert!(
+            !errors.contains("s3cret"),
+            "the password is shown: {errors}"
+        );
+        errors.contains("`--mongodb-uri`")
+            && errors.contains("ps")
+            && errors.contains("MONGODB_URI")
+    };
+    assert!(
+        warned("mongodb://alice:s3cret@127.0.0.1:1/?serverSelectionTimeoutMS=300"),
+        "a password on the command line is warned of"
+    );
+    assert!(!warned(
+        "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=300"
+    ));
+    let from_env = std::process::Command::new(env!("CARGO_BIN_EXE_summariser"))
+        .current_dir(ws.dir.path())
+        .args(["--config", "sources.toml", "--raw-dir", "raw"])
+        .env(
+            "MONGODB_URI",
+            "mongodb://alice:s3cret@127.0.0.1:1/?serverSelectionTimeoutMS=300",
+        )
+        .env("RUST_LOG", "info")
+        .output()
+        .expect("summariser runs");
+    assert!(
+        !stderr(&from_env).contains("`--mongodb-uri`"),
+        "{}",
+        stderr(&from_env)
+    );
+}
+
 /// A university gives one database a user may write in, named in the URI's path
 /// (`mongodb://user:password@host/phd_db?authSource=admin`), and the crontab's lines take no
 /// `--database`: the database the URI names is the one written, not `releve`.
