@@ -91,6 +91,10 @@ impl RefusingProxy {
                 {
                     logins_counted.fetch_add(1, Ordering::SeqCst);
                 }
+                // `{request}` in the title stands for the request's head, as a gateway's page
+                // quoting what it refused shows it.
+                let request = String::from_utf8_lossy(&head).trim().replace("\r\n", " | ");
+                let title = title.replace("{request}", &request);
                 let body = format!(
                     "<html><head><title>{title}</title></head><body>campus proxy</body></html>"
                 );
@@ -162,6 +166,29 @@ fn a_proxy_failure_is_said_as_the_proxys_not_as_the_api_host_failing() {
         upstream_down.contains("502"),
         "the proxy's 502 for an API it cannot reach says so: {upstream_down}"
     );
+}
+
+/// A campus gateway whose refusal page quotes the request it refused (as some error pages
+/// do, its `Proxy-Authorization` header included): the collector quotes the page in its
+/// failure line, the run's metrics and `.state.json`, and with it the student's login as
+/// Basic's base64, which anyone who can read `logs/collector.log` decodes into the password.
+/// Expected: the login is `***` wherever the page is quoted.
+#[test]
+fn a_proxy_page_quoting_the_login_it_was_sent_is_quoted_without_it() {
+    // `alice:s3cret-pw` in base64, as `Proxy-Authorization: Basic` carries it.
+    const LOGIN: &str = "YWxpY2U6czNjcmV0LXB3";
+    let proxy = RefusingProxy::start("403 Forbidden", "Denied: {request}");
+    let site = https_site();
+    let output = collector_behind(&site, &[("HTTPS_PROXY", &proxy.url("alice:s3cret-pw@"))]);
+    let line = failure_line(&output, "usgs");
+    assert!(
+        proxy.logins.load(Ordering::SeqCst) >= 1 && line.contains("Denied: CONNECT"),
+        "the page is quoted: {line}"
+    );
+    assert!(!line.contains(LOGIN), "{line}");
+    for (path, text) in site.everything_written() {
+        assert!(!text.contains(LOGIN), "{}: {text}", path.display());
+    }
 }
 
 /// A proxy refusing the credentials in `HTTPS_PROXY` (407: a wrong or expired password, or one

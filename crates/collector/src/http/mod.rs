@@ -449,7 +449,12 @@ impl SourceClient {
             let sent_at = Instant::now();
             let response = match self.http.execute(request).await {
                 Ok(response) => response,
-                Err(err) => return Err(unsent(what, err, limit).await),
+                Err(err) => {
+                    if let Some(via) = err.url().and_then(proxy::for_url) {
+                        self.hide_login(&via);
+                    }
+                    return Err(unsent(what, err, limit).await);
+                }
             };
             spent += sent_at.elapsed();
             drop(permit);
@@ -478,6 +483,7 @@ impl SourceClient {
             .flatten();
         let mut body = self.read_body(what, response, limit).await?;
         if let Some((via, answered)) = via {
+            self.hide_login(&via);
             let page = self.api_message(&body);
             let refused = proxy::answered_407(what, &via, &answered, &headers, page);
             return Err(Attempt::Fatal(refused));
@@ -560,6 +566,16 @@ impl SourceClient {
             body.extend_from_slice(&chunk);
         }
         Ok(body.freeze())
+    }
+}
+
+impl SourceClient {
+    /// Registers the login `via` is sent, scrubbed from the page of its refusal that quotes
+    /// the request (its `Proxy-Authorization` header).
+    fn hide_login(&self, via: &proxy::Proxy) {
+        if let Some(token) = via.login_token() {
+            self.hide(token);
+        }
     }
 }
 

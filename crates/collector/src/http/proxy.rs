@@ -39,6 +39,18 @@ pub(super) struct Proxy {
     has_login: bool,
 }
 
+impl Proxy {
+    /// The login it is sent as `Proxy-Authorization: Basic` carries it (base64, which anyone
+    /// decodes): a proxy's refusal page quoting the request quotes it.
+    pub(super) fn login_token(&self) -> Option<&str> {
+        self.basic_auth
+            .as_ref()?
+            .to_str()
+            .ok()?
+            .strip_prefix("Basic ")
+    }
+}
+
 impl std::fmt::Display for Proxy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.shown)
