@@ -94,7 +94,17 @@ fn uri_with_secret_given(args: impl Iterator<Item = std::ffi::OsString>) -> bool
         };
         if let Some(uri) = uri {
             let uri = uri.to_string_lossy();
-            return crate::store::redact(&uri) != uri;
+            // One the run refuses at once (another scheme, a login not percent-encoded) is
+            // said in that refusal's one line alone.
+            let Some(rest) = ["mongodb://", "mongodb+srv://"]
+                .iter()
+                .find_map(|scheme| uri.strip_prefix(scheme))
+            else {
+                return false;
+            };
+            let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+            let login_unreadable = rest.contains('@') && authority.matches('@').count() != 1;
+            return !login_unreadable && crate::store::redact(&uri) != uri;
         }
     }
     false
