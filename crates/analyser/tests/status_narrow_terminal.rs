@@ -54,6 +54,7 @@ fn metrics(source: &str, minutes_ago: i64, error: Option<&str>) -> RunMetrics {
         every_s: None,
         disabled_from: None,
         retry_from: None,
+        scheduled_from: None,
     }
 }
 
