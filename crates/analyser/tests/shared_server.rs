@@ -309,3 +309,59 @@ fn the_lecturer_exports_a_student_s_source_though_her_dotenv_is_private() {
         "one line says Alice's .env is not read: {stderr}"
     );
 }
+
+/// A checkout whose `.env` is a link of its owner's to a secrets file another user keeps
+/// (`.env -> /etc/releve/env`, root's, or a team account's): run by hand from another folder
+/// with `--config`, the link is this user's, so the `.env` is read, as it was before another
+/// user's `.env` was left unread. Judged by the file's owner it was taken for another user's,
+/// and the run went to the default server. Needs root, to give the secrets file to `nobody`.
+#[test]
+fn a_dotenv_linked_by_its_owner_to_another_s_file_is_read() {
+    assert!(
+        rustix::process::geteuid().is_root(),
+        "this test needs root: the secrets file is another user's (nobody)"
+    );
+    let server = testkit::MongoServer::shared();
+    let database = server.fresh_database("linked-dotenv");
+    let started = Utc::now() - TimeDelta::seconds(40);
+    let site = checkout();
+    land_run(&site.path().join("raw"), started);
+    let said = summarise(site.path(), &database);
+    assert!(
+        site.path().join("raw/.summariser-database").exists(),
+        "{said}"
+    );
+    let secrets = tempfile::tempdir().expect("the secrets' folder");
+    let kept = secrets.path().join("env");
+    std::fs::write(&kept, format!("MONGODB_URI='{}'\n", server.uri())).expect("env");
+    std::os::unix::fs::chown(&kept, Some(65_534), Some(65_534)).expect("chown");
+    std::os::unix::fs::symlink(&kept, site.path().join(".env")).expect("link");
+    let elsewhere = tempfile::tempdir().expect("another folder");
+    let day = started.date_naive().to_string();
+    let output = Command::new(testkit::binary("analyser"))
+        .current_dir(elsewhere.path())
+        .args([
+            "export",
+            "--source",
+            "usgs",
+            "--date",
+            &day,
+            "--database",
+            &database,
+        ])
+        .arg("--config")
+        .arg(site.path().join("sources.toml"))
+        .env_remove("MONGODB_URI")
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("analyser runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success()
+            && stdout.contains(&format!("q{}", started.timestamp()))
+            && !stderr.contains("another user"),
+        "the export read through the linked .env (exit {:?}):\n{stdout}\n{stderr}",
+        output.status.code()
+    );
+}

@@ -114,11 +114,13 @@ pub fn load(config_folder: Option<&Path>) -> Result<Vec<String>, DotenvError> {
     }
 }
 
-/// The owner of the file at `path` when another user than the one running this stage.
+/// The owner of the `.env` at `path` when another user than the one running this stage: of
+/// the entry in the folder, so that a link its owner made to a secrets file kept by another
+/// account (`.env -> /etc/releve/env`) is theirs.
 #[cfg(unix)]
 fn another_user_s(path: &Path) -> Option<u32> {
     use std::os::unix::fs::MetadataExt;
-    let owner = std::fs::metadata(path).ok()?.uid();
+    let owner = std::fs::symlink_metadata(path).ok()?.uid();
     (owner != rustix::process::geteuid().as_raw()).then_some(owner)
 }
 
