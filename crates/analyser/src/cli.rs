@@ -122,7 +122,8 @@ impl Pasteable {
     /// be put back, as pasted as given it would be refused the login; nothing otherwise.
     pub(crate) fn note(&self) -> &'static str {
         if self.hides_credentials {
-            " (with the URI's user and password in place of its ***)"
+            " (with the URI's user and password in place of its ***, or without `--mongodb-uri` \
+             and the URI in MONGODB_URI: a command line is open to every user of this machine)"
         } else {
             ""
         }
@@ -278,6 +279,28 @@ mod pasteable_tests {
                 && !with_password.contains("S3cret"),
             "{with_password}"
         );
+    }
+
+    /// The note beside a command hiding a password says how to keep it off the command line,
+    /// which a stage given `--mongodb-uri` with a password warns of (`ps`): in MONGODB_URI.
+    #[test]
+    fn a_command_hiding_a_password_points_to_mongodb_uri() {
+        let given = |uri: &str| Given {
+            raw_dir: None,
+            config: Path::new(releve::cli::DEFAULT_CONFIG),
+            reports_dir: Path::new("reports"),
+            database: releve::store::DEFAULT_DATABASE,
+            uri,
+        };
+        let hiding = command_line(&[], given("mongodb://alice:S3cret@db.example.org/x"), None);
+        assert!(
+            hiding.note().contains("in place of its ***")
+                && hiding.note().contains("the URI in MONGODB_URI"),
+            "{}",
+            hiding.note()
+        );
+        let plain = command_line(&[], given("mongodb://db.example.org/x"), None);
+        assert_eq!(plain.note(), "");
     }
 
     /// The URI the analyser reads when `command` is pasted in a shell where `MONGODB_URI` is

@@ -94,6 +94,8 @@ fn uri_with_secret_given(args: impl Iterator<Item = std::ffi::OsString>) -> bool
         };
         if let Some(uri) = uri {
             let uri = uri.to_string_lossy();
+            // Read as the run reads it (`uri_or_default` trims it).
+            let uri = uri.trim();
             // One the run refuses at once (another scheme, a login not percent-encoded) is
             // said in that refusal's one line alone.
             let Some(rest) = ["mongodb://", "mongodb+srv://"]
@@ -104,7 +106,7 @@ fn uri_with_secret_given(args: impl Iterator<Item = std::ffi::OsString>) -> bool
             };
             let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
             let login_unreadable = rest.contains('@') && authority.matches('@').count() != 1;
-            return !login_unreadable && crate::store::redact(&uri) != uri;
+            return !login_unreadable && crate::store::redact(uri) != uri;
         }
     }
     false
@@ -390,6 +392,22 @@ mod tests {
     use clap::{CommandFactory, Parser};
 
     use super::*;
+
+    /// A URI given with spaces around it (a quoted variable) is read trimmed by the run, so its
+    /// password on the command line is warned of as without them.
+    #[test]
+    fn a_password_uri_with_spaces_around_is_warned_of() {
+        let given = |uri: &str| {
+            uri_with_secret_given(
+                ["--mongodb-uri", uri]
+                    .map(std::ffi::OsString::from)
+                    .into_iter(),
+            )
+        };
+        assert!(given("mongodb://alice:s3cret@db.example.org/x"));
+        assert!(given("  mongodb://alice:s3cret@db.example.org/x "));
+        assert!(!given(" mongodb://db.example.org/x"));
+    }
 
     #[test]
     fn the_configuration_s_folder_is_read_from_the_command_line_before_clap() {

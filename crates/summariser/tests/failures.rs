@@ -1579,9 +1579,9 @@ fn a_password_given_on_the_command_line_is_warned_of() {
             !errors.contains("s3cret"),
             "the password is shown: {errors}"
         );
-        errors.contains("`--mongodb-uri`")
-            && errors.contains("ps")
-            && errors.contains("MONGODB_URI")
+        errors.contains("`--mongodb-uri` holds a password")
+            && errors.contains("this run's command line (`ps`)")
+            && errors.contains("give the URI in MONGODB_URI instead")
     };
     assert!(
         warned("mongodb://alice:s3cret@127.0.0.1:1/?serverSelectionTimeoutMS=300"),
