@@ -100,7 +100,8 @@ fn named(paths: &BTreeSet<String>) -> Vec<String> {
     let mut named: Vec<String> = paths
         .iter()
         .take(NAMED)
-        .map(|path| format!("`{path}`"))
+        // A name served with a line break or a control character stays on the warning's line.
+        .map(|path| format!("`{}`", path.escape_debug()))
         .collect();
     if paths.len() > NAMED {
         named.push("…".to_owned());
@@ -112,7 +113,7 @@ fn named(paths: &BTreeSet<String>) -> Vec<String> {
 mod tests {
     use serde_json::json;
 
-    use super::differing_paths;
+    use super::{differing_paths, named};
 
     /// Two pollutants of one station and hour differ in the pollutant's fields and value,
     /// through nested objects too, and in a member only one holds.
@@ -123,5 +124,14 @@ mod tests {
                           "flag": "A"});
         let paths: Vec<String> = differing_paths(&no2, &pm10).into_iter().collect();
         assert_eq!(paths, ["flag", "poll.id", "poll.name", "v"]);
+    }
+
+    /// A field name an API serves with a line break is named on the warning's one line.
+    #[test]
+    fn a_field_name_holding_a_line_break_is_named_on_one_line() {
+        let one = json!({"nom\npoll": "NO2"});
+        let other = json!({"nom\npoll": "PM10"});
+        let shown = named(&differing_paths(&one, &other)).join(", ");
+        assert_eq!(shown, "`nom\\npoll`");
     }
 }
