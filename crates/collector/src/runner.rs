@@ -511,8 +511,9 @@ fn off_the_runtime<T>(work: impl FnOnce() -> T) -> T {
     }
 }
 
-/// What follows a progress bar at most (`66000/66000 records 1m 5s`), with its space.
-const AFTER_THE_BAR: usize = 26;
+/// What follows a progress bar at most (`1500000/1500000 records 12m 5s`, an export of a
+/// large dataset), with its space.
+const AFTER_THE_BAR: usize = 32;
 
 /// A source's progress bar, drawn in ASCII: a terminal in a Latin-1 locale shows each `█` of
 /// a UTF-8 bar as three characters, two of them control codes. It is 40 columns long, less
