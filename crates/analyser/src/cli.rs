@@ -285,13 +285,15 @@ mod pasteable_tests {
     /// which a stage given `--mongodb-uri` with a password warns of (`ps`): in MONGODB_URI.
     #[test]
     fn a_command_hiding_a_password_points_to_mongodb_uri() {
-        let given = |uri: &str| Given {
-            raw_dir: None,
-            config: Path::new(releve::cli::DEFAULT_CONFIG),
-            reports_dir: Path::new("reports"),
-            database: releve::store::DEFAULT_DATABASE,
-            uri,
-        };
+        fn given(uri: &str) -> Given<'_> {
+            Given {
+                raw_dir: None,
+                config: Path::new(releve::cli::DEFAULT_CONFIG),
+                reports_dir: Path::new("reports"),
+                database: releve::store::DEFAULT_DATABASE,
+                uri,
+            }
+        }
         let hiding = command_line(&[], given("mongodb://alice:S3cret@db.example.org/x"), None);
         assert!(
             hiding.note().contains("in place of its ***")

@@ -118,7 +118,8 @@ pub fn render(report: &StatusReport, columns: Option<usize>) -> String {
 
 /// The rows in a terminal `columns` wide: a source's name, state, last collection, lag and
 /// interval under the table's headers, then its counts and hour, and its last error (cut to
-/// the terminal's width) on lines of their own.
+/// the terminal's width) on lines of their own. A name too long for the first line beside the
+/// rest (a source named in 40 columns, in 80) takes a line of its own above them.
 fn narrow(rows: &[[String; 9]], columns: usize) -> String {
     let mut widths = [0; NARROW_COLUMNS];
     for cells in std::iter::once(&HEADERS.map(str::to_owned)).chain(rows) {
@@ -126,11 +127,25 @@ fn narrow(rows: &[[String; 9]], columns: usize) -> String {
             *width = (*width).max(releve::columns::width(cell));
         }
     }
+    let name_alone = widths.iter().sum::<usize>() + 2 * (NARROW_COLUMNS - 1) > columns;
+    if name_alone {
+        widths[0] = 0;
+    }
     let first = |cells: &[String; 9]| -> [String; NARROW_COLUMNS] {
-        std::array::from_fn(|index| cells[index].clone())
+        std::array::from_fn(|index| match index {
+            0 if name_alone => String::new(),
+            _ => cells[index].clone(),
+        })
     };
-    let mut text = line(&first(&HEADERS.map(str::to_owned)), &widths);
+    let mut text = String::new();
+    if name_alone {
+        text.push_str(&format!("{}\n", HEADERS[0]));
+    }
+    text.push_str(&line(&first(&HEADERS.map(str::to_owned)), &widths));
     for cells in rows {
+        if name_alone {
+            text.push_str(&format!("{}\n", releve::columns::cut(&cells[0], columns)));
+        }
         text.push_str(&line(&first(cells), &widths));
         let [.., waiting, quarantined, hour, error] = cells;
         text.push_str(&format!(
@@ -191,6 +206,36 @@ pub fn duration(span: TimeDelta) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A source named in 40 columns, in an 80-column terminal: its name takes a line of its
+    /// own, and every line fits.
+    #[test]
+    fn a_long_source_name_in_a_narrow_terminal_takes_a_line_of_its_own() {
+        let name = "toulouse-atmo-occitanie-no2-hourly-means";
+        let row: [String; 9] = [
+            name,
+            "FAILING",
+            "2026-12-07 05:00 UTC",
+            "3d 4h",
+            "15m",
+            "12",
+            "0",
+            "2026-12-07 04:00 UTC",
+            "3m ago: GET: gave up after 5 attempts",
+        ]
+        .map(str::to_owned);
+        let text = narrow(&[row], 80);
+        let wide: Vec<&str> = text
+            .lines()
+            .filter(|line| line.chars().count() > 80)
+            .collect();
+        assert!(wide.is_empty(), "wider than 80 columns: {wide:#?}\n{text}");
+        assert!(text.lines().any(|line| line == name), "{text}");
+        assert!(
+            text.lines().any(|line| line.starts_with("  FAILING  ")),
+            "{text}"
+        );
+    }
 
     #[test]
     fn durations_read_like_speech() {
