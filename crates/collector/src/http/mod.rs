@@ -446,15 +446,14 @@ impl SourceClient {
         let response = loop {
             let again = request.try_clone();
             let last = request.url().clone();
+            // Its login goes with every request it forwards or tunnels, whatever it answers.
+            if let Some(via) = proxy::for_url(request.url()) {
+                self.hide_login(&via);
+            }
             let sent_at = Instant::now();
             let response = match self.http.execute(request).await {
                 Ok(response) => response,
-                Err(err) => {
-                    if let Some(via) = err.url().and_then(proxy::for_url) {
-                        self.hide_login(&via);
-                    }
-                    return Err(unsent(what, err, limit).await);
-                }
+                Err(err) => return Err(unsent(what, err, limit).await),
             };
             spent += sent_at.elapsed();
             drop(permit);
@@ -483,7 +482,6 @@ impl SourceClient {
             .flatten();
         let mut body = self.read_body(what, response, limit).await?;
         if let Some((via, answered)) = via {
-            self.hide_login(&via);
             let page = self.api_message(&body);
             let refused = proxy::answered_407(what, &via, &answered, &headers, page);
             return Err(Attempt::Fatal(refused));
@@ -570,8 +568,8 @@ impl SourceClient {
 }
 
 impl SourceClient {
-    /// Registers the login `via` is sent, scrubbed from the page of its refusal that quotes
-    /// the request (its `Proxy-Authorization` header).
+    /// Registers the login `via` is sent, scrubbed from any page of its (a refusal, a 403, a
+    /// 502) that quotes the request (its `Proxy-Authorization` header).
     fn hide_login(&self, via: &proxy::Proxy) {
         if let Some(token) = via.login_token() {
             self.hide(token);
