@@ -10,7 +10,7 @@ use chrono_tz::Tz;
 use releve::{RawFileRole, RunMetrics, rawfile};
 
 use crate::period::ReportPeriod;
-use crate::query::{CollectionRun, Disabled, SourceData};
+use crate::query::{CollectionRun, Disabled, SourceData, placed_at};
 
 /// What waits in `raw/<source>/` for the summariser.
 #[derive(Debug, Default)]
@@ -175,12 +175,13 @@ pub fn fold_into(
 ) {
     let until = crate::status::not_after(now);
     let runs = runs.iter().filter(|run| run.started <= until);
+    let placed = |run: &RunMetrics| placed_at(run.started, run.scheduled_from);
     for run in runs.clone() {
         let in_period = match run.day {
             Some(day) => (period.first_day..period.end_day).contains(&day),
-            None => (period.start()..period.end()).contains(&run.started),
+            None => (period.start()..period.end()).contains(&placed(run)),
         };
-        let millis = run.started.timestamp_millis();
+        let millis = placed(run).timestamp_millis();
         let stored = data
             .runs
             .iter()
@@ -198,9 +199,9 @@ pub fn fold_into(
     // read from MongoDB (see `SourceData::runs_before`).
     for run in runs
         .clone()
-        .filter(|run| run.day.is_none() && run.started < period.start())
+        .filter(|run| run.day.is_none() && placed(run) < period.start())
     {
-        let millis = run.started.timestamp_millis();
+        let millis = placed(run).timestamp_millis();
         if !data
             .runs_before
             .iter()
@@ -213,13 +214,13 @@ pub fn fold_into(
     // The last run before the period, of a source whose runs belong to when they started.
     let before = runs
         .clone()
-        .filter(|run| run.day.is_none() && run.started < period.start())
-        .max_by_key(|run| run.started);
+        .filter(|run| run.day.is_none() && placed(run) < period.start())
+        .max_by_key(|run| placed(run));
     if let Some(before) = before
         && data
             .run_before
             .as_ref()
-            .is_none_or(|known| known.started < before.started)
+            .is_none_or(|known| known.started < placed(before))
     {
         data.run_before = Some(CollectionRun::from(before));
     }
@@ -258,7 +259,8 @@ pub fn fold_into(
 
 /// The first collection these runs tell of (see `query::first_runs`): the midnight in `tz`,
 /// the report's time zone, starting the first day a per-day source collected (not before the
-/// day before its earliest run began: a past day collected by hand), else the earliest start.
+/// day before its earliest run began: a past day collected by hand), else the earliest run's
+/// placement ([`placed_at`]).
 pub fn first_collection(runs: &[RunMetrics], per_day: bool, tz: Tz) -> Option<DateTime<Utc>> {
     if per_day {
         let day_before_first = runs
@@ -272,7 +274,9 @@ pub fn first_collection(runs: &[RunMetrics], per_day: bool, tz: Tz) -> Option<Da
             .min()
             .map(|day| crate::period::local_midnight(tz, day.max(day_before_first)))
     } else {
-        runs.iter().map(|run| run.started).min()
+        runs.iter()
+            .map(|run| placed_at(run.started, run.scheduled_from))
+            .min()
     }
 }
 
@@ -573,6 +577,28 @@ mod tests {
                 .map(|run| (chrono::Timelike::hour(&run.started), run.error.is_some())),
             Some((22, true)),
             "the waiting failure is the last run before the period"
+        );
+    }
+
+    /// A run waiting in `raw/` whose source started at 00:00:00.4, its collector run begun at
+    /// 23:59:57 the day before, belongs to that day, as a stored one does: the day it started
+    /// in does not count it, and has it as its last run before.
+    #[test]
+    fn a_waiting_run_begun_late_the_evening_before_belongs_to_it() {
+        let start = period().start();
+        let mut late = run(0, None);
+        late.started = start + chrono::TimeDelta::milliseconds(400);
+        late.scheduled_from = Some(start - chrono::TimeDelta::seconds(3));
+        let mut data = SourceData::default();
+        fold_into(&mut data, &[late], &period(), run(30, None).started);
+        assert!(
+            data.runs.is_empty(),
+            "the day counts the evening before's run"
+        );
+        assert_eq!(
+            data.run_before.map(|run| run.started),
+            Some(start - chrono::TimeDelta::seconds(3)),
+            "the evening before's run is not the last run before the day"
         );
     }
 }

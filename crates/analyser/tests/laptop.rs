@@ -315,3 +315,58 @@ async fn a_run_begun_just_before_a_minute_s_last_two_seconds_counts_as_its_minut
         "hourly's 23:00 collection, due while the lid was closed, is named as its own miss: {cover}"
     );
 }
+
+/// `station` collected every 15 minutes, at :14, :29, :44 and :59, from the day before the
+/// golden day to the day after it. Cron's 23:59 run of the collector began late on the nights
+/// `late` counts from the golden day (-1 the night it begins, 0 the night it ends), at
+/// 23:59:57, and station started at 00:00:00.4 of the next day: the reports place that run at
+/// 23:59, where the collector's schedule counts it.
+fn station_begun_late(late: &[i64]) -> Vec<releve::RunMetrics> {
+    let start = golden::day_start();
+    let mut runs = Vec::new();
+    for day in -1..=1 {
+        let day_start = start + Duration::days(day);
+        for quarter in 0..96 {
+            let due = day_start + Duration::minutes(14 + 15 * quarter);
+            let mut run = golden::run("station", due + Duration::seconds(3), 1, None, None);
+            if quarter == 95 && late.contains(&day) {
+                run.started = day_start + Duration::days(1) + Duration::milliseconds(400);
+                run.scheduled_from = Some(due + Duration::seconds(57));
+            }
+            runs.push(run);
+        }
+    }
+    runs.push(golden::run(
+        "station",
+        Utc::now() - Duration::minutes(1),
+        1,
+        None,
+        None,
+    ));
+    runs
+}
+
+/// A day's report read its runs by when they started: the day whose 23:59 run began late
+/// (its source started at 00:00:00.4 of the next day) missed that run, counted in no day's
+/// report (95 landed of 96 expected), and the next day took it as one of its own (97 landed),
+/// though it placed it before its own start. Each counts the run where the schedule does: in
+/// the day it began.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_run_begun_late_at_a_day_s_last_minute_counts_in_that_day_alone() {
+    let config = CONFIG.replace("name = \"meteo\"", "name = \"meteo\"\nenabled = false");
+    for (name, late, night) in [
+        ("laptopedgeend", [0], "its own last"),
+        ("laptopedgestart", [-1], "the day before's last"),
+    ] {
+        let (_dir, pdf) = day_report(name, &station_begun_late(&late), &config).await;
+        let text = common::flat(&common::page_texts(&pdf).join("\n"));
+        assert!(
+            text.contains("station OK 96 96 0 "),
+            "the day, {night} run begun late, does not count its 96 collections: {text}"
+        );
+        assert!(
+            !text.contains("did not run"),
+            "the day, {night} run begun late, says a collection did not run: {text}"
+        );
+    }
+}

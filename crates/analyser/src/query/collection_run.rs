@@ -83,9 +83,7 @@ impl CollectionRun {
 impl From<&RunMetrics> for CollectionRun {
     fn from(run: &RunMetrics) -> Self {
         CollectionRun {
-            started: run
-                .scheduled_from
-                .map_or(run.started, |from| from.min(run.started)),
+            started: placed_at(run.started, run.scheduled_from),
             file: run.file.clone(),
             records: run.records,
             announced: run.announced,
@@ -116,11 +114,8 @@ impl From<StoredRun> for CollectionRun {
     fn from(run: StoredRun) -> Self {
         let count = |n: i64| u64::try_from(n).unwrap_or(0);
         let announced = run.announced.map(count);
-        let started = store::chrono_date(run.started);
         CollectionRun {
-            started: run
-                .scheduled_from
-                .map_or(started, |from| store::chrono_date(from).min(started)),
+            started: placement(&run),
             file: run.file,
             records: count(run.records),
             announced,
@@ -141,6 +136,21 @@ impl From<StoredRun> for CollectionRun {
             retry_from: run.retry_from.map(store::chrono_date),
         }
     }
+}
+
+/// Where the reports place a run that `started`, its collector run begun at `scheduled_from`
+/// where recorded: the earlier of the two (see [`CollectionRun::started`]). A run belongs to
+/// the period its placement falls in, even where it started in the next.
+pub fn placed_at(started: DateTime<Utc>, scheduled_from: Option<DateTime<Utc>>) -> DateTime<Utc> {
+    scheduled_from.map_or(started, |from| from.min(started))
+}
+
+/// Where the reports place a stored run ([`placed_at`]).
+pub fn placement(run: &StoredRun) -> DateTime<Utc> {
+    placed_at(
+        store::chrono_date(run.started),
+        run.scheduled_from.map(store::chrono_date),
+    )
 }
 
 /// An `every_s` the configuration could have set (a minute to [`releve::Every::LONGEST`]): one

@@ -71,7 +71,7 @@ async fn first_run(
             .map(|day| day.max(day_before_first))
             .map(|day| crate::period::local_midnight(config.report.timezone, day))
     } else {
-        Some(store::chrono_date(by_start.started))
+        Some(super::placement(&by_start))
     };
     Ok(first)
 }

@@ -25,7 +25,8 @@ pub use crate::reading::Unread;
 use crate::reading::{each_source, find_all, find_latest};
 
 pub use crate::positions::{MAX_POSITIONS, Position, Positions};
-pub use collection_run::CollectionRun;
+use collection_run::placement;
+pub use collection_run::{CollectionRun, placed_at};
 pub use first_runs::first_runs;
 pub use runs_kept::{kept_from, runs_kept_from};
 pub use source_data::{Disabled, SourceData, WaitingRuns};
@@ -77,6 +78,14 @@ async fn load_source(
     let started = runs_of(source, period);
     let runs: Vec<StoredRun> =
         find_all(db, store::RUNS, started, by_start.clone(), &action, unread).await?;
+    // A run started in the period but placed before it (its collector run began in the
+    // minute before) belongs to the period before, of which it may be the last run.
+    let (runs, placed_before): (Vec<StoredRun>, Vec<StoredRun>) = if source.collects_by_day() {
+        (runs, Vec::new())
+    } else {
+        runs.into_iter()
+            .partition(|run| placement(run) >= period.start())
+    };
     // The runs that tell of a stretch disabled overlapping the period, which may come after it.
     let disabled = doc! {
         "source": name,
@@ -86,7 +95,11 @@ async fn load_source(
     let action = format!("reading when {name} was disabled");
     let disabled: Vec<StoredRun> =
         find_all(db, store::RUNS, disabled, by_start, &action, unread).await?;
-    let run_before = run_before(db, source, period, unread).await?;
+    let run_before = run_before(db, source, period, unread)
+        .await?
+        .into_iter()
+        .chain(placed_before)
+        .max_by_key(placement);
     let fields_not_in_records = fields_not_in_records(db, source, &hourly).await?;
     let runs_before = match &run_before {
         Some(before) if before.error.is_some() => runs_before(db, source, before, unread).await?,
@@ -99,9 +112,11 @@ async fn load_source(
         Some(_) => Some(crate::positions::load(db, source, period, MAX_POSITIONS).await?),
         None => None,
     };
+    let mut runs: Vec<CollectionRun> = runs.into_iter().map(CollectionRun::from).collect();
+    runs.sort_by_key(|run| run.started);
     Ok(SourceData {
         hourly,
-        runs: runs.into_iter().map(CollectionRun::from).collect(),
+        runs,
         last_success: health.last_success,
         latest_run_failed: health.latest_run_failed,
         latest_run: health.latest_run,
@@ -208,7 +223,9 @@ async fn records_in(
 }
 
 /// The filter of `source`'s runs of `period`: a per-day source's runs belong to the day they
-/// collected (France Travail collects a day after it ends), the others' to when they started.
+/// collected (France Travail collects a day after it ends), the others' to where they are
+/// placed ([`placed_at`]): those started or scheduled from in the period, of which those
+/// started in it but placed before it are left to the period before.
 fn runs_of(source: &Source, period: &ReportPeriod) -> Document {
     let name = source.name.as_str();
     if !source.collects_by_day() {
@@ -216,7 +233,12 @@ fn runs_of(source: &Source, period: &ReportPeriod) -> Document {
             store::bson_date(period.start()),
             store::bson_date(period.end()),
         );
-        return doc! {"source": name, "started": {"$gte": start, "$lt": end}};
+        let within = doc! {"$gte": start, "$lt": end};
+        // `$and`: see below.
+        return doc! {"$and": [
+            {"source": name},
+            {"$or": [{"started": within.clone()}, {"scheduled_from": within}]},
+        ]};
     }
     let days = doc! {"$gte": period.first_day.to_string(), "$lt": period.end_day.to_string()};
     // Runs stored before `day` existed collected the UTC day before the one they started.
@@ -236,8 +258,9 @@ fn runs_of(source: &Source, period: &ReportPeriod) -> Document {
     doc! {"$and": [{"source": name}, {"$or": [{"day": days}, legacy]}]}
 }
 
-/// The latest run of `source` started before `period`; none for a source collecting by day,
-/// whose runs belong to the days they collect.
+/// The latest run of `source` started before `period` (a run started in it but placed before
+/// it is read with its runs); none for a source collecting by day, whose runs belong to the
+/// days they collect.
 async fn run_before(
     db: &Database,
     source: &Source,
