@@ -234,10 +234,14 @@ fn runs_of(source: &Source, period: &ReportPeriod) -> Document {
             store::bson_date(period.end()),
         );
         let within = doc! {"$gte": start, "$lt": end};
+        // A run is scheduled from no later than it started, so one scheduled from in the period
+        // either started in it or after it: both bounded by `started`, which MongoDB's index
+        // of `runs` reads (a report of yesterday reads today's runs, not 90 days of them).
+        let scheduled_within = doc! {"started": {"$gte": end}, "scheduled_from": within.clone()};
         // `$and`: see below.
         return doc! {"$and": [
             {"source": name},
-            {"$or": [{"started": within.clone()}, {"scheduled_from": within}]},
+            {"$or": [{"started": within}, scheduled_within]},
         ]};
     }
     let days = doc! {"$gte": period.first_day.to_string(), "$lt": period.end_day.to_string()};
