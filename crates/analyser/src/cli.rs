@@ -241,19 +241,19 @@ mod help_tests {
 mod pasteable_tests {
     use super::*;
 
+    /// What a run given `uri` and nothing else is given.
+    fn given(uri: &str) -> Given<'_> {
+        Given {
+            raw_dir: None,
+            config: Path::new(releve::cli::DEFAULT_CONFIG),
+            reports_dir: Path::new("reports"),
+            database: releve::store::DEFAULT_DATABASE,
+            uri,
+        }
+    }
+
     fn command_with(uri: &str, uri_in_env: Option<&str>) -> String {
-        let pasteable = command_line(
-            &["--if-missing"],
-            Given {
-                raw_dir: None,
-                config: Path::new(releve::cli::DEFAULT_CONFIG),
-                reports_dir: Path::new("reports"),
-                database: releve::store::DEFAULT_DATABASE,
-                uri,
-            },
-            uri_in_env,
-        );
-        pasteable.command
+        command_line(&["--if-missing"], given(uri), uri_in_env).command
     }
 
     fn command(uri: &str) -> String {
@@ -285,15 +285,6 @@ mod pasteable_tests {
     /// which a stage given `--mongodb-uri` with a password warns of (`ps`): in MONGODB_URI.
     #[test]
     fn a_command_hiding_a_password_points_to_mongodb_uri() {
-        fn given(uri: &str) -> Given<'_> {
-            Given {
-                raw_dir: None,
-                config: Path::new(releve::cli::DEFAULT_CONFIG),
-                reports_dir: Path::new("reports"),
-                database: releve::store::DEFAULT_DATABASE,
-                uri,
-            }
-        }
         let hiding = command_line(&[], given("mongodb://alice:S3cret@db.example.org/x"), None);
         assert!(
             hiding.note().contains("in place of its ***")

@@ -231,6 +231,29 @@ async fn status_of_a_raw_folder_never_summarised_into_the_database_it_reads_says
     );
 }
 
+/// A checkout whose run of 40 s ago is summarised into a fresh database named from `name`:
+/// the shared server, the database, the run's start and the checkout.
+fn summarised_checkout(
+    name: &str,
+) -> (
+    &'static testkit::MongoServer,
+    String,
+    DateTime<Utc>,
+    tempfile::TempDir,
+) {
+    let server = testkit::MongoServer::shared();
+    let database = server.fresh_database(name);
+    let started = Utc::now() - TimeDelta::seconds(40);
+    let site = checkout();
+    land_run(&site.path().join("raw"), started);
+    let said = summarise(site.path(), &database);
+    assert!(
+        site.path().join("raw/.summariser-database").exists(),
+        "{said}"
+    );
+    (server, database, started, site)
+}
+
 /// Grading as "A class on one server" says: the lecturer, logged in as a Unix user of their
 /// own, exports a student's source with `--config ~alice/releve/sources.toml`, the `grader`
 /// URI exported in their shell, from a folder of their own (no `.env` there). Alice keeps her
@@ -248,16 +271,7 @@ fn the_lecturer_exports_a_student_s_source_though_her_dotenv_is_private() {
         rustix::process::geteuid().is_root(),
         "this test needs root: the lecturer is another user (nobody) than the student (root)"
     );
-    let server = testkit::MongoServer::shared();
-    let database = server.fresh_database("grading");
-    let started = Utc::now() - TimeDelta::seconds(40);
-    let alice = checkout();
-    land_run(&alice.path().join("raw"), started);
-    let said = summarise(alice.path(), &database);
-    assert!(
-        alice.path().join("raw/.summariser-database").exists(),
-        "{said}"
-    );
+    let (server, database, started, alice) = summarised_checkout("grading");
     let mode = |path: &Path, mode: u32| {
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
     };
@@ -321,16 +335,7 @@ fn a_dotenv_linked_by_its_owner_to_another_s_file_is_read() {
         rustix::process::geteuid().is_root(),
         "this test needs root: the secrets file is another user's (nobody)"
     );
-    let server = testkit::MongoServer::shared();
-    let database = server.fresh_database("linked-dotenv");
-    let started = Utc::now() - TimeDelta::seconds(40);
-    let site = checkout();
-    land_run(&site.path().join("raw"), started);
-    let said = summarise(site.path(), &database);
-    assert!(
-        site.path().join("raw/.summariser-database").exists(),
-        "{said}"
-    );
+    let (server, database, started, site) = summarised_checkout("linked-dotenv");
     let secrets = tempfile::tempdir().expect("the secrets' folder");
     let kept = secrets.path().join("env");
     std::fs::write(&kept, format!("MONGODB_URI='{}'\n", server.uri())).expect("env");
