@@ -5,7 +5,7 @@ mod common;
 
 use chrono::{Duration, Utc};
 use common::golden;
-use common::laptop::{CONFIG, day_cover, day_report, night_asleep_runs};
+use common::laptop::{CONFIG, day_cover, day_report, night_asleep_runs, ran_just_now};
 
 /// The laptop slept from midnight to 08:00: no source started a collection then, and every
 /// collection due while it was awake landed. The cover rightly says, in red, that no
@@ -171,15 +171,7 @@ async fn a_source_disabled_before_a_night_asleep_that_missed_half_its_collection
         }
         at += Duration::minutes(15);
     }
-    for source in ["meteo", "station"] {
-        runs.push(golden::run(
-            source,
-            Utc::now() - Duration::minutes(1),
-            1,
-            None,
-            None,
-        ));
-    }
+    ran_just_now(&mut runs);
     let config = format!(
         "{CONFIG}\n[[source]]\nname = \"quakes\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/quakes\"\nevery = \"15m\"\nenabled = false\nrecords = \"features\"\nkey = \"id\"\ntime = \"time\"\nnumeric = [\"mag\"]\n"
     );

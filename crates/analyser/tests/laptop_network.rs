@@ -4,9 +4,9 @@
 
 mod common;
 
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use common::golden;
-use common::laptop::{CONFIG, day_cover, train_runs, with_quakes};
+use common::laptop::{CONFIG, day_cover, ran_just_now, train_runs, with_quakes};
 
 /// The same laptop, on a train from 14:00 to 17:00: its Wi-Fi's captive portal answered every
 /// request with its login page until the student signed in at the next station, so every
@@ -88,15 +88,7 @@ async fn a_source_broken_all_day_does_not_make_another_sources_outage_read_as_th
         ));
         at += Duration::minutes(15);
     }
-    for source in ["meteo", "station"] {
-        runs.push(golden::run(
-            source,
-            Utc::now() - Duration::minutes(1),
-            1,
-            None,
-            None,
-        ));
-    }
+    ran_just_now(&mut runs);
     let cover = day_cover("laptopalone", &runs, CONFIG).await;
     assert!(
         !cover.contains("Every source's collections failed at once"),

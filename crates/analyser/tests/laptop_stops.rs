@@ -3,9 +3,9 @@
 
 mod common;
 
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use common::golden;
-use common::laptop::{CONFIG, day_cover};
+use common::laptop::{CONFIG, day_cover, ran_just_now};
 
 /// The laptop shut down at midnight and switched on again at 08:00: systemd's SIGTERM at the
 /// shutdown stopped the collector's runs under way (both sources' run of 00:00), which the
@@ -35,15 +35,7 @@ async fn a_night_after_a_shutdown_stopped_the_collector_is_said_as_no_collection
         }
         at += Duration::minutes(15);
     }
-    for source in ["meteo", "station"] {
-        runs.push(golden::run(
-            source,
-            Utc::now() - Duration::minutes(1),
-            1,
-            None,
-            None,
-        ));
-    }
+    ran_just_now(&mut runs);
     let cover = day_cover("laptopshutdown", &runs, CONFIG).await;
     assert!(
         cover.contains("No collection of any source started from"),
@@ -83,15 +75,7 @@ async fn runs_stopped_by_a_signal_together_are_not_blamed_on_the_network_or_an_a
         }
         at += Duration::minutes(15);
     }
-    for source in ["meteo", "station"] {
-        runs.push(golden::run(
-            source,
-            Utc::now() - Duration::minutes(1),
-            1,
-            None,
-            None,
-        ));
-    }
+    ran_just_now(&mut runs);
     let cover = day_cover("laptopstoppedtogether", &runs, CONFIG).await;
     assert!(
         !cover.contains("most likely the machine's network"),
@@ -130,15 +114,7 @@ async fn one_real_failure_among_hours_of_stops_does_not_blame_the_hours_on_the_n
         }
         at += Duration::minutes(15);
     }
-    for source in ["meteo", "station"] {
-        runs.push(golden::run(
-            source,
-            Utc::now() - Duration::minutes(1),
-            1,
-            None,
-            None,
-        ));
-    }
+    ran_just_now(&mut runs);
     let cover = day_cover("laptopstopsandonefailure", &runs, CONFIG).await;
     assert!(
         !cover.contains("most likely the machine's network"),
@@ -178,15 +154,7 @@ async fn two_real_failures_hours_apart_among_stops_do_not_blame_the_hours_on_the
         }
         at += Duration::minutes(15);
     }
-    for source in ["meteo", "station"] {
-        runs.push(golden::run(
-            source,
-            Utc::now() - Duration::minutes(1),
-            1,
-            None,
-            None,
-        ));
-    }
+    ran_just_now(&mut runs);
     let cover = day_cover("laptopstopsbetweentwofailures", &runs, CONFIG).await;
     assert!(
         !cover.contains("most likely the machine's network"),
