@@ -32,7 +32,7 @@ pub fn asked_file(args: &ReportArgs, config: &Config, now: DateTime<Utc>) -> Str
 /// that ended in the eight days before it are written again when so (see the `outdated` module).
 /// Given up, no report left half-written, once MongoDB leaves a read unanswered past its
 /// deadline (see [`releve::store::answered`]). The reports of the run are read through one
-/// client (see [`RunClient`]).
+/// client (see `RunClient`).
 pub async fn write_report(
     args: &ReportArgs,
     config: &Config,

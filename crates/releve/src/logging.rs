@@ -5,7 +5,7 @@
 //! that file bounded (see `deploy/cron/rotate-log`): the binaries never open log files
 //! themselves, so a panic or a failure line lands in the same file.
 //! Colours are only used when stderr is a terminal, so log files hold no escape codes, and not
-//! there either when `NO_COLOR` is set or `TERM` is `dumb` or unset (see [`coloured`]).
+//! there either when `NO_COLOR` is set or `TERM` is `dumb` or unset (see `coloured`).
 
 use std::io::{IsTerminal, Write};
 

@@ -25,7 +25,7 @@ pub enum Recency {
     Unknown,
     /// Text that is neither a number nor a time.
     Text(String),
-    /// A number, or a text holding one (`"17"`), that is no time (see [`epoch_time`]).
+    /// A number, or a text holding one (`"17"`), that is no time (see `epoch_time`).
     Number(Count),
     /// A text that reads as a time, or a number as epoch seconds or milliseconds of a time.
     Time(DateTime<Utc>),

@@ -39,7 +39,7 @@ pub struct Conduct {
 }
 
 impl Conduct {
-    /// A server far away: its answers held back as [`FAR_HELD_MS`] says, never cut.
+    /// A server far away: its answers held back as `FAR_HELD_MS` says, never cut.
     pub fn far() -> Conduct {
         Conduct {
             held_ms: FAR_HELD_MS,

@@ -15,7 +15,7 @@ use crate::reading::{Unread, each_source, find_first};
 /// `runs`, whatever its outcome, in or out of the period — for a per-day source, the start, in
 /// the report's time zone, of the earliest day a run collected, but not before the day before
 /// its earliest run began. Sources without a run are left out. A few sources are read at a
-/// time (see [`each_source`]).
+/// time (see `each_source`).
 pub async fn first_runs(
     db: &Database,
     config: &Config,

@@ -33,7 +33,7 @@ pub use source_data::{Disabled, SourceData, WaitingRuns};
 pub use unconfigured::{others_ran, unconfigured};
 
 /// Loads every configured source's data for the period, by source name, a few sources at a
-/// time (see [`each_source`]).
+/// time (see `each_source`).
 pub async fn load(
     db: &Database,
     config: &Config,

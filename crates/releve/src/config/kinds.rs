@@ -24,9 +24,9 @@ pub enum SourceKind {
 }
 
 impl SourceKind {
-    /// Every kind's name, as `kind` takes it. A new kind joins this list and [`KindName`]
-    /// (the compiler points to [`kind_name`](Self::kind_name), then to every match on
-    /// [`KindName`]; the tests of `source_table` hold this list to the enum's names as serde
+    /// Every kind's name, as `kind` takes it. A new kind joins this list and `KindName`
+    /// (the compiler points to `kind_name`, then to every match on
+    /// `KindName`; the tests of `source_table` hold this list to the enum's names as serde
     /// reads them).
     pub const NAMES: [&str; 4] = ["http_json", "opendatasoft", "ods_v1", "france_travail"];
 

@@ -77,7 +77,7 @@ pub enum StoreError {
         waited: u64,
     },
     /// A server answered the driver's heartbeats but left an operation unanswered past the
-    /// client's deadline (the URI's `socketTimeoutMS`, else [`super::ANSWER_WAIT`]).
+    /// client's deadline (the URI's `socketTimeoutMS`, else `ANSWER_WAIT`).
     #[error(
         "MongoDB at {uri} left an operation unanswered for {}: it may be overloaded, held by a lock or out of disk space; see its log (the URI's socketTimeoutMS sets this wait, {} unless it does)",
         waited_for(*.waited),
