@@ -86,3 +86,74 @@ async fn events_of_1969_and_1972_from_the_catalogue_are_stored_in_their_own_year
         );
     }
 }
+
+/// The values of `field` counted in an hour's summary, as `(value, count)`, most counted first.
+fn counted(hour: &mongodb::bson::Document, field: &str) -> Vec<(String, i64)> {
+    let Some(category) = hour
+        .get_array("categories")
+        .expect("categories")
+        .iter()
+        .filter_map(mongodb::bson::Bson::as_document)
+        .find(|category| category.get_str("field") == Ok(field))
+    else {
+        return Vec::new();
+    };
+    category
+        .get_array("values")
+        .expect("values")
+        .iter()
+        .filter_map(mongodb::bson::Bson::as_document)
+        .map(|value| {
+            let count = common::integer(value.get("count").expect("count"));
+            (value.get_str("value").expect("value").to_owned(), count)
+        })
+        .collect()
+}
+
+/// One hour holds a local magnitude of California, a duration magnitude of Hawaii, a body-wave
+/// magnitude and a W-phase moment magnitude of the NEIC: four scales that the hour's mean of
+/// `properties.mag` pools. The hour's summary (and so the report) counts the events of each
+/// magnitude type, and how many of them are still automatic solutions, not yet reviewed, so
+/// that a mean of mixed scales and preliminary values is not read as one scale's.
+#[tokio::test]
+async fn an_hour_counts_its_magnitude_types_and_its_solutions_not_yet_reviewed() {
+    let ws = catalogue("usgs-magnitude-types");
+    let solution = |id: &str, minute: u32, mag: f64, mag_type: &str, status: &str| {
+        let mut event = common::quake(id, (10, minute), mag);
+        event["properties"]["magType"] = json!(mag_type);
+        event["properties"]["status"] = json!(status);
+        event
+    };
+    ws.land(
+        "usgs-earthquakes",
+        (11, 0, 0),
+        &feed(vec![
+            solution("ci40000001", 1, 1.2, "ml", "automatic"),
+            solution("ci40000002", 5, 2.4, "ml", "reviewed"),
+            solution("hv70000001", 9, 2.1, "md", "automatic"),
+            solution("us70000001", 20, 4.7, "mb", "reviewed"),
+            solution("us70000002", 40, 6.3, "mww", "reviewed"),
+        ]),
+    );
+    ws.summarise();
+
+    let hour = ws
+        .hour("usgs-earthquakes", 10)
+        .await
+        .expect("the 10:00 hour");
+    assert_eq!(
+        counted(&hour, "properties.magType"),
+        [
+            ("ml".to_owned(), 2),
+            ("mb".to_owned(), 1),
+            ("md".to_owned(), 1),
+            ("mww".to_owned(), 1)
+        ],
+        "the magnitude types pooled in the hour's mean magnitude"
+    );
+    assert_eq!(
+        counted(&hour, "properties.status"),
+        [("reviewed".to_owned(), 3), ("automatic".to_owned(), 2)],
+        "how many of the hour's solutions are reviewed"
+    );
+}
