@@ -152,6 +152,7 @@ async fn one_source_travels_from_http_to_pdf() {
     );
     assert_eq!(hourly.count_documents(doc! {}).await.expect("count"), 2);
     the_readme_queries_answer(&db).await;
+    the_readme_query_per_magnitude_type_answers(&db).await;
     assert!(
         landed_files(&dir.join("raw")).is_empty(),
         "the summarised file is deleted"
@@ -284,6 +285,62 @@ async fn the_readme_queries_answer(db: &mongodb::Database) {
         ],
         "strongest first"
     );
+}
+
+/// The README's query of a day's earthquakes per magnitude type, as written there: a mean of
+/// ml, md and mb magnitudes together is of no one scale, so she reads each type's apart. The
+/// day is bounded by dates in the `$match`, which nx-27017 gets wrong unless they stand in an
+/// `$and` (every record past a `$gte`, none before a `$lt`).
+async fn the_readme_query_per_magnitude_type_answers(db: &mongodb::Database) {
+    use futures_util::TryStreamExt;
+
+    let next_day = DateTime::from_millis(hour(0).timestamp_millis() + 86_400_000);
+    let pipeline = vec![
+        doc! { "$match": { "$and": [
+        { "source": "usgs-earthquakes", "data.properties.type": "earthquake" },
+        { "hour": { "$gte": hour(0), "$lt": next_day } } ] } },
+        doc! { "$group": { "_id": "$data.properties.magType", "events": { "$sum": 1 },
+        "mean": { "$avg": "$data.properties.mag" },
+        "max": { "$max": "$data.properties.mag" } } },
+        doc! { "$sort": { "events": -1, "_id": 1 } },
+    ];
+    let rows: Vec<Document> = db
+        .collection::<Document>("records")
+        .aggregate(pipeline)
+        .await
+        .expect("the README's aggregate per magnitude type runs")
+        .try_collect()
+        .await
+        .expect("read the aggregate");
+    let types: Vec<(&str, i64, f64, f64)> = rows
+        .iter()
+        .map(|row| {
+            let events = match row.get("events") {
+                Some(Bson::Int32(n)) => i64::from(*n),
+                Some(Bson::Int64(n)) => *n,
+                other => panic!("`events` is a count, not {other:?}"),
+            };
+            let number = |field| row.get_f64(field).expect("a number");
+            let mag_type = row.get_str("_id").expect("a magnitude type");
+            (mag_type, events, number("mean"), number("max"))
+        })
+        .collect();
+    // The quarry blast (ml 1.1) left out: ml 2.7, 0.9, 1.7; mb 4.6, 3.1; md 1.2, 2.2.
+    let expected = [
+        ("ml", 3, 5.3 / 3.0, 2.7),
+        ("mb", 2, 3.85, 4.6),
+        ("md", 2, 1.7, 2.2),
+    ];
+    assert_eq!(types.len(), expected.len(), "{rows:?}");
+    for (got, wanted) in types.iter().zip(expected) {
+        assert!(
+            got.0 == wanted.0
+                && got.1 == wanted.1
+                && (got.2 - wanted.2).abs() < 1e-9
+                && got.3 == wanted.3,
+            "{got:?} where {wanted:?} was expected, in {rows:?}"
+        );
+    }
 }
 
 fn assert_pages_not_blank(pdf: &Path, dir: &Path) {
