@@ -27,6 +27,7 @@ use failure::{error_member, refused_without_records};
 
 mod columns;
 mod failure;
+mod no_content;
 mod paging;
 mod units;
 
@@ -85,6 +86,9 @@ pub(super) async fn collect(
         })
         .await?;
     let answered = Utc::now();
+    let no_content = no_content::as_no_records(source, &answer);
+    let empty = no_content.is_some();
+    let answer = no_content.unwrap_or(answer);
     let units_said_otherwise = units::said_otherwise(source, &answer.body);
     let dropped = source.dropped_fields();
     // Without fields to drop or to add, nor a key the body echoes, the body lands as served:
@@ -103,6 +107,7 @@ pub(super) async fn collect(
                 keyed: key.is_some(),
                 dropped: &dropped,
                 stamp: settings.stamp.as_deref().map(|field| (field, answered)),
+                empty,
             };
             read_whole(ctx, source, settings, &answer, &changes)?
         }
@@ -196,6 +201,9 @@ struct Changes<'a> {
     dropped: &'a [FieldPath],
     /// The `stamp` field, and the time it holds: when the API answered.
     stamp: Option<(&'a str, DateTime<Utc>)>,
+    /// The API answered `204 No Content`: its records are an empty array already, even of a
+    /// `columns` source.
+    empty: bool,
 }
 
 /// The body as it lands, its records counted and surveyed, from the whole document parsed:
@@ -227,7 +235,7 @@ fn read_whole(
     // An API may echo the request, key included (USGS's `metadata.url`): the key never lands.
     let echoed = changes.keyed && ctx.client.scrub_value(&mut body);
     let null = null_records(source, &mut body)?;
-    if settings.columns && !null {
+    if settings.columns && !null && !changes.empty {
         columns_into_records(source, &mut body, &answer.body)?;
     }
     let records = records_at(source, &mut body)?;
@@ -327,12 +335,7 @@ fn null_records(source: &Source, body: &mut Value) -> Result<bool, SourceError> 
         at = next;
         walked += 1;
     }
-    *at = segments[walked..]
-        .iter()
-        .rev()
-        .fold(Value::Array(Vec::new()), |inner, segment| {
-            Value::Object(serde_json::Map::from_iter([(segment.clone(), inner)]))
-        });
+    *at = no_content::empty_records_at(&segments[walked..]);
     tracing::info!(
         source = %source.name,
         records = %path,
