@@ -2,7 +2,9 @@
 
 use printpdf::{Mm, PdfPage, PdfSaveOptions};
 
-use super::{BOTTOM, CONTENT_WIDTH, Ink, MARGIN, PAGE_HEIGHT, PAGE_WIDTH, ReportDocument, TOP};
+use super::{
+    BOTTOM, CONTENT_WIDTH, Ink, MARGIN, MM_PER_PT, PAGE_HEIGHT, PAGE_WIDTH, ReportDocument, TOP,
+};
 
 /// The language the reports are written in (BCP 47), in the PDF's catalogue.
 const LANGUAGE: &str = "en";
@@ -17,10 +19,7 @@ impl ReportDocument {
         for (index, (continues, ops)) in pages.into_iter().enumerate() {
             self.ops = ops;
             if let Some(section) = continues {
-                // A long name is cut in its middle, so the header stays within the margins.
-                let room = CONTENT_WIDTH - self.metrics.width(" (continued)", 8.5, true);
-                let header = format!("{} (continued)", self.fitted(&section, 8.5, true, room));
-                self.text_at(MARGIN, TOP - 9.0, &header, 8.5, true, Ink::TITLE);
+                self.continued_header(&section);
             }
             let number = format!("page {} of {total}", index + 1);
             let top = PAGE_HEIGHT - BOTTOM + 8.0;
@@ -67,7 +66,40 @@ impl ReportDocument {
         let _ = pdf.save_to(&mut bytes);
         bytes
     }
+
+    /// Atop a page a section runs onto: its title, `(continued)`, and under it the section's
+    /// credit in up to two lines, all within the top margin.
+    fn continued_header(&mut self, section: &str) {
+        // A long name is cut in its middle, so the header stays within the margins.
+        let room = CONTENT_WIDTH - self.metrics.width(" (continued)", 8.5, true);
+        let header = format!("{} (continued)", self.fitted(section, 8.5, true, room));
+        let mut credit = self
+            .credits
+            .get(section)
+            .map(|credit| self.metrics.wrap(credit, CREDIT, false, CONTENT_WIDTH))
+            .unwrap_or_default();
+        if credit.len() > 2 {
+            let rest = credit[1..].join(" ");
+            credit = vec![
+                credit[0].clone(),
+                self.fitted(&rest, CREDIT, false, CONTENT_WIDTH),
+            ];
+        }
+        let line = CREDIT * MM_PER_PT * 1.35;
+        // The credit ends 1.5 mm above the content; the title stands above it (where it stood
+        // alone before: 9 mm above the content).
+        let credit_top = TOP - 1.5 - line * credit.len() as f32;
+        let header_top = (credit_top - 8.5 * MM_PER_PT * 1.35).min(TOP - 9.0);
+        self.text_at(MARGIN, header_top, &header, 8.5, true, Ink::TITLE);
+        for (n, text) in credit.iter().enumerate() {
+            let top = credit_top + line * n as f32;
+            self.text_at(MARGIN, top, text, CREDIT, false, Ink::MUTED);
+        }
+    }
 }
+
+/// The size of a continued page's credit, in points.
+const CREDIT: f32 = 7.0;
 
 #[cfg(test)]
 mod tests {

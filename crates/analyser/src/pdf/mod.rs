@@ -34,7 +34,7 @@ const BOTTOM: f32 = 20.0;
 /// Body text size in points.
 pub const BODY: f32 = 9.5;
 /// Chart caption size in points.
-const CAPTION: f32 = 8.0;
+pub const CAPTION: f32 = 8.0;
 
 /// The document could not be set up.
 #[derive(Debug, thiserror::Error)]
@@ -83,6 +83,9 @@ pub struct ReportDocument {
     y: f32,
     /// The outline's entries, in the report's order: each title and the page it starts on.
     marks: Vec<(String, usize)>,
+    /// The credit of each section that has one, by title, repeated atop the pages it runs
+    /// onto under its title.
+    credits: std::collections::HashMap<String, String>,
 }
 
 impl ReportDocument {
@@ -114,6 +117,7 @@ impl ReportDocument {
             continues: None,
             y: TOP,
             marks: Vec::new(),
+            credits: std::collections::HashMap::new(),
         })
     }
 
@@ -149,6 +153,14 @@ impl ReportDocument {
         self.section = Some(title.to_owned());
         self.heading(title, size, keep_with);
         self.bookmark(title);
+    }
+
+    /// Gives the section being laid out the credit its source's licence asks for on every
+    /// page it is on: the pages it runs onto repeat it under their title, in the top margin.
+    pub fn credit_section(&mut self, credit: &str) {
+        if let Some(title) = &self.section {
+            self.credits.insert(title.clone(), credit.to_owned());
+        }
     }
 
     /// Marks the page being filled in the PDF's outline (its bookmarks), as `title`: a report

@@ -4,6 +4,7 @@
 mod added_fields;
 mod begun_and_ahead;
 mod category_page;
+mod credit;
 mod expected_notes;
 mod field_totals;
 mod largest_total;

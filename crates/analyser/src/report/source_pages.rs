@@ -10,6 +10,7 @@ use releve::{Resolution, Source};
 
 use super::added_fields::AddedField;
 use super::category_page::{TOP_VALUES, category_chart};
+use super::credit::credit_line;
 use super::expected_notes::first_collection;
 use super::map_page::map_chart;
 use super::numeric_page::numeric_chart;
@@ -20,7 +21,7 @@ use crate::completeness::failing::Failing;
 use crate::completeness::silence::WithoutRun;
 use crate::completeness::{Completeness, ExpectedFrom};
 use crate::format::{counted, local_time};
-use crate::pdf::{BODY, CONTENT_WIDTH, Ink, ReportDocument};
+use crate::pdf::{BODY, CAPTION, CONTENT_WIDTH, Ink, ReportDocument};
 use crate::period::{PeriodKind, ReportPeriod};
 use crate::query::{Disabled, SourceData};
 
@@ -46,6 +47,8 @@ pub fn source_section(
     } else {
         doc.paragraph_height(&source.description, BODY, false)
     };
+    let credit = credit_line(source, data, period.tz);
+    let description = description + doc.paragraph_height(&credit, CAPTION, false);
     let quarantine = quarantine_note(source, quarantined, raw_dir);
     let quarantine_height = quarantine
         .as_ref()
@@ -61,6 +64,8 @@ pub fn source_section(
     if !source.description.is_empty() {
         doc.paragraph(&source.description, BODY, false, Ink::MUTED);
     }
+    doc.paragraph(&credit, CAPTION, false, Ink::MUTED);
+    doc.credit_section(&credit);
     let daily = source.resolution == Resolution::Day;
     // Collected from its first run in the period on: hours before it cannot hold a value.
     let collected_from = match completeness.expected_from {

@@ -1,0 +1,106 @@
+//! The credit a reuse of a source's figures owes, printed on every page of its section: its
+//! licence, where its data is published, and when the report's figures of it last changed.
+//! Etalab's Licence Ouverte asks a reuse to name the source and the date of its last update;
+//! ODbL and CC BY ask for an attribution. The catalogue's page alone is not where a reader
+//! quoting a chart looks.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use releve::store::chrono_date;
+use releve::{Source, SourceKind};
+
+use crate::format::local_time;
+use crate::query::SourceData;
+
+/// `Source: Licence Ouverte v2.0 (RTE, via ODRÉ), https://odre.opendatasoft.com/explore/
+/// dataset/eco2mix-national-tr/; figures last updated 2026-12-07 07:52 CET.`
+pub fn credit_line(source: &Source, data: &SourceData, tz: Tz) -> String {
+    let licence = match source.licence.trim() {
+        "" => None,
+        licence => Some(licence),
+    };
+    let credit = match (licence, published_at(source)) {
+        (Some(licence), Some(address)) => format!("{licence}, {address}"),
+        (Some(licence), None) => licence.to_owned(),
+        (None, Some(address)) => {
+            format!("{address} (its licence is not stated: `licence` in sources.toml)")
+        }
+        (None, None) => "not stated (`licence` in sources.toml)".to_owned(),
+    };
+    match last_updated(data) {
+        Some(updated) => format!(
+            "Source: {credit}; figures last updated {} {}.",
+            local_time(updated, tz),
+            updated.with_timezone(&tz).format("%Z")
+        ),
+        None => format!("Source: {credit}."),
+    }
+}
+
+/// Where a reader finds the source's data: an Opendatasoft dataset's page on its portal, else
+/// the API's address without the query the collection asks it (the place and the fields
+/// collected, which `params` holds besides; the configuration refuses a login or a key there).
+fn published_at(source: &Source) -> Option<String> {
+    let mut url = url::Url::parse(&source.url).ok()?;
+    url.set_query(None);
+    url.set_fragment(None);
+    let dataset = match &source.kind {
+        SourceKind::Opendatasoft(ods) => Some(ods.dataset.as_str()),
+        SourceKind::OdsV1(ods) => Some(ods.dataset.as_str()),
+        SourceKind::HttpJson(_) | SourceKind::FranceTravail(_) => None,
+    };
+    Some(match dataset {
+        Some(dataset) => format!(
+            "{}/explore/dataset/{dataset}/",
+            url.as_str().trim_end_matches('/')
+        ),
+        None => url.to_string(),
+    })
+}
+
+/// When the period's hourly summaries last changed: the latest update of what the report's
+/// figures are computed from (summaries written before relevé dated them read as never).
+fn last_updated(data: &SourceData) -> Option<DateTime<Utc>> {
+    data.hourly
+        .iter()
+        .map(|hour| chrono_date(hour.updated_at))
+        .filter(|updated| *updated > DateTime::UNIX_EPOCH)
+        .max()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    fn source(kind: &str) -> Source {
+        let text = format!(
+            "[[source]]\nname = \"s\"\nevery = \"1h\"\nkey = \"id\"\ntime = \"t\"\n{kind}\n"
+        );
+        let config = releve::Config::parse(&text, Path::new("sources.toml")).expect("config");
+        config.sources[0].clone()
+    }
+
+    #[test]
+    fn a_portal_s_dataset_is_credited_by_its_page() {
+        let ods = source(
+            "kind = \"ods_v1\"\nurl = \"https://data.toulouse-metropole.fr\"\ndataset = \"compans\"",
+        );
+        assert_eq!(
+            published_at(&ods).as_deref(),
+            Some("https://data.toulouse-metropole.fr/explore/dataset/compans/")
+        );
+    }
+
+    #[test]
+    fn a_source_without_summaries_is_credited_without_a_date() {
+        let api = source(
+            "kind = \"http_json\"\nurl = \"https://api.example.org/v1?k=1\"\nlicence = \"ODbL\"",
+        );
+        assert_eq!(
+            credit_line(&api, &SourceData::default(), chrono_tz::UTC),
+            "Source: ODbL, https://api.example.org/v1."
+        );
+    }
+}

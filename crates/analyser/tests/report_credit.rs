@@ -1,0 +1,213 @@
+//! What a journalist quoting a figure must credit, on the page the figure is on: the source's
+//! licence, the address of the dataset it was published at, and when the report's figures of
+//! it last changed (Etalab's Licence Ouverte asks for the source and the date of its last
+//! update; ODbL and CC BY for an attribution).
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use analyser::period::{PeriodKind, ReportPeriod};
+use analyser::query::SourceData;
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use releve::Config;
+use releve::store::{self, CategoryCounts, HourlySummary, NumericSummary, ValueCount};
+
+/// `grid`: an Opendatasoft dataset whose six category charts run over several pages.
+/// `weather`: an `http_json` API whose address holds a query, and no licence.
+const CONFIG: &str = r#"
+[report]
+timezone = "Europe/Paris"
+
+[[source]]
+name = "grid"
+kind = "opendatasoft"
+url = "https://odre.opendatasoft.com/"
+dataset = "eco2mix-national-tr"
+every = "15m"
+key = "date_heure"
+time = "date_heure"
+numeric = ["consommation"]
+categories = ["c1", "c2", "c3", "c4", "c5", "c6"]
+units = { consommation = "MW" }
+description = "French electricity consumption (RTE éCO2mix via ODRÉ)"
+licence = "Licence Ouverte v2.0 (RTE, via ODRÉ)"
+
+[[source]]
+name = "weather"
+kind = "http_json"
+url = "https://api.open-meteo.com/v1/forecast?latitude=43.6"
+every = "1h"
+key = "time"
+time = "time"
+numeric = ["temperature_2m"]
+units = { temperature_2m = "°C" }
+"#;
+
+const GRID_ADDRESS: &str = "https://odre.opendatasoft.com/explore/dataset/eco2mix-national-tr/";
+
+fn at(day: u32, hour: u32, minute: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, day, hour, minute, 0)
+        .single()
+        .expect("instant")
+}
+
+fn summary(source: &str, hour: DateTime<Utc>, field: &str, value: f64) -> HourlySummary {
+    HourlySummary {
+        source: source.to_owned(),
+        hour: store::bson_date(hour),
+        count: 4,
+        numeric: vec![NumericSummary {
+            field: field.to_owned(),
+            count: 4,
+            nulls: 0,
+            implausible: 0,
+            min: Some(value - 1.0),
+            max: Some(value + 1.0),
+            mean: Some(value),
+            sum: value * 4.0,
+        }],
+        categories: Vec::new(),
+        bbox: None,
+        // Summarised ten minutes after its hour ended.
+        updated_at: store::bson_date(hour + Duration::minutes(70)),
+    }
+}
+
+/// The Paris day of 21 November 2026: 20 November 23:00 UTC to 21 November 23:00 UTC.
+fn paris_hours() -> impl Iterator<Item = DateTime<Utc>> {
+    (0..24).map(|h| at(20, 23, 0) + Duration::hours(h))
+}
+
+fn grid() -> SourceData {
+    let hourly = paris_hours()
+        .map(|hour| {
+            let mut summary = summary("grid", hour, "consommation", 52_000.0);
+            summary.categories = (1..=6)
+                .map(|n| CategoryCounts {
+                    field: format!("c{n}"),
+                    values: (0..10)
+                        .map(|v| ValueCount {
+                            value: format!("c{n}-value-{v}"),
+                            count: 1 + v,
+                        })
+                        .collect(),
+                    other: 0,
+                    nulls: 0,
+                })
+                .collect();
+            summary
+        })
+        .collect();
+    SourceData {
+        hourly,
+        last_success: Some(at(22, 6, 52)),
+        ..Default::default()
+    }
+}
+
+fn weather() -> SourceData {
+    SourceData {
+        hourly: paris_hours()
+            .map(|hour| summary("weather", hour, "temperature_2m", 9.5))
+            .collect(),
+        last_success: Some(at(22, 6, 52)),
+        ..Default::default()
+    }
+}
+
+/// The Paris day's report, generated the next morning, written into `dir`.
+fn render(dir: &std::path::Path) -> std::path::PathBuf {
+    let config = Config::parse(CONFIG, std::path::Path::new("sources.toml")).expect("config");
+    let period = ReportPeriod::containing(
+        PeriodKind::Day,
+        "2026-11-21".parse().expect("date"),
+        chrono_tz::Europe::Paris,
+    );
+    let data = BTreeMap::from([
+        ("grid".to_owned(), grid()),
+        ("weather".to_owned(), weather()),
+    ]);
+    let pdf =
+        analyser::render_report(&config, &period, &data, at(22, 7, 0)).expect("render the report");
+    let path = dir.join("2026-11-21.pdf");
+    std::fs::write(&path, pdf).expect("write the PDF");
+    path
+}
+
+/// The pages holding `source`'s section (its heading, or its name continued), as flat text.
+fn pages_of(pages: &[String], source: &str, next: &str) -> Vec<String> {
+    let start = pages
+        .iter()
+        .position(|page| page.lines().any(|line| line.trim() == source))
+        .unwrap_or_else(|| panic!("a page opens {source}'s section"));
+    let mut of = vec![common::flat(&pages[start])];
+    for page in &pages[start + 1..] {
+        let flat = common::flat(page);
+        if !flat.starts_with(&format!("{source} (continued)")) {
+            break;
+        }
+        of.push(flat);
+    }
+    assert!(
+        of.last()
+            .is_none_or(|page| !page.contains(next) || of.len() > 1),
+        "{source}'s pages are told from {next}'s"
+    );
+    of
+}
+
+/// A reporter quoting the national consumption from any page of its section finds there whom
+/// to credit, under which licence, and where the dataset is published, not only on the
+/// catalogue's page (found by a data journalist).
+#[test]
+fn every_page_of_a_source_credits_its_licence_and_its_dataset_s_address() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pages = common::page_texts(&render(dir.path()));
+    let grid = pages_of(&pages, "grid", "weather");
+    assert!(
+        grid.len() > 1,
+        "the grid's six categories run onto a second page"
+    );
+    for (n, page) in grid.iter().enumerate() {
+        assert!(
+            page.contains(&format!(
+                "Source: Licence Ouverte v2.0 (RTE, via ODRÉ), {GRID_ADDRESS}"
+            )),
+            "page {} of the grid's section credits it:\n{page}",
+            n + 1
+        );
+    }
+}
+
+/// An API is credited by its address, without the query the collection asks it (the place
+/// and fields collected, which `params` holds besides); a source without a `licence` says so
+/// rather than crediting nothing (found by a data journalist).
+#[test]
+fn an_api_is_credited_by_its_address_without_its_query() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pages = common::page_texts(&render(dir.path()));
+    let weather = pages_of(&pages, "weather", "Completeness and quality").join(" ");
+    assert!(
+        weather.contains(
+            "Source: https://api.open-meteo.com/v1/forecast (its licence is not stated: \
+             `licence` in sources.toml)"
+        ),
+        "{weather}"
+    );
+}
+
+/// A reporter can date the figures she quotes: when relevé's copy of them last changed, in
+/// the report's time zone, named (found by a data journalist).
+#[test]
+fn a_source_s_credit_says_when_its_figures_were_last_updated() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pages = common::page_texts(&render(dir.path()));
+    let grid = pages_of(&pages, "grid", "weather");
+    // The last hour, 22:00 UTC, summarised at 23:10 UTC: 00:10 in Paris, the next day.
+    assert!(
+        grid[0].contains("figures last updated 2026-11-22 00:10 CET."),
+        "{}",
+        grid[0]
+    );
+}
