@@ -59,21 +59,27 @@ fn split_by_generation<T: Copy>(axis: &TimeAxis, per_hour: &[Option<T>]) -> [Vec
 /// `axis`): `whole` of the period's; or, when some of its hours were still to come when the
 /// report was generated and hold records (forecasts), `part` of the hours begun then and,
 /// apart, of the hours to come, each after its lead: a forecast is not a value measured.
+/// `range`: the field's plausible range in words (see [`super::field_totals::plausible_range`]).
 fn said_apart<T: Copy>(
     stats: &[Option<&NumericSummary>],
     values: &[Option<T>],
     axis: &TimeAxis,
+    range: Option<&str>,
     whole: impl Fn(&FieldTotals, &[Option<T>]) -> String,
     part: impl Fn(&FieldTotals, Share, &[Option<T>]) -> String,
 ) -> Vec<String> {
     let [begun, ahead] = split_by_generation(axis, stats);
-    let ahead = FieldTotals::of(&ahead, axis);
+    let ahead = FieldTotals::of(&ahead, axis, range);
     if !ahead.holds_records() {
-        return vec![whole(&FieldTotals::of(stats, axis), values)];
+        return vec![whole(&FieldTotals::of(stats, axis, range), values)];
     }
     let [begun_values, ahead_values] = split_by_generation(axis, values);
     vec![
-        part(&FieldTotals::of(&begun, axis), Share::Begun, &begun_values),
+        part(
+            &FieldTotals::of(&begun, axis, range),
+            Share::Begun,
+            &begun_values,
+        ),
         part(&ahead, Share::Ahead, &ahead_values),
     ]
 }
@@ -85,12 +91,14 @@ pub(super) fn band_captions(
     bands: &[Option<HourBand>],
     axis: &TimeAxis,
     unit: Option<&str>,
+    range: Option<&str>,
     forecast: bool,
 ) -> Vec<String> {
     said_apart(
         stats,
         bands,
         axis,
+        range,
         |totals, bands| totals.caption_with_steps(&Share::Period.lead(forecast), bands, axis, unit),
         |totals, share, bands| {
             let lead = share.lead(forecast);
@@ -115,6 +123,7 @@ pub(super) fn total_captions(
     with_codes: &[bool],
     axis: &TimeAxis,
     unit: Option<&str>,
+    range: Option<&str>,
     forecast: bool,
 ) -> Vec<String> {
     let sums: Vec<Option<f64>> = sums.iter().copied().map(Some).collect();
@@ -127,6 +136,7 @@ pub(super) fn total_captions(
         stats,
         &sums,
         axis,
+        range,
         |totals, sums| caption(totals, "Period total", sums, Share::Period),
         |totals, share, sums| {
             let lead = share.lead(forecast);

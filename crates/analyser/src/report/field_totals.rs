@@ -1,13 +1,14 @@
 //! A numeric field's values over a period, and the sentences said of them: under its chart,
 //! in place of a chart, and of the records without a number.
 
-use releve::Resolution;
 use releve::store::NumericSummary;
+use releve::{Resolution, Source};
 
 use super::source_pages::NOT_A_NUMBER;
 use super::steps_in_words::named_steps;
 use crate::charts::{self, HourBand, TimeAxis};
 use crate::format::{after_value, counted, local_time, value, values_apart};
+use crate::naming::unit_of;
 
 /// A numeric field's values over the period's hours.
 pub(super) struct FieldTotals {
@@ -17,8 +18,9 @@ pub(super) struct FieldTotals {
     pub(super) mean: f64,
     pub(super) nulls: i64,
     pub(super) implausible: i64,
-    /// Where the values left out as implausible were, in words: ` (outside its plausible
-    /// range, in the hour from 2026-12-03 14:00)`; empty without any.
+    /// Where the values left out as implausible were, and the range they fell outside, in
+    /// words: ` (outside its plausible range, -30 to 50 °C, in the hour from 2026-12-03
+    /// 14:00)`; empty without any.
     pub(super) implausible_where: String,
     /// The steps holding records without a value, in words: ` (2026-12-05 11:00–12:00 and 5
     /// other hours)`, as a mean over the others leaves them out; empty without any.
@@ -26,8 +28,17 @@ pub(super) struct FieldTotals {
 }
 
 impl FieldTotals {
-    /// The totals of `stats`, one per hour of `axis`.
-    pub(super) fn of(stats: &[Option<&NumericSummary>], axis: &TimeAxis) -> FieldTotals {
+    /// The totals of `stats`, one per hour of `axis`, of a field whose values count within
+    /// `range` (see [`plausible_range`]), if it has one.
+    pub(super) fn of(
+        stats: &[Option<&NumericSummary>],
+        axis: &TimeAxis,
+        range: Option<&str>,
+    ) -> FieldTotals {
+        let outside = match range {
+            Some(range) => format!("outside its plausible range, {range}"),
+            None => "outside its plausible range".to_owned(),
+        };
         let count: i64 = stats.iter().flatten().map(|n| n.count).sum();
         let implausible_hours: Vec<_> = axis
             .hours()
@@ -40,11 +51,11 @@ impl FieldTotals {
             Resolution::Hour => match implausible_hours.as_slice() {
                 [] => String::new(),
                 [hour] => format!(
-                    " (outside its plausible range, in the hour from {})",
+                    " ({outside}, in the hour from {})",
                     local_time(*hour, axis.tz())
                 ),
                 [first, ..] => format!(
-                    " (outside its plausible range, in {}, the first from {})",
+                    " ({outside}, in {}, the first from {})",
                     counted(implausible_hours.len() as u64, "hour"),
                     local_time(*first, axis.tz())
                 ),
@@ -58,10 +69,10 @@ impl FieldTotals {
                 match (days.len(), days.first()) {
                     (_, None) => String::new(),
                     (1, Some(day)) => {
-                        format!(" (outside its plausible range, on {day})")
+                        format!(" ({outside}, on {day})")
                     }
                     (n, Some(first)) => format!(
-                        " (outside its plausible range, on {}, the first on {first})",
+                        " ({outside}, on {}, the first on {first})",
                         counted(n as u64, "day")
                     ),
                 }
@@ -307,6 +318,18 @@ pub(super) fn partial_days_note(
             ))
         }
     }
+}
+
+/// The range `source`'s `plausible` keeps `field`'s values to, in words (`-30 to 50 °C`): a
+/// reader reproducing a figure from the records, which keep the values left out, needs it.
+pub(super) fn plausible_range(source: &Source, field: &str) -> Option<String> {
+    let [low, high] = source.plausible.get(field)?;
+    Some(format!(
+        "{} to {}{}",
+        value(*low),
+        value(*high),
+        after_value(unit_of(source, field))
+    ))
 }
 
 #[cfg(test)]

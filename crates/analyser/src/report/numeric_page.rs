@@ -11,7 +11,7 @@ use releve::{Resolution, Source};
 
 use super::added_fields::AddedField;
 use super::begun_and_ahead::{band_captions, total_captions};
-use super::field_totals::FieldTotals;
+use super::field_totals::{FieldTotals, plausible_range};
 use super::past_scale::{past_scale, spikes_said, totals_past_scale};
 use super::source_pages::{one_day_of_daily_values, say_partly};
 use crate::charts::{self, ChartError, HourBand, TimeAxis, ValueScale, px};
@@ -84,7 +84,9 @@ pub(super) fn numeric_chart(
         (Some(partly), Some(range)) => Some(format!("{partly} {range}")),
         (partly, range) => partly.or(range),
     };
-    let totals = FieldTotals::of(&stats, axis);
+    let range = plausible_range(source, field);
+    let range = range.as_deref();
+    let totals = FieldTotals::of(&stats, axis, range);
     if totals.count == 0 {
         doc.heading(&title, 10.0, 8.0);
         doc.paragraph(
@@ -116,7 +118,15 @@ pub(super) fn numeric_chart(
             .map(|n| n.is_some_and(|n| n.count > 0))
             .collect();
         let chart = charts::totals(axis, &sums, &with_value, scale, &named, y_title, size)?;
-        let totalled = total_captions(&stats, &sums, &with_codes, axis, unit, source.forecast);
+        let totalled = total_captions(
+            &stats,
+            &sums,
+            &with_codes,
+            axis,
+            unit,
+            range,
+            source.forecast,
+        );
         let unvalued = super::field_totals::unvalued_note(axis, &with_value);
         let partial = super::field_totals::partial_days_note(axis, &stats);
         let past = totals_past_scale(source, added, field, &steps, axis, scale);
@@ -146,14 +156,14 @@ pub(super) fn numeric_chart(
     let Some(scale) = ValueScale::of(&bands) else {
         // Counted values, none of them finite: nothing a chart can draw.
         doc.heading(&named, 10.0, 8.0);
-        for caption in band_captions(&stats, &bands, axis, unit, source.forecast) {
+        for caption in band_captions(&stats, &bands, axis, unit, range, source.forecast) {
             doc.paragraph(&caption, BODY, false, Ink::TEXT);
         }
         say_partly(doc, partly.as_deref());
         return Ok(());
     };
     let chart = charts::numeric_band(axis, &bands, scale, &title, y_title, size)?;
-    let banded = band_captions(&stats, &bands, axis, unit, source.forecast);
+    let banded = band_captions(&stats, &bands, axis, unit, range, source.forecast);
     let past = past_scale(source, added, field, &bands, axis, scale);
     let spikes = spikes_said(
         source,

@@ -28,7 +28,7 @@ fn a_daily_values_implausible_value_is_said_with_its_day_not_an_hour() {
         })
         .expect("hour");
     stats[at] = Some(&odd);
-    let totals = FieldTotals::of(&stats, &axis);
+    let totals = FieldTotals::of(&stats, &axis, None);
     assert_eq!(
         totals.implausible_where,
         " (outside its plausible range, on 2026-12-03)"
@@ -67,7 +67,7 @@ fn records_without_a_value_are_said_with_their_hours() {
         *hour = Some(&unpublished);
     }
     assert_eq!(
-        FieldTotals::of(&stats, &axis).lacking(),
+        FieldTotals::of(&stats, &axis, None).lacking(),
         "24 records without a value (2026-12-05 11:00–12:00 and 5 other hours)"
     );
 }
@@ -90,14 +90,14 @@ fn values_left_out_as_implausible_are_said_with_their_hour() {
     let (plain, odd) = (summary(0), summary(1));
     let mut stats: Vec<Option<&NumericSummary>> = vec![Some(&plain); axis.len()];
     stats[14] = Some(&odd);
-    let totals = FieldTotals::of(&stats, &axis);
+    let totals = FieldTotals::of(&stats, &axis, None);
     assert_eq!(
         totals.lacking(),
         "0 records without a value; 1 implausible value left out (outside its plausible range, in the hour from 2026-12-03 14:00)"
     );
     stats[20] = Some(&odd);
     assert_eq!(
-        FieldTotals::of(&stats, &axis).implausible_where,
+        FieldTotals::of(&stats, &axis, None).implausible_where,
         " (outside its plausible range, in 2 hours, the first from 2026-12-03 14:00)"
     );
 }
