@@ -135,26 +135,21 @@ fn render(dir: &std::path::Path) -> std::path::PathBuf {
     path
 }
 
-/// The pages holding `source`'s section (its heading, or its name continued), as flat text.
-fn pages_of(pages: &[String], source: &str, next: &str) -> Vec<String> {
+/// The pages holding `source`'s section (its heading, then its name continued), as flat text.
+fn pages_of(pages: &[String], source: &str) -> Vec<String> {
     let start = pages
         .iter()
         .position(|page| page.lines().any(|line| line.trim() == source))
         .unwrap_or_else(|| panic!("a page opens {source}'s section"));
-    let mut of = vec![common::flat(&pages[start])];
-    for page in &pages[start + 1..] {
-        let flat = common::flat(page);
-        if !flat.starts_with(&format!("{source} (continued)")) {
-            break;
-        }
-        of.push(flat);
-    }
-    assert!(
-        of.last()
-            .is_none_or(|page| !page.contains(next) || of.len() > 1),
-        "{source}'s pages are told from {next}'s"
-    );
-    of
+    let continued = format!("{source} (continued)");
+    std::iter::once(common::flat(&pages[start]))
+        .chain(
+            pages[start + 1..]
+                .iter()
+                .map(|page| common::flat(page))
+                .take_while(|page| page.starts_with(&continued)),
+        )
+        .collect()
 }
 
 /// A reporter quoting the national consumption from any page of its section finds there whom
@@ -164,7 +159,7 @@ fn pages_of(pages: &[String], source: &str, next: &str) -> Vec<String> {
 fn every_page_of_a_source_credits_its_licence_and_its_dataset_s_address() {
     let dir = tempfile::tempdir().expect("temp dir");
     let pages = common::page_texts(&render(dir.path()));
-    let grid = pages_of(&pages, "grid", "weather");
+    let grid = pages_of(&pages, "grid");
     assert!(
         grid.len() > 1,
         "the grid's six categories run onto a second page"
@@ -187,7 +182,7 @@ fn every_page_of_a_source_credits_its_licence_and_its_dataset_s_address() {
 fn an_api_is_credited_by_its_address_without_its_query() {
     let dir = tempfile::tempdir().expect("temp dir");
     let pages = common::page_texts(&render(dir.path()));
-    let weather = pages_of(&pages, "weather", "Completeness and quality").join(" ");
+    let weather = pages_of(&pages, "weather").join(" ");
     assert!(
         weather.contains(
             "Source: https://api.open-meteo.com/v1/forecast (its licence is not stated: \
@@ -203,7 +198,7 @@ fn an_api_is_credited_by_its_address_without_its_query() {
 fn a_source_s_credit_says_when_its_figures_were_last_updated() {
     let dir = tempfile::tempdir().expect("temp dir");
     let pages = common::page_texts(&render(dir.path()));
-    let grid = pages_of(&pages, "grid", "weather");
+    let grid = pages_of(&pages, "grid");
     // The last hour, 22:00 UTC, summarised at 23:10 UTC: 00:10 in Paris, the next day.
     assert!(
         grid[0].contains("figures last updated 2026-11-22 00:10 CET."),
