@@ -57,7 +57,8 @@ pub fn say_left_out(left_out: &[crate::config::LeftOut], reads: impl Fn(&str) ->
 /// (2), before reading anything else.
 pub fn start(stage: &str) -> Result<(), std::process::ExitCode> {
     crate::stop::file_size_limit_as_error();
-    let folder = config_folder(std::env::args_os().skip(1));
+    let config = config_given(std::env::args_os().skip(1));
+    let folder = config.as_deref().and_then(folder_of);
     let warnings = match crate::dotenv::load(folder.as_deref()) {
         Ok(warnings) => warnings,
         Err(err) => {
@@ -66,7 +67,9 @@ pub fn start(stage: &str) -> Result<(), std::process::ExitCode> {
         }
     };
     crate::logging::init();
-    for warning in warnings {
+    let config = config.unwrap_or_else(|| PathBuf::from(DEFAULT_CONFIG));
+    let written = crate::shared_access::config_written_by_others(&config);
+    for warning in warnings.into_iter().chain(written) {
         tracing::warn!("{warning}");
     }
     if uri_with_secret_given(std::env::args_os().skip(1)) {
@@ -112,26 +115,29 @@ fn uri_with_secret_given(args: impl Iterator<Item = std::ffi::OsString>) -> bool
     false
 }
 
-/// The folder of the configuration file given as `--config FILE` or `--config=FILE` in `args`
-/// (read before clap, which reads the environment `.env` sets), when it names one other than
-/// the working folder.
-fn config_folder(args: impl Iterator<Item = std::ffi::OsString>) -> Option<PathBuf> {
+/// The configuration file given as `--config FILE` or `--config=FILE` in `args` (read before
+/// clap, which reads the environment `.env` sets).
+fn config_given(args: impl Iterator<Item = std::ffi::OsString>) -> Option<PathBuf> {
     let mut args = args;
     while let Some(arg) = args.next() {
         if arg == "--" {
             break;
         }
-        let file = if arg == "--config" {
-            args.next()?
-        } else if let Some(file) = arg.to_str().and_then(|arg| arg.strip_prefix("--config=")) {
-            file.into()
-        } else {
-            continue;
-        };
-        let folder = std::path::Path::new(&file).parent()?;
-        return (!folder.as_os_str().is_empty()).then(|| folder.to_owned());
+        if arg == "--config" {
+            return args.next().map(PathBuf::from);
+        }
+        if let Some(file) = arg.to_str().and_then(|arg| arg.strip_prefix("--config=")) {
+            return Some(file.into());
+        }
     }
     None
+}
+
+/// The folder of the configuration file `file`, when it names one other than the working
+/// folder.
+fn folder_of(file: &std::path::Path) -> Option<PathBuf> {
+    let folder = file.parent()?;
+    (!folder.as_os_str().is_empty()).then(|| folder.to_owned())
 }
 
 /// The stage's command line, read by clap. `--help` and `--version` print as clap prints
@@ -412,7 +418,9 @@ mod tests {
     #[test]
     fn the_configuration_s_folder_is_read_from_the_command_line_before_clap() {
         let folder = |args: &[&str]| {
-            config_folder(args.iter().map(std::ffi::OsString::from))
+            config_given(args.iter().map(std::ffi::OsString::from))
+                .as_deref()
+                .and_then(folder_of)
                 .map(|folder| folder.display().to_string())
         };
         assert_eq!(

@@ -179,11 +179,22 @@ fn load_from(path: &Path, shown: &str) -> Result<Vec<String>, DotenvError> {
         });
     }
     let hidden = hidden_by_environment(&set);
-    let readable = readers::readable_by_others(path, &set).map(|(readers, mode)| {
+    let file = std::fs::metadata(path).ok();
+    let readable = file.as_ref().and_then(|file| {
+        let readers = readers::readable_by_others(path, file, &set)?;
         // Quoted for a shell, an apostrophe in a folder's name included (`l'année`).
         let quoted = crate::shell::path(Path::new(&shown));
-        format!(
+        let mode = crate::shared_access::mode_bits(file);
+        Some(format!(
             "{shown} can be read by {readers} (mode {mode:o}) and holds credentials: run `chmod 600 {quoted}`"
+        ))
+    });
+    let writable = file.as_ref().and_then(|file| {
+        crate::shared_access::written_by_others(
+            path,
+            file,
+            &shown,
+            "set this checkout's variables, its MongoDB server or a proxy of theirs",
         )
     });
     // Loaded from the text read once above.
@@ -195,6 +206,7 @@ fn load_from(path: &Path, shown: &str) -> Result<Vec<String>, DotenvError> {
                     "{shown} sets `{name}` more than once: its first value is used (a variable already set in the environment wins over both)"
                 )
             })
+            .chain(writable)
             .chain(readable)
             .chain(hidden.into_iter().map(|name| {
                 format!(

@@ -19,6 +19,7 @@ pub mod record;
 pub mod record_data;
 pub mod record_key;
 pub mod selection;
+pub mod shared_access;
 pub mod shell;
 pub mod stop;
 pub mod store;

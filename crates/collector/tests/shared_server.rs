@@ -1,0 +1,88 @@
+//! A checkout on a shared server (a university's, thirty students' homes on one machine): what
+//! its owner is told at each run of files in it that others could change.
+
+mod common;
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::Command;
+
+use axum::Router;
+use axum::routing::get;
+use common::{Site, usgs_body, usgs_source};
+use testkit::http::LocalServer;
+
+fn mode(path: &Path, mode: u32) {
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+}
+
+/// The stderr of the real collector's run in `site`'s folder, as cron runs it.
+fn collected(site: &Site) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_collector"))
+        .current_dir(site.dir.path())
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("collector runs");
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "{stderr}");
+    stderr
+}
+
+/// A student's checkout in a home every user can enter (Debian's `useradd -m`), on a server
+/// whose students share the primary group `users` under a umask of 002 (or a `chmod -R g+w`
+/// for a team project): `sources.toml` is `-rw-rw-r--`, writable by every classmate, who
+/// could point her keyed source's `url` at their own host and collect her API key at the next
+/// minute; `.env`, `-rw-rw-rw-` after an editor's copy, lets any user set her `MONGODB_URI`
+/// or an `HTTPS_PROXY` of theirs. The `.env` others could read is warned of, these never
+/// were. Expected: at each run, one line for each file naming it, who can write it and
+/// `chmod go-w`; none once each is `chmod go-w`. Needs root, to give `sources.toml` the group
+/// `users` (gid 100, Debian's).
+#[test]
+fn files_others_can_write_in_a_checkout_are_said_at_each_run() {
+    assert!(
+        rustix::process::geteuid().is_root(),
+        "this test needs root: it gives sources.toml the group `users`"
+    );
+    let body = usgs_body(2);
+    let server = LocalServer::start(Router::new().route(
+        "/feed",
+        get(move || {
+            let body = body.clone();
+            async move { body }
+        }),
+    ));
+    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    mode(site.dir.path(), 0o755);
+    let config = site.config();
+    std::os::unix::fs::chown(&config, None, Some(100)).expect("chgrp users");
+    mode(&config, 0o664);
+    let dotenv = site.dir.path().join(".env");
+    std::fs::write(&dotenv, "RELEVE_TEST_WRITABLE_LOG=debug\n").expect(".env");
+    mode(&dotenv, 0o666);
+
+    let said = collected(&site);
+    let line = |file: &str| {
+        said.lines()
+            .filter(|line| line.contains(&format!("{file} can be written by")))
+            .collect::<Vec<_>>()
+    };
+    let config_lines = line("sources.toml");
+    assert!(
+        config_lines.len() == 1
+            && config_lines[0].contains("the members of group `users`")
+            && config_lines[0].contains("`chmod go-w sources.toml`"),
+        "one line says classmates can write sources.toml: {said}"
+    );
+    let dotenv_lines = line(".env");
+    assert!(
+        dotenv_lines.len() == 1
+            && dotenv_lines[0].contains("every user of this machine")
+            && dotenv_lines[0].contains("`chmod go-w .env`"),
+        "one line says every user can write .env: {said}"
+    );
+
+    mode(&config, 0o644);
+    mode(&dotenv, 0o644);
+    let said = collected(&site);
+    assert!(!said.contains("can be written by"), "{said}");
+}
