@@ -7,9 +7,12 @@
 //! another variable, is an error naming the file and line, never echoing the line (it may hold
 //! a secret).
 
+mod beside_config;
 mod readers;
 
 use std::path::Path;
+
+use beside_config::BesideConfig;
 
 /// Why `.env` could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -97,36 +100,29 @@ fn where_in(file: &str, line: usize) -> String {
 /// may configure it).
 pub fn load(config_folder: Option<&Path>) -> Result<Vec<String>, DotenvError> {
     let here = Path::new(".env");
-    let beside_config = config_folder.map(|folder| folder.join(".env"));
-    match beside_config {
-        Some(path) if here.symlink_metadata().is_err() && path.is_file() => {
-            match another_user_s(&path) {
-                // A lecturer grading with `--config ~alice/releve/sources.toml`: Alice's
-                // secrets and settings are not theirs (and a private `.env` cannot be read).
-                Some(owner) => Ok(vec![format!(
-                    "{} is another user's (uid {owner}): not read; this run's settings, MONGODB_URI among them, come from its own environment",
-                    path.display()
-                )]),
-                None => load_from(&path, &path.display().to_string()),
+    if let Some(path) = config_folder.map(|folder| folder.join(".env"))
+        && here.symlink_metadata().is_err()
+    {
+        let shown = path.display().to_string();
+        match beside_config::open(&path) {
+            // A lecturer grading with `--config ~alice/releve/sources.toml`: Alice's
+            // secrets and settings are not theirs (and a private `.env` cannot be read).
+            BesideConfig::Another(owner) => {
+                return Ok(vec![format!(
+                    "{shown} is another user's (uid {owner}): not read; this run's settings, MONGODB_URI among them, come from its own environment"
+                )]);
             }
+            BesideConfig::Own(file) => return load_open(&path, file, &shown),
+            BesideConfig::Unreadable(err) => {
+                return Err(DotenvError::Read {
+                    file: shown,
+                    why: err.to_string(),
+                });
+            }
+            BesideConfig::Absent => {}
         }
-        _ => load_from(here, ".env"),
     }
-}
-
-/// The owner of the `.env` at `path` when another user than the one running this stage: of
-/// the entry in the folder, so that a link its owner made to a secrets file kept by another
-/// account (`.env -> /etc/releve/env`) is theirs.
-#[cfg(unix)]
-fn another_user_s(path: &Path) -> Option<u32> {
-    use std::os::unix::fs::MetadataExt;
-    let owner = std::fs::symlink_metadata(path).ok()?.uid();
-    (owner != rustix::process::geteuid().as_raw()).then_some(owner)
-}
-
-#[cfg(not(unix))]
-fn another_user_s(_: &Path) -> Option<u32> {
-    None
+    load_from(here, ".env")
 }
 
 /// Loads the `.env` file at `path`, named `shown` to the user, if it is there.
@@ -148,8 +144,19 @@ fn load_from(path: &Path, shown: &str) -> Result<Vec<String>, DotenvError> {
         };
         return Ok(warnings);
     }
+    let file = std::fs::File::open(path).map_err(|err| DotenvError::Read {
+        file: shown.to_owned(),
+        why: err.to_string(),
+    })?;
+    load_open(path, file, shown)
+}
+
+/// Loads the open `.env` `file`, at `path`, named `shown` to the user: the file judged (who
+/// else can read or write it) is the file read.
+fn load_open(path: &Path, file: std::fs::File, shown: &str) -> Result<Vec<String>, DotenvError> {
     let shown = shown.to_owned();
-    let content = crate::text_file::read(path).map_err(|err| DotenvError::Read {
+    let opened = file.metadata().ok();
+    let content = crate::text_file::read_open(file).map_err(|err| DotenvError::Read {
         file: shown.clone(),
         why: err.to_string(),
     })?;
@@ -179,8 +186,7 @@ fn load_from(path: &Path, shown: &str) -> Result<Vec<String>, DotenvError> {
         });
     }
     let hidden = hidden_by_environment(&set);
-    let file = std::fs::metadata(path).ok();
-    let readable = file.as_ref().and_then(|file| {
+    let readable = opened.as_ref().and_then(|file| {
         let readers = readers::readable_by_others(path, file, &set)?;
         // Quoted for a shell, an apostrophe in a folder's name included (`l'année`).
         let quoted = crate::shell::path(Path::new(&shown));
@@ -189,7 +195,7 @@ fn load_from(path: &Path, shown: &str) -> Result<Vec<String>, DotenvError> {
             "{shown} can be read by {readers} (mode {mode:o}) and holds credentials: run `chmod 600 {quoted}`"
         ))
     });
-    let writable = file.as_ref().and_then(|file| {
+    let writable = opened.as_ref().and_then(|file| {
         crate::shared_access::written_by_others(
             path,
             file,

@@ -13,6 +13,13 @@ pub fn read(path: &Path) -> io::Result<String> {
     decode(std::fs::read(path)?).map(without_editor_marks)
 }
 
+/// [`read`] of a file already open (judged by its handle before it is read).
+pub fn read_open(mut file: std::fs::File) -> io::Result<String> {
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut file, &mut bytes)?;
+    decode(bytes).map(without_editor_marks)
+}
+
 fn without_editor_marks(text: String) -> String {
     let kept = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let kept = kept
