@@ -99,17 +99,11 @@ fn uri_with_secret_given(args: impl Iterator<Item = std::ffi::OsString>) -> bool
             let uri = uri.to_string_lossy();
             // Read as the run reads it (`uri_or_default` trims it).
             let uri = uri.trim();
-            // One the run refuses at once (another scheme, a login not percent-encoded) is
-            // said in that refusal's one line alone.
-            let Some(rest) = ["mongodb://", "mongodb+srv://"]
-                .iter()
-                .find_map(|scheme| uri.strip_prefix(scheme))
-            else {
-                return false;
-            };
-            let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-            let login_unreadable = rest.contains('@') && authority.matches('@').count() != 1;
-            return !login_unreadable && crate::store::redact(uri) != uri;
+            // One the run refuses at once (another scheme, a login not percent-encoded: a
+            // `:`, `/` or `@` in the password) is said in that refusal's one line alone: the
+            // driver's own reading of its text (no DNS lookup) tells which.
+            let readable = mongodb::options::ConnectionString::parse(uri).is_ok();
+            return readable && crate::store::redact(uri) != uri;
         }
     }
     false
@@ -413,6 +407,17 @@ mod tests {
         assert!(given("mongodb://alice:s3cret@db.example.org/x"));
         assert!(given("  mongodb://alice:s3cret@db.example.org/x "));
         assert!(!given(" mongodb://db.example.org/x"));
+        for refused_at_once in [
+            "mongodb://alice:s3:cret@db.example.org/x",
+            "mongodb://alice:s3/cret@db.example.org/x",
+            "mongodb://alice:s3%cret@db.example.org/x",
+            "mongodb://alice:s3@cret@db.example.org/x",
+            "mongodb+srv://alice:s3:cret@cluster0.example.net/x",
+            "mysql://alice:s3cret@db.example.org/x",
+        ] {
+            assert!(!given(refused_at_once), "{refused_at_once}");
+        }
+        assert!(given("mongodb+srv://alice:s3cret@cluster0.example.net/x"));
     }
 
     #[test]

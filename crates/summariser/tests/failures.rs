@@ -1607,6 +1607,39 @@ fn a_password_given_on_the_command_line_is_warned_of() {
     );
 }
 
+/// A password holding `:` or `/` (or a bare `%`) left unencoded, given with `--mongodb-uri`:
+/// the run refuses the URI at once, in one line saying to percent-encode it. A `:` was first
+/// warned of as a password on the command line, then refused (two lines for one mistake),
+/// while a `/` was refused alone: the warning guessed a refusal by counting `@`. Expected:
+/// one line in each case, the refusal, never the password; a URI the run reads is warned of.
+#[test]
+fn a_uri_refused_at_once_is_said_in_one_line_whatever_its_password_holds() {
+    let ws = Workspace::new("uri-unencoded");
+    for uri in [
+        "mongodb://alice:Zeb:ra42@127.0.0.1:1/x",
+        "mongodb://alice:Zeb/ra42@127.0.0.1:1/x",
+        "mongodb://alice:Zeb%ra42@127.0.0.1:1/x",
+        "mongodb://alice:Zeb@ra42@127.0.0.1:1/x",
+    ] {
+        let output = ws.command_with(&["--mongodb-uri", uri]);
+        let errors = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{uri}: {errors}");
+        assert!(
+            !errors.contains("`--mongodb-uri` holds a password"),
+            "{uri}: warned of, then refused: {errors}"
+        );
+        assert!(
+            errors
+                .lines()
+                .filter(|line| line.contains("invalid"))
+                .count()
+                == 1
+                && !errors.contains("ra42"),
+            "{uri}: one line refuses it, without the password: {errors}"
+        );
+    }
+}
+
 /// A university gives one database a user may write in, named in the URI's path
 /// (`mongodb://user:password@host/phd_db?authSource=admin`), and the crontab's lines take no
 /// `--database`: the database the URI names is the one written, not `releve`.
