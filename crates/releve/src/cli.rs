@@ -141,9 +141,16 @@ fn folder_of(file: &std::path::Path) -> Option<PathBuf> {
 /// Piped without a width told (`--help | less`), the help is wrapped to the terminal's
 /// columns all the same (see [`crate::columns::help_width_when_piped`]).
 pub fn arguments<A: clap::Parser>(stage: &str) -> Result<A, std::process::ExitCode> {
-    let mut command = A::command();
+    // A subcommand's `--version` says `analyser status 0.1.0`, not clap's `analyser-status`.
+    let mut command = A::command().mut_subcommands(|sub| {
+        let name = format!("{stage} {}", sub.get_name());
+        sub.display_name(name)
+    });
     if let Some(columns) = crate::columns::help_width_when_piped() {
         command = command.term_width(columns);
+    }
+    if command.has_subcommands() && help_of_help(std::env::args_os().skip(1)) {
+        return Err(print_help_of_help(stage, command));
     }
     command
         .try_get_matches_from_mut(std::env::args_os())
@@ -152,6 +159,28 @@ pub fn arguments<A: clap::Parser>(stage: &str) -> Result<A, std::process::ExitCo
             let err = err.format(&mut command);
             refused_arguments(stage, &command, &err)
         })
+}
+
+/// Whether `args` ask for the help of `help` (`help --help`, `help -h`), which clap reads as
+/// the help of a subcommand called `--help`, and refuses.
+fn help_of_help(args: impl Iterator<Item = std::ffi::OsString>) -> bool {
+    let args: Vec<std::ffi::OsString> = args.take(3).collect();
+    matches!(args.as_slice(), [help, flag] if help == "help" && (flag == "--help" || flag == "-h"))
+}
+
+/// Prints the help of the `help` subcommand clap adds to a stage with subcommands (the
+/// stage's own help, should it have none), and gives the exit code of a help shown.
+fn print_help_of_help(stage: &str, mut command: clap::Command) -> std::process::ExitCode {
+    command.build();
+    let name = format!("{stage} help");
+    let printed = match command.find_subcommand_mut("help") {
+        Some(help) => help.clone().display_name(name).print_help(),
+        None => command.print_help(),
+    };
+    match printed {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(_) => std::process::ExitCode::FAILURE,
+    }
 }
 
 fn refused_arguments(
@@ -164,8 +193,10 @@ fn refused_arguments(
         let _ = err.print();
         return std::process::ExitCode::SUCCESS;
     }
+    // Said by the subcommand that refused it (`analyser export: … --source`), as its other
+    // refusals are.
     crate::logging::failure_line(
-        stage,
+        &refused_by(stage, command, err),
         &format_args!("{} ({})", first_line(err), advice(stage, command, err)),
     );
     cannot_start()
