@@ -51,6 +51,35 @@ async fn where_refine_select_and_order_by_decide_what_lands_and_in_which_order()
     assert_eq!(site.metrics("eco2mix")[0].announced, Some(125));
 }
 
+/// A `where` joining conditions with `or`, which the real portals read (ODSQL's `and` binding
+/// tighter, as in SQL): the double refused it as a malformed query, so no test could hold a
+/// source written so, and the collector's parentheses around the user's clause went untried.
+/// Expected: the rows either side of the `or` meets, in order.
+#[tokio::test]
+async fn a_where_clause_joined_by_or_selects_the_rows_either_side_meets() {
+    let records = mixed_perimeters_and_natures();
+    let double = OpendatasoftDouble::new("eco2mix-national-tr", records.clone());
+    let server = LocalServer::start(double.router());
+    let extra = "where = \"perimetre = 'France' and nature = 'Données temps réel' or \
+                 perimetre = 'Occitanie' AND (nature = 'Données consolidées')\"\n\
+                 order_by = \"date_heure\"";
+    let site = Site::new(&eco2mix_source(&server.url(), extra));
+    let outcome = collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("run");
+    assert!(outcome.succeeded(), "{:?}", outcome.sources);
+    let expected: Vec<Value> = records
+        .iter()
+        .filter(|r| {
+            (r["perimetre"] == "France" && r["nature"] == "Données temps réel")
+                || (r["perimetre"] == "Occitanie" && r["nature"] == "Données consolidées")
+        })
+        .cloned()
+        .collect();
+    assert_eq!(expected.len(), 250);
+    assert_eq!(landed_records(&site), expected);
+}
+
 #[tokio::test]
 async fn a_where_clause_the_portal_cannot_read_fails_once_with_its_words() {
     let double = OpendatasoftDouble::new("eco2mix-national-tr", eco2mix_records(10, start()));

@@ -18,12 +18,13 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 
 use serde_json::{Map, Value};
 
-use super::where_clause::{self, Condition, compare, instant};
+use super::where_clause::{self, Clause, compare, instant};
 use crate::http::query_param;
 
 /// A selection read from the request's parameters.
 pub(super) struct Selection {
-    conditions: Vec<Condition>,
+    /// The `where` clause, if any.
+    filter: Option<Clause>,
     refine: Vec<(String, String)>,
     /// `(field, name)` pairs; `None` selects every field.
     fields: Option<Vec<(String, String)>>,
@@ -60,12 +61,12 @@ impl Selection {
     /// Reads `where`, `refine`, `select` and `order_by`; `Err` holds what the portal's
     /// `ODSQLError` message says after "ODSQL query is malformed: ".
     pub(super) fn read(params: &[(String, String)], schema: &Schema) -> Result<Selection, String> {
-        let conditions = match query_param(params, "where") {
-            Some(clause) => where_clause::conditions(&clause)?,
-            None => Vec::new(),
+        let filter = match query_param(params, "where") {
+            Some(clause) => Some(where_clause::clause(&clause)?),
+            None => None,
         };
-        for condition in &conditions {
-            schema.check(&condition.field)?;
+        for field in filter.iter().flat_map(Clause::fields) {
+            schema.check(field)?;
         }
         let mut refine = Vec::new();
         for (_, value) in params.iter().filter(|(name, _)| name == "refine") {
@@ -84,7 +85,7 @@ impl Selection {
             None => Vec::new(),
         };
         Ok(Selection {
-            conditions,
+            filter,
             refine,
             fields,
             order,
@@ -97,7 +98,7 @@ impl Selection {
     pub(super) fn apply(&self, records: &[Value], skip: usize, take: usize) -> (usize, Vec<Value>) {
         let mut chosen: Vec<&Value> = records
             .iter()
-            .filter(|record| self.conditions.iter().all(|c| c.holds(record)))
+            .filter(|record| self.filter.as_ref().is_none_or(|c| c.holds(record)))
             .filter(|record| {
                 self.refine
                     .iter()
@@ -351,6 +352,15 @@ mod tests {
     }
 
     #[test]
+    fn or_joins_conditions_and_binds_looser_than_and() {
+        let count = |clause: &str| chosen(&[("where", clause)]).expect(clause).len();
+        assert_eq!(count("p = 'Occitanie' or n = 3"), 2);
+        assert_eq!(count("p = 'Occitanie' OR p = 'France' AND n > 2"), 2);
+        assert_eq!(count("(p = 'Occitanie' OR p = 'France') AND n > 2"), 1);
+        assert_eq!(count("n = 1 or (n = 2 or n = 3) and p = 'France'"), 3);
+    }
+
+    #[test]
     fn without_order_by_the_order_is_not_the_datasets() {
         let got = chosen(&[]).expect("read");
         assert_eq!(got.len(), 3);
@@ -361,7 +371,9 @@ mod tests {
     fn what_the_double_cannot_read_is_refused() {
         for (name, value) in [
             ("where", "p = France"),
-            ("where", "p = 'France' OR n > 1"),
+            ("where", "NOT p = 'France'"),
+            ("where", "p = 'France' OR"),
+            ("where", "p = 'France' or perimetre = 'France'"),
             ("where", "(p = 'France'"),
             ("where", "p = 'France"),
             ("where", "t > date'yesterday'"),

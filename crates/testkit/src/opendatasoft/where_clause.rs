@@ -1,8 +1,9 @@
 //! The `where` clauses the Explore v2.1 double reads: conditions `<field> <op> <literal>` joined
-//! by `AND` and grouped by parentheses; `op` is one of `=`, `!=`, `>`, `>=`, `<`, `<=`; a
-//! field is a plain name or any name in back-quotes (see [`super::odsql::field_name`]); a
-//! literal is `'text'`, `"text"`, a number or `date'<ISO 8601>'`. Anything else (`OR`, `NOT`,
-//! functions, escapes) is refused, never guessed.
+//! by `AND` and `OR` (in any case, `AND` binding tighter, as in SQL and ODSQL) and grouped by
+//! parentheses; `op` is one of `=`, `!=`, `>`, `>=`, `<`, `<=`; a field is a plain name or
+//! any name in back-quotes (see [`super::odsql::field_name`]); a literal is `'text'`,
+//! `"text"`, a number or `date'<ISO 8601>'`. Anything else (`NOT`, functions, escapes) is
+//! refused, never guessed.
 
 use std::cmp::Ordering;
 use std::iter::Peekable;
@@ -11,10 +12,41 @@ use std::str::CharIndices;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
 
+/// A `where` clause read.
+pub(super) enum Clause {
+    /// One condition.
+    Condition(Condition),
+    /// Clauses joined by `AND`: all must hold.
+    All(Vec<Clause>),
+    /// Clauses joined by `OR`: one must hold.
+    Any(Vec<Clause>),
+}
+
+impl Clause {
+    /// True when `record` meets the clause.
+    pub(super) fn holds(&self, record: &Value) -> bool {
+        match self {
+            Clause::Condition(condition) => condition.holds(record),
+            Clause::All(clauses) => clauses.iter().all(|clause| clause.holds(record)),
+            Clause::Any(clauses) => clauses.iter().any(|clause| clause.holds(record)),
+        }
+    }
+
+    /// The dataset fields the clause compares.
+    pub(super) fn fields(&self) -> Vec<&str> {
+        match self {
+            Clause::Condition(condition) => vec![condition.field.as_str()],
+            Clause::All(clauses) | Clause::Any(clauses) => {
+                clauses.iter().flat_map(Clause::fields).collect()
+            }
+        }
+    }
+}
+
 /// One condition on a record's field.
 pub(super) struct Condition {
     /// The dataset field compared.
-    pub(super) field: String,
+    field: String,
     op: Op,
     literal: Literal,
 }
@@ -146,39 +178,63 @@ fn quoted(chars: &mut Peekable<CharIndices<'_>>, quote: char) -> Result<String, 
     Err(format!("missing closing {quote}"))
 }
 
-/// The conditions of a `where` clause, all of which a record must meet.
-pub(super) fn conditions(clause: &str) -> Result<Vec<Condition>, String> {
-    let tokens = tokens(clause)?;
+/// A `where` clause read.
+pub(super) fn clause(text: &str) -> Result<Clause, String> {
+    let tokens = tokens(text)?;
     let mut at = 0;
-    let mut found = Vec::new();
-    conjunction(&tokens, &mut at, &mut found)?;
+    let read = disjunction(&tokens, &mut at)?;
     match tokens.get(at) {
-        None => Ok(found),
+        None => Ok(read),
         Some(token) => Err(format!("unexpected {token:?}")),
     }
 }
 
-/// Conditions and parenthesised groups joined by `AND`, from token `at` on.
-fn conjunction(tokens: &[Token], at: &mut usize, found: &mut Vec<Condition>) -> Result<(), String> {
+/// Whether `token` is the keyword `keyword`, in any case.
+fn is_keyword(token: Option<&Token>, keyword: &str) -> bool {
+    matches!(token, Some(Token::Word(word)) if word.eq_ignore_ascii_case(keyword))
+}
+
+/// Conjunctions joined by `OR`, from token `at` on.
+fn disjunction(tokens: &[Token], at: &mut usize) -> Result<Clause, String> {
+    let mut either = vec![conjunction(tokens, at)?];
+    while is_keyword(tokens.get(*at), "or") {
+        *at += 1;
+        either.push(conjunction(tokens, at)?);
+    }
+    Ok(match either.len() {
+        1 => either.remove(0),
+        _ => Clause::Any(either),
+    })
+}
+
+/// Conditions and parenthesised clauses joined by `AND`, from token `at` on, up to an `OR`,
+/// a closing parenthesis or the end.
+fn conjunction(tokens: &[Token], at: &mut usize) -> Result<Clause, String> {
+    let mut all = Vec::new();
     loop {
         if tokens.get(*at) == Some(&Token::Open) {
             *at += 1;
-            conjunction(tokens, at, found)?;
+            all.push(disjunction(tokens, at)?);
             if tokens.get(*at) != Some(&Token::Close) {
                 return Err("missing closing parenthesis".to_owned());
             }
             *at += 1;
         } else {
-            found.push(condition(tokens, at)?);
+            all.push(Clause::Condition(condition(tokens, at)?));
         }
         match tokens.get(*at) {
-            Some(Token::Word(word)) if word.eq_ignore_ascii_case("and") => *at += 1,
+            token if is_keyword(token, "and") => *at += 1,
+            token if is_keyword(token, "or") => break,
             Some(Token::Word(word)) => {
-                return Err(format!("the double reads no `{word}`, only AND"));
+                return Err(format!("the double reads no `{word}`, only AND and OR"));
             }
-            _ => return Ok(()),
+            _ => break,
         }
     }
+    Ok(match all.len() {
+        1 => all.remove(0),
+        _ => Clause::All(all),
+    })
 }
 
 /// `<field> <op> <literal>` at token `at`.
