@@ -202,6 +202,16 @@ pub async fn collect(
         day: settings.day_of(source),
     });
     let noted = off_the_runtime(|| state.save(raw_dir, &source.name));
+    if let Err(err) = &noted
+        && let Some(advice) = releve::disk_fault::advice(err)
+    {
+        // Its file could not be landed either, nor its failure recorded to back off: the
+        // API would be called in full at every run, for nothing.
+        return SourceResult::Failed(format!(
+            "not begun: cannot note the run in the state file {}: {err}: {advice}; no API was called, as nothing could be landed",
+            rawfile::state_file(raw_dir, &source.name).display()
+        ));
+    }
     if let Err(err) = &noted {
         tracing::warn!(source = %source.name, error = %err, "Cannot note the run in the state file; should it be killed, the next run would not know.");
     }

@@ -136,3 +136,47 @@ fn a_log_at_the_file_size_limit_does_not_kill_the_run_at_its_first_warning() {
         output.status.code()
     );
 }
+
+/// A Raspberry Pi's SD card full to its last block (its raw folder grown while MongoDB was
+/// down): the run cannot even note its start in the state file, so it can land nothing, and
+/// it cannot record its failure either, so no backoff follows. Each source was collected from
+/// its API in full, every minute, and thrown away (a France Travail day: minutes of calls,
+/// against the API's quota). A run that cannot note its start calls no API, and says why.
+#[test]
+fn a_disk_too_full_to_note_the_run_calls_no_api_and_keeps_the_state() {
+    let (feed, calls) = common::numbered_feed(|_| async { usgs_body(2) });
+    let site = Site::new(&usgs_source("quakes", &format!("{}/feed", feed.url()), ""));
+    let first = Command::new(env!("CARGO_BIN_EXE_collector"))
+        .current_dir(site.dir.path())
+        .output()
+        .expect("collector runs");
+    assert!(first.status.success(), "{first:?}");
+    let state = std::fs::read(site.raw().join("quakes/.state.json")).expect("the state");
+    // No byte can be written (`ulimit -f 0`), as on a disk full to its last block: files
+    // can be created, not filled.
+    let full = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -f 0 && exec \"$0\" --force")
+        .arg(env!("CARGO_BIN_EXE_collector"))
+        .current_dir(site.dir.path())
+        .env("COLLECTOR_BACKOFF_MS", "1")
+        .output()
+        .expect("collector runs");
+    let stderr = String::from_utf8_lossy(&full.stderr).into_owned();
+    assert_eq!(full.status.code(), Some(1), "{stderr}");
+    assert_eq!(
+        calls.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "the API was called though nothing could be landed: {stderr}"
+    );
+    let said = line_with(&stderr, "source `quakes` failed:");
+    assert!(
+        said.contains("raw/quakes/.state.json") && said.contains("ulimit -f"),
+        "names the state file and what to do: {said}"
+    );
+    assert_eq!(
+        std::fs::read(site.raw().join("quakes/.state.json")).expect("the state"),
+        state,
+        "the state kept as it was"
+    );
+}
