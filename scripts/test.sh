@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # Runs relevé's whole test suite on a fresh Debian machine with Rust, installing what the
-# tests need first: a C compiler, poppler-utils (pdftoppm, pdftotext), logrotate and nx-27017
-# (into .venv).
+# tests need first: a C compiler, poppler-utils (pdftoppm, pdftotext), logrotate, faketime and
+# nx-27017 (into .venv).
 set -euo pipefail
 case "${1-}" in
   "") ;;
   -h | --help)
     echo "Usage: scripts/test.sh"
     echo
-    echo "Installs what the tests need (a C compiler, poppler-utils, logrotate, nx-27017"
-    echo "into .venv), then builds the workspace and runs all its tests. It takes no"
-    echo "options."
+    echo "Installs what the tests need (a C compiler, poppler-utils, logrotate, faketime,"
+    echo "nx-27017 into .venv), then builds the workspace and runs all its tests. It takes"
+    echo "no options."
     exit 0
     ;;
   *)
@@ -29,6 +29,10 @@ fi
 # The shipped logrotate configuration is run by a test (Debian installs it in /usr/sbin).
 if [ ! -x /usr/sbin/logrotate ] && ! command -v logrotate >/dev/null; then
   apt_install logrotate
+fi
+# A test runs the collector at a clock of 1970, as a Raspberry Pi boots without NTP.
+if ! command -v faketime >/dev/null; then
+  apt_install faketime
 fi
 scripts/mongo-local.sh install
 

@@ -73,6 +73,10 @@ pub enum RunError {
     /// `--source` names a source whose `[[source]]` table the configuration refused.
     #[error(transparent)]
     Refused(RefusedSource),
+    /// The clock reads a time before relevé existed: not set yet (a machine without a
+    /// real-time clock just booted).
+    #[error(transparent)]
+    ClockUnset(#[from] releve::clock_unset::ClockUnset),
     /// `--source` names a source the configuration lacks.
     #[error("{config}: no source named `{name}` (see the `name` keys)")]
     UnknownSource {
@@ -180,6 +184,9 @@ pub async fn run(args: &Args) -> Result<Outcome, RunError> {
 /// Runs the collector once with a given retry policy (tests shorten the backoff).
 pub async fn run_with(args: &Args, policy: RetryPolicy) -> Result<Outcome, RunError> {
     let began = Utc::now();
+    // Before anything is read or written: at such a time every saved run is dated ahead, and
+    // would be forgotten.
+    releve::clock_unset::check(began)?;
     http::install_tls_provider();
     let config = Config::load_sources(&args.config.config)?;
     check_args(args, &config, NamedRefused::Fails)?;

@@ -3,6 +3,7 @@
 //! document shapes users query.
 
 pub mod cli;
+pub mod clock_unset;
 pub mod columns;
 pub mod config;
 pub mod credentials;

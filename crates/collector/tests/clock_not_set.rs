@@ -1,0 +1,72 @@
+//! A Raspberry Pi without a real-time clock, run from the README's crontab: some images boot
+//! with the clock at 1970-01-01 and keep it there until NTP sets it, a minute or more later,
+//! while cron already starts the collector every minute. The real `collector` binary runs
+//! under `faketime` (libfaketime; `scripts/test.sh` installs it).
+
+mod common;
+
+use std::process::{Command, Output};
+
+use common::{Site, numbered_feed, usgs_body, usgs_source};
+
+/// The real `collector` binary in `site`'s folder, as cron starts it (no `--force`), with its
+/// clock at `instant` (`faketime`'s `@YYYY-MM-DD HH:MM:SS`, the clock running on from there).
+fn collector_at(site: &Site, instant: &str) -> Output {
+    Command::new("faketime")
+        .arg("-f")
+        .arg(format!("@{instant}"))
+        .arg(env!("CARGO_BIN_EXE_collector"))
+        .current_dir(site.dir.path())
+        .env("FAKETIME_DONT_FAKE_MONOTONIC", "1")
+        .env("RUST_LOG", "info")
+        .env("COLLECTOR_BACKOFF_MS", "1")
+        .output()
+        .expect("faketime runs the collector (install the `faketime` package)")
+}
+
+/// The clock at 1970 reads the state's every run, and a France Travail source's every landed
+/// day, as ahead of it: they were forgotten (taken for a clock that had run ahead), each
+/// source was collected at once into a file named 1970, its records warned of as "dated more
+/// than a year ahead" (check `time`, it said), France Travail's day 1969-12-31 collected, and
+/// once NTP had set the clock a warning listed the 20,000 days since 1970 as never collected.
+/// A clock before relevé existed is not set yet: the run waits for it, calling no API.
+#[test]
+fn a_clock_at_1970_after_a_boot_collects_nothing_and_forgets_nothing() {
+    let (feed, calls) = numbered_feed(|_| async { usgs_body(2) });
+    let site = Site::new(&usgs_source("quakes", &format!("{}/feed", feed.url()), ""));
+    let first = Command::new(env!("CARGO_BIN_EXE_collector"))
+        .current_dir(site.dir.path())
+        .env("RUST_LOG", "info")
+        .output()
+        .expect("collector runs");
+    assert!(first.status.success(), "{first:?}");
+    let state = std::fs::read(site.raw().join("quakes/.state.json")).expect("the state");
+
+    let booted = collector_at(&site, "1970-01-01 00:01:00");
+    let stderr = String::from_utf8_lossy(&booted.stderr);
+    assert_eq!(booted.status.code(), Some(2), "{stderr}");
+    let said: Vec<&str> = stderr.lines().collect();
+    assert_eq!(said.len(), 1, "one line, the clock's: {stderr}");
+    assert!(
+        said[0].contains("1970-01-01") && said[0].contains("NTP"),
+        "says the clock is not set yet: {stderr}"
+    );
+    assert_eq!(
+        calls.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "no API called at 1970: {stderr}"
+    );
+    assert_eq!(
+        site.file_names("quakes")
+            .iter()
+            .filter(|name| name.contains("1970"))
+            .collect::<Vec<_>>(),
+        Vec::<&String>::new(),
+        "no file named 1970"
+    );
+    assert_eq!(
+        std::fs::read(site.raw().join("quakes/.state.json")).expect("the state"),
+        state,
+        "the state kept as it was: {stderr}"
+    );
+}
