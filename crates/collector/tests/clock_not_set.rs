@@ -70,3 +70,39 @@ fn a_clock_at_1970_after_a_boot_collects_nothing_and_forgets_nothing() {
         "the state kept as it was: {stderr}"
     );
 }
+
+/// The usual Raspberry Pi OS boot: `fake-hwclock` sets the clock to when it was last saved
+/// (the last shutdown, days ago after a weekend off), and cron runs the collector before NTP
+/// sets it right. The run landed its answer in a file named days ago: its records (a
+/// snapshot's `stamp`) and its run were dated then, in a day long reported, and a source
+/// writing times without an offset was warned of as a local time misread, advising
+/// `local_times`. The API's `Date` header tells the clock is behind: nothing lands.
+#[test]
+fn a_clock_days_behind_the_apis_lands_nothing_dated_days_ago() {
+    let (feed, calls) = numbered_feed(|_| async { usgs_body(2) });
+    let site = Site::new(&usgs_source("quakes", &format!("{}/feed", feed.url()), ""));
+    let three_days_ago = (chrono::Utc::now() - chrono::TimeDelta::days(3))
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string();
+    let booted = collector_at(&site, &three_days_ago);
+    let stderr = String::from_utf8_lossy(&booted.stderr);
+    assert_eq!(booted.status.code(), Some(1), "{stderr}");
+    assert_eq!(
+        calls.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "{stderr}"
+    );
+    let said = stderr
+        .lines()
+        .find(|line| line.contains("source `quakes` failed:"))
+        .unwrap_or_else(|| panic!("the source's failure: {stderr}"));
+    assert!(
+        said.contains("behind the API's") && said.contains("NTP"),
+        "says this clock is behind: {said}"
+    );
+    assert!(site.data_files("quakes").is_empty(), "{stderr}");
+    assert!(
+        !stderr.contains("local_times"),
+        "no advice to change the configuration: {stderr}"
+    );
+}

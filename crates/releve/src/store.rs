@@ -63,7 +63,7 @@ pub use documents::{
     BoundingBox, CategoryCounts, HourlySummary, NumericSummary, StoredRecord, StoredRun,
     ValueCount, bson_date, chrono_date, hour_of, run_document,
 };
-pub use error::StoreError;
+pub use error::{StoreError, apart as clocks_apart};
 use redaction::password_as_port;
 pub use redaction::{redact, redact_uris};
 

@@ -111,6 +111,22 @@ pub enum FetchError {
         /// The time limit.
         limit: Duration,
     },
+    /// The API's `Date` is ahead of this machine's clock by more than
+    /// [`super::server_clock::MOST_BEHIND`]: this clock is not set yet. Not retried.
+    #[error(
+        "{what}: this machine's clock reads {}, {} behind the API's (its `Date` header: {}): not set yet (a machine without a real-time clock, such as a Raspberry Pi, just booted, before NTP set it? `timedatectl` says whether it is synchronised); nothing landed, as its file, its records and its run would be dated by this clock; the first run once it is set collects as usual",
+        .here.format("%Y-%m-%d %H:%M:%S UTC"),
+        releve::store::clocks_apart(*.there - *.here),
+        .there.format("%Y-%m-%d %H:%M:%S UTC")
+    )]
+    ClockBehind {
+        /// The request, in words.
+        what: String,
+        /// This machine's clock when the answer came.
+        here: chrono::DateTime<chrono::Utc>,
+        /// The API's, by its `Date` header.
+        there: chrono::DateTime<chrono::Utc>,
+    },
     /// A proxy variable the client cannot read (it would call the APIs directly).
     #[error("{0}")]
     Proxy(String),
@@ -136,7 +152,9 @@ impl FetchError {
             FetchError::InvalidJson { detail, .. } | FetchError::Build { detail, .. } => detail,
             FetchError::Proxy(detail) => detail,
             FetchError::Redirected { why, .. } => why,
-            FetchError::TooLarge { what, .. } | FetchError::StillArriving { what, .. } => what,
+            FetchError::TooLarge { what, .. }
+            | FetchError::StillArriving { what, .. }
+            | FetchError::ClockBehind { what, .. } => what,
         }
     }
 }

@@ -48,6 +48,7 @@ mod proxy;
 mod redirect;
 mod retry;
 mod secrets;
+mod server_clock;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -476,6 +477,14 @@ impl SourceClient {
         };
         let status = response.status().as_u16();
         let headers = response.headers().clone();
+        let here = chrono::Utc::now();
+        if let Some(there) = server_clock::ahead_of(&headers, here) {
+            return Err(Attempt::Fatal(FetchError::ClockBehind {
+                what: what.to_owned(),
+                here,
+                there,
+            }));
+        }
         // A plain `http://` request a proxy forwards itself: its 407 is the proxy's.
         let via = (status == 407)
             .then(|| proxy::for_url(response.url()).map(|via| (via, response.url().clone())))

@@ -177,7 +177,7 @@ fn waited_for(wait: std::time::Duration) -> String {
 }
 
 /// How far apart two clocks are: `3 days 2 h`, `1 h 12 min`.
-fn apart(gap: chrono::TimeDelta) -> String {
+pub fn apart(gap: chrono::TimeDelta) -> String {
     let minutes = gap.num_minutes().unsigned_abs();
     let (days, hours, minutes) = (minutes / 1440, minutes / 60 % 24, minutes % 60);
     match days {
