@@ -6,7 +6,8 @@
 use chrono::{DateTime, Duration, Utc};
 use releve::Source;
 
-use super::{Completeness, Health, expected_until};
+use super::expected_from::expected_until;
+use super::{Completeness, Health};
 use crate::period::ReportPeriod;
 use crate::query::{CollectionRun, Disabled, SourceData};
 

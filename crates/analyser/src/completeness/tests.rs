@@ -1,10 +1,11 @@
 //! Unit tests of the completeness assessment.
 
-use chrono::TimeZone;
+use chrono::{Duration, TimeZone};
+use releve::Source;
 
 use super::*;
-use crate::period::PeriodKind;
-use crate::query::CollectionRun;
+use crate::period::{PeriodKind, ReportPeriod};
+use crate::query::{CollectionRun, SourceData};
 
 fn source(every: &str) -> Source {
     let text = format!(
