@@ -1,6 +1,8 @@
 //! A run the state says was under way when the next run takes the source's lock: its process
 //! ended without finishing it (killed out of memory or at a deadline, a crash), or it finished
 //! and could not save its state (a full disk).
+//!
+//! The temporary files a run killed while landing left behind are removed under the lock.
 
 use std::path::Path;
 
@@ -119,6 +121,28 @@ fn records_in(source: &Source, path: &Path) -> Option<u64> {
     })
     .ok()?;
     (located == releve::locate::Located::Records).then_some(records)
+}
+
+/// Removes the temporary files a run killed while landing left behind. Only collector runs
+/// write them, each holding this source's lock, so under the lock every one is an orphan.
+pub(super) fn remove_orphan_temps(source: &Source, raw_dir: &Path) {
+    match rawfile::remove_temps(raw_dir, &source.name) {
+        Ok(tried) => {
+            for (path, outcome) in tried {
+                match outcome {
+                    Ok(()) => {
+                        tracing::warn!(source = %source.name, file = %path.display(), "Removed a temporary file an interrupted run left.")
+                    }
+                    Err(err) => {
+                        tracing::warn!(source = %source.name, file = %path.display(), error = %err, "Cannot remove a temporary file an interrupted run left.")
+                    }
+                }
+            }
+        }
+        Err(err) => {
+            tracing::warn!(source = %source.name, error = %err, "Cannot look for temporary files an interrupted run left.");
+        }
+    }
 }
 
 #[cfg(test)]

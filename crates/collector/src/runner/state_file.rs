@@ -1,0 +1,98 @@
+//! What a run notes in the source's state file besides its outcome (a source found disabled,
+//! runs dated in the future forgotten), and what it says when the file cannot be saved.
+
+use std::path::Path;
+
+use chrono::Utc;
+use releve::rawfile;
+use releve::{RunLock, Source};
+
+use super::SourceResult;
+use crate::state::SourceState;
+
+/// Notes in the state of `source`, disabled (`enabled = false`), when a run first found it so,
+/// so that the first run once it is enabled again tells reports from when no collection was
+/// expected ([`SourceState::disabled_from`]). A source never collected has no state and
+/// nothing to note; one another run holds (collecting it by name) is noted by a later run.
+pub fn note_disabled(source: &Source, raw_dir: &Path) {
+    if !rawfile::state_file(raw_dir, &source.name).is_file() {
+        return;
+    }
+    let Ok(Some(_lock)) = RunLock::try_acquire(&rawfile::source_lock(raw_dir, &source.name)) else {
+        return;
+    };
+    let Ok(mut state) = SourceState::load(raw_dir, source) else {
+        return;
+    };
+    if state.disabled_since.is_some() {
+        return;
+    }
+    state.disabled_since = Some(state.found_disabled_at(source.every.as_chrono(), Utc::now()));
+    match state.save(raw_dir, &source.name) {
+        Ok(()) => {
+            tracing::info!(source = %source.name, "Source disabled: noted, so that reports expect no collection of it until it is enabled again.")
+        }
+        Err(err) => {
+            tracing::warn!(source = %source.name, error = %err, "Cannot note in the state file that the source is disabled: reports will count its collections as missed.")
+        }
+    }
+}
+
+/// `outcome` as a failure saying the state file at `file` could not be saved; `noted` when
+/// the run was noted in it as under way before it began.
+pub(super) fn unsaved_state(
+    outcome: SourceResult,
+    file: &std::path::Path,
+    err: &std::io::Error,
+    noted: bool,
+) -> SourceResult {
+    // The next run settles it from what it left (see `Running::trace`): its metrics, else its
+    // data file, else nothing.
+    let next = match (&outcome, noted) {
+        (SourceResult::Landed { .. }, true) => {
+            "the next run counts this run as landed, from its metrics or its data file (as not finished if the summariser has stored that file and deleted it first)"
+        }
+        (_, true) => {
+            "the next run counts this run as failed, from its metrics or as not finished, and collects its data again (the summariser keeps each record once)"
+        }
+        (_, false) => {
+            "this run leaves no trace there (nor its start): the next run collects as if it had not happened, and the summariser keeps each record once"
+        }
+    };
+    let unsaved = format!(
+        "cannot save the state file {}: {err}; {next}",
+        file.display()
+    );
+    SourceResult::Failed(match outcome {
+        SourceResult::Landed {
+            file: landed,
+            records,
+        } => {
+            format!(
+                "landed {} ({records} records), but {unsaved}",
+                landed.file_name()
+            )
+        }
+        SourceResult::Failed(reason) => format!("{reason}; and {unsaved}"),
+        SourceResult::NotDue(_) | SourceResult::Skipped(_) => unsaved,
+    })
+}
+
+/// Forgets what the state dates in the future (see [`SourceState::forget_future_runs`]),
+/// with a warning, and saves the state at once: a run that is not due now would otherwise
+/// warn again each minute.
+pub(super) fn forget_future_runs(source: &Source, raw_dir: &Path, state: &mut SourceState) {
+    let Some(future) = state.forget_future_runs(Utc::now()) else {
+        return;
+    };
+    let file = rawfile::state_file(raw_dir, &source.name);
+    tracing::warn!(
+        source = %source.name,
+        file = %file.display(),
+        last_run = %future,
+        "The state file dates runs or landed days in the future (a clock that ran ahead?): they are forgotten, and the source is scheduled as if they had not happened."
+    );
+    if let Err(err) = state.save(raw_dir, &source.name) {
+        tracing::warn!(source = %source.name, file = %file.display(), error = %err, "Cannot save the state file.");
+    }
+}
