@@ -11,12 +11,29 @@ use common::{Site, numbered_feed, usgs_body, usgs_source};
 
 /// The real `collector` binary in `site`'s folder, as cron starts it (no `--force`), with its
 /// clock at `instant` (`faketime`'s `@YYYY-MM-DD HH:MM:SS`, the clock running on from there).
+/// `timedatectl` there says NTP has not synchronised the clock, whatever this machine's says.
 fn collector_at(site: &Site, instant: &str) -> Output {
+    collector_at_with(site, instant, "no")
+}
+
+/// As [`collector_at`], `timedatectl` answering `synchronised` (`yes` or `no`) whether NTP
+/// keeps the clock synchronised: a script of that name first on the `PATH`.
+fn collector_at_with(site: &Site, instant: &str, synchronised: &str) -> Output {
+    let bin = site.dir.path().join("bin");
+    std::fs::create_dir_all(&bin).expect("a folder for timedatectl");
+    let script = bin.join("timedatectl");
+    std::fs::write(&script, format!("#!/bin/sh\necho {synchronised}\n")).expect("timedatectl");
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .expect("timedatectl runs");
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let mut paths = vec![bin];
+    paths.extend(std::env::split_paths(&path));
     Command::new("faketime")
         .arg("-f")
         .arg(format!("@{instant}"))
         .arg(env!("CARGO_BIN_EXE_collector"))
         .current_dir(site.dir.path())
+        .env("PATH", std::env::join_paths(paths).expect("a PATH"))
         .env("FAKETIME_DONT_FAKE_MONOTONIC", "1")
         .env("RUST_LOG", "info")
         .env("COLLECTOR_BACKOFF_MS", "1")
@@ -105,4 +122,31 @@ fn a_clock_days_behind_the_apis_lands_nothing_dated_days_ago() {
         !stderr.contains("local_times"),
         "no advice to change the configuration: {stderr}"
     );
+}
+
+/// A machine NTP keeps synchronised, calling an API whose own clock runs days ahead (its
+/// `Date` header wrong): were its clock taken for not set, the source would fail at every run
+/// and never be collected again. Its answer lands, the API's clock said wrong once.
+#[test]
+fn an_api_whose_clock_is_ahead_of_a_synchronised_one_still_lands() {
+    let (feed, calls) = numbered_feed(|_| async { usgs_body(2) });
+    let site = Site::new(&usgs_source("quakes", &format!("{}/feed", feed.url()), ""));
+    let three_days_ago = (chrono::Utc::now() - chrono::TimeDelta::days(3))
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string();
+    let run = collector_at_with(&site, &three_days_ago, "yes");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stderr}");
+    assert_eq!(
+        calls.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "{stderr}"
+    );
+    assert_eq!(site.data_files("quakes").len(), 1, "landed: {stderr}");
+    let said: Vec<&str> = stderr
+        .lines()
+        .filter(|line| line.contains("the API's clock is wrong"))
+        .collect();
+    assert_eq!(said.len(), 1, "said once: {stderr}");
+    assert!(said[0].contains("NTP"), "{stderr}");
 }

@@ -50,7 +50,7 @@ mod retry;
 mod secrets;
 mod server_clock;
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -135,6 +135,10 @@ pub struct SourceClient {
     retries: AtomicU64,
     throttled: AtomicU64,
     secrets: Mutex<Vec<regex_lite::Regex>>,
+    /// Whether NTP keeps this clock synchronised, asked once an API's `Date` is ahead of it.
+    synchronised: tokio::sync::OnceCell<Option<bool>>,
+    /// An API's clock ahead of this synchronised one has been said in this run.
+    api_clock_said: AtomicBool,
 }
 
 impl std::fmt::Debug for SourceClient {
@@ -204,6 +208,8 @@ impl SourceClient {
             retries: AtomicU64::new(0),
             throttled: AtomicU64::new(0),
             secrets: Mutex::new(Vec::new()),
+            synchronised: tokio::sync::OnceCell::new(),
+            api_clock_said: AtomicBool::new(false),
         })
     }
 
@@ -413,6 +419,37 @@ impl SourceClient {
         })
     }
 
+    /// An API's `Date`, `there`, ahead of this clock's `here` by more than the margin: this clock
+    /// is not set yet, and nothing lands; unless NTP keeps it synchronised, when the API's clock
+    /// is wrong, said once a run, and its answer lands as usual (a source refused at every run
+    /// for an API's clock would never be collected again).
+    async fn judge_clock_behind(
+        &self,
+        what: &str,
+        here: chrono::DateTime<chrono::Utc>,
+        there: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), Attempt> {
+        let synchronised = *self
+            .synchronised
+            .get_or_init(server_clock::synchronised)
+            .await;
+        if synchronised != Some(true) {
+            return Err(Attempt::Fatal(FetchError::ClockBehind {
+                what: what.to_owned(),
+                here,
+                there,
+            }));
+        }
+        if !self.api_clock_said.swap(true, Ordering::Relaxed) {
+            tracing::warn!(
+                "{what}: the API's clock is {} ahead of this machine's (its `Date` header: {}), which NTP keeps synchronised (`timedatectl`): the API's clock is wrong, not this one; its answers land as usual, dated by this clock",
+                releve::store::clocks_apart(there - here),
+                there.format("%Y-%m-%d %H:%M:%S UTC")
+            );
+        }
+        Ok(())
+    }
+
     /// One try of the request, `permit` its place in the API's limit (see `limiter`), kept
     /// until its answer comes. A redirect that stays with the API ([`redirect::next_request`])
     /// is followed here, each of its requests drawing a place of its own, as the API counts it.
@@ -479,11 +516,7 @@ impl SourceClient {
         let headers = response.headers().clone();
         let here = chrono::Utc::now();
         if let Some(there) = server_clock::ahead_of(&headers, here) {
-            return Err(Attempt::Fatal(FetchError::ClockBehind {
-                what: what.to_owned(),
-                here,
-                there,
-            }));
+            self.judge_clock_behind(what, here, there).await?;
         }
         // A plain `http://` request a proxy forwards itself: its 407 is the proxy's.
         let via = (status == 407)

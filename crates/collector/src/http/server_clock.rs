@@ -3,7 +3,11 @@
 //! behind, until NTP sets it a minute or more later, and cron runs the collector meanwhile: an
 //! answer landed then would have its file, its records' `stamp` and its run dated by the wrong
 //! clock, in a day long reported. A cache may serve an older `Date` (its `Age` says how much
-//! older), never a later one: only a `Date` ahead of this clock tells of it.
+//! older), never a later one: only a `Date` ahead of this clock tells of it. A clock NTP keeps
+//! synchronised is right, though: an API's `Date` ahead of it is the API's clock wrong.
+
+use std::process::Stdio;
+use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use http::HeaderMap;
@@ -19,6 +23,35 @@ pub fn ahead_of(headers: &HeaderMap, now: DateTime<Utc>) -> Option<DateTime<Utc>
     let date = headers.get(DATE)?.to_str().ok()?.trim();
     let there = DateTime::parse_from_rfc2822(date).ok()?.with_timezone(&Utc);
     (there - now > MOST_BEHIND).then_some(there)
+}
+
+/// How long `timedatectl` is waited for.
+const ASKING: Duration = Duration::from_secs(2);
+
+/// Whether NTP keeps this machine's clock synchronised, as `timedatectl` (systemd's, which asks
+/// the kernel, whatever keeps the time: timesyncd, chrony, ntpd) tells; `None` when it cannot
+/// tell (no systemd, as in most containers, or no answer within [`ASKING`]).
+pub async fn synchronised() -> Option<bool> {
+    let asked = tokio::process::Command::new("timedatectl")
+        .args(["show", "--property=NTPSynchronized", "--value"])
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .output();
+    let answer = tokio::time::timeout(ASKING, asked).await.ok()?.ok()?;
+    if !answer.status.success() {
+        return None;
+    }
+    read_synchronised(&String::from_utf8_lossy(&answer.stdout))
+}
+
+/// `timedatectl show --property=NTPSynchronized --value`'s answer, read.
+fn read_synchronised(answer: &str) -> Option<bool> {
+    match answer.trim() {
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -47,5 +80,12 @@ mod tests {
         assert_eq!(ahead_of(&dated("Thu, 03 Dec 2026 08:00:00 GMT"), now), None);
         assert_eq!(ahead_of(&dated("tomorrow"), now), None);
         assert_eq!(ahead_of(&HeaderMap::new(), now), None);
+    }
+
+    #[test]
+    fn only_a_clock_timedatectl_says_synchronised_is_trusted() {
+        assert_eq!(read_synchronised("yes\n"), Some(true));
+        assert_eq!(read_synchronised("no\n"), Some(false));
+        assert_eq!(read_synchronised(""), None);
     }
 }
