@@ -265,18 +265,33 @@ fn summarised_checkout(
 /// environment. Needs root, to run the analyser as `nobody`, the lecturer here.
 #[test]
 fn the_lecturer_exports_a_student_s_source_though_her_dotenv_is_private() {
+    // A home every user can enter, as Debian's `useradd -m` makes it.
+    lecturer_exports_alice_s_source("grading", 0o755);
+}
+
+/// As above, Alice's home of mode 0711, which others may enter but not list (her files
+/// reached by their names): her `.env` was taken for none, silently, its folder opened as to
+/// list it, where the lecturer is told it is another user's and not read.
+#[test]
+fn the_lecturer_is_told_of_a_student_s_dotenv_in_a_home_others_cannot_list() {
+    lecturer_exports_alice_s_source("grading-0711", 0o711);
+}
+
+/// The lecturer (`nobody`) exports Alice's source with `--config`, her home of mode
+/// `home_mode` and her `.env` hers alone (`chmod 600`): the export is written and one line
+/// says her `.env` is another user's, not read. Needs root.
+fn lecturer_exports_alice_s_source(name: &str, home_mode: u32) {
     use std::os::unix::fs::PermissionsExt;
     use std::os::unix::process::CommandExt;
     assert!(
         rustix::process::geteuid().is_root(),
         "this test needs root: the lecturer is another user (nobody) than the student (root)"
     );
-    let (server, database, started, alice) = summarised_checkout("grading");
+    let (server, database, started, alice) = summarised_checkout(name);
     let mode = |path: &Path, mode: u32| {
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
     };
-    // A home every user can enter, as Debian's `useradd -m` makes it; `.env` hers alone.
-    mode(alice.path(), 0o755);
+    mode(alice.path(), home_mode);
     let dotenv = alice.path().join(".env");
     std::fs::write(
         &dotenv,

@@ -133,6 +133,18 @@ pub fn config_written_by_others(config: &Path) -> Option<String> {
 
 /// The text of the system file at `path`, empty when it cannot be read.
 #[cfg(unix)]
+/// Whether the group `gid` of a file or folder of the user `uid` is shared with other users
+/// (see the module's doc): a user private group is not.
+pub fn group_shared(gid: u32, uid: u32) -> bool {
+    shared_group(
+        &read_or_empty("/etc/group"),
+        &read_or_empty("/etc/passwd"),
+        gid,
+        uid,
+    )
+    .is_some()
+}
+
 fn read_or_empty(path: &str) -> String {
     std::fs::read_to_string(path).unwrap_or_default()
 }

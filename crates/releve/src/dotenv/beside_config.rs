@@ -16,6 +16,17 @@ pub(super) enum BesideConfig {
     Unreadable(std::io::Error),
 }
 
+/// How the `.env`'s folder is opened: for its path alone where the system can, which needs no
+/// right to list it.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+const FOLDER: rustix::fs::OFlags = rustix::fs::OFlags::PATH
+    .union(rustix::fs::OFlags::DIRECTORY)
+    .union(rustix::fs::OFlags::CLOEXEC);
+#[cfg(all(unix, not(any(target_os = "linux", target_os = "android"))))]
+const FOLDER: rustix::fs::OFlags = rustix::fs::OFlags::RDONLY
+    .union(rustix::fs::OFlags::DIRECTORY)
+    .union(rustix::fs::OFlags::CLOEXEC);
+
 /// The `.env` at `path`, opened once and judged by the file opened (its handle's owner), so
 /// that the file judged is the file read: its folder's owner could swap it between the two.
 /// A link of this user's to another account's file (`.env -> /etc/releve/env`) is this
@@ -32,9 +43,12 @@ pub(super) fn open(path: &Path) -> BesideConfig {
     } else {
         folder
     };
-    let Ok(folder) = std::fs::File::open(folder) else {
+    // Opened for its path alone: a folder others may enter but not list (mode 0711) holds a
+    // `.env` all the same.
+    let Ok(folder) = rustix::fs::open(folder, FOLDER, Mode::empty()) else {
         return BesideConfig::Absent;
     };
+    let folder = std::fs::File::from(folder);
     // Not blocking: a FIFO named `.env` is no file, and would wait for a writer.
     let flags = OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NONBLOCK;
     let file = match rustix::fs::openat(&folder, name, flags, Mode::empty()) {
@@ -82,14 +96,19 @@ fn not_opened(folder: &std::fs::File, name: &std::ffi::OsStr, err: std::io::Erro
 }
 
 /// Whether the entry `name` of the open `folder` is a link of the user `me`, in a folder of
-/// theirs that no one else can write: no one else could have swapped it since it was opened.
+/// theirs that no one else can write (its group's write bit aside when the group is theirs
+/// alone, as a user private group is under umask 002): no one else could have swapped it
+/// since it was opened.
 #[cfg(unix)]
 fn linked_by(folder: &std::fs::File, name: &std::ffi::OsStr, me: u32) -> bool {
     use rustix::fs::{AtFlags, FileType};
     use std::os::unix::fs::MetadataExt;
-    let kept = folder
-        .metadata()
-        .is_ok_and(|folder| folder.uid() == me && folder.mode() & 0o022 == 0);
+    let kept = folder.metadata().is_ok_and(|folder| {
+        let group_writes = folder.mode() & 0o020 != 0;
+        folder.uid() == me
+            && folder.mode() & 0o002 == 0
+            && !(group_writes && crate::shared_access::group_shared(folder.gid(), me))
+    });
     kept && rustix::fs::statat(folder, name, AtFlags::SYMLINK_NOFOLLOW).is_ok_and(|entry| {
         FileType::from_raw_mode(entry.st_mode) == FileType::Symlink && entry.st_uid == me
     })
@@ -148,5 +167,38 @@ mod tests {
             read_hers
         });
         assert_eq!(read_hers, 0, "Alice's .env read as the lecturer's");
+    }
+
+    /// Ubuntu's and Fedora's umask 002 makes a checkout `drwxrwxr-x`, its group the owner's
+    /// private group: a link of the owner's there to a secrets file another account keeps
+    /// (`.env -> /etc/releve/env`) is theirs, as in a folder of mode 755; judged by the group's
+    /// write bit alone it was taken for another user's and not read. Needs root (root's group
+    /// is its own), to give the secrets file to `nobody`.
+    #[test]
+    fn a_link_in_a_folder_only_its_owner_s_private_group_can_write_is_the_owner_s() {
+        use std::os::unix::fs::PermissionsExt;
+        assert!(
+            rustix::process::geteuid().is_root(),
+            "this test needs root: the secrets file is another user's (nobody)"
+        );
+        assert!(
+            !crate::shared_access::group_shared(0, 0),
+            "root's group is root's alone here"
+        );
+        let secrets = tempfile::tempdir().expect("the secrets' folder");
+        let kept = secrets.path().join("env");
+        std::fs::write(&kept, "WHO=team\n").expect("the secrets file");
+        std::os::unix::fs::chown(&kept, Some(65_534), Some(65_534)).expect("chown");
+        let checkout = tempfile::tempdir().expect("the checkout");
+        std::os::unix::fs::chown(checkout.path(), Some(0), Some(0)).expect("chown");
+        std::fs::set_permissions(checkout.path(), std::fs::Permissions::from_mode(0o775))
+            .expect("a folder its group can write");
+        let path = checkout.path().join(".env");
+        std::os::unix::fs::symlink(&kept, &path).expect("the link");
+        assert!(
+            matches!(open(&path), BesideConfig::Own(_)),
+            "{:?}",
+            open(&path)
+        );
     }
 }
