@@ -24,18 +24,25 @@ fn mixed_perimeters_and_natures() -> Vec<Value> {
     records
 }
 
-#[tokio::test]
-async fn where_refine_select_and_order_by_decide_what_lands_and_in_which_order() {
-    let records = mixed_perimeters_and_natures();
-    let double = OpendatasoftDouble::new("eco2mix-national-tr", records.clone());
+/// The checkout after a forced run of an éCO2mix source, its table's lines `extra` added,
+/// whose portal serves `records`: the run succeeded.
+async fn collected(records: &[Value], extra: &str) -> Site {
+    let double = OpendatasoftDouble::new("eco2mix-national-tr", records.to_vec());
     let server = LocalServer::start(double.router());
-    let extra = "where = \"perimetre = 'France'\"\nrefine = [\"nature:Données temps réel\"]\n\
-                 select = \"date_heure, consommation\"\norder_by = \"date_heure desc\"";
     let site = Site::new(&eco2mix_source(&server.url(), extra));
     let outcome = collector::run_with(&site.args(&[], true), fast_policy())
         .await
         .expect("run");
     assert!(outcome.succeeded(), "{:?}", outcome.sources);
+    site
+}
+
+#[tokio::test]
+async fn where_refine_select_and_order_by_decide_what_lands_and_in_which_order() {
+    let records = mixed_perimeters_and_natures();
+    let extra = "where = \"perimetre = 'France'\"\nrefine = [\"nature:Données temps réel\"]\n\
+                 select = \"date_heure, consommation\"\norder_by = \"date_heure desc\"";
+    let site = collected(&records, extra).await;
     let expected: Vec<Value> = records
         .iter()
         .rev()
@@ -58,16 +65,10 @@ async fn where_refine_select_and_order_by_decide_what_lands_and_in_which_order()
 #[tokio::test]
 async fn a_where_clause_joined_by_or_selects_the_rows_either_side_meets() {
     let records = mixed_perimeters_and_natures();
-    let double = OpendatasoftDouble::new("eco2mix-national-tr", records.clone());
-    let server = LocalServer::start(double.router());
     let extra = "where = \"perimetre = 'France' and nature = 'Données temps réel' or \
                  perimetre = 'Occitanie' AND (nature = 'Données consolidées')\"\n\
                  order_by = \"date_heure\"";
-    let site = Site::new(&eco2mix_source(&server.url(), extra));
-    let outcome = collector::run_with(&site.args(&[], true), fast_policy())
-        .await
-        .expect("run");
-    assert!(outcome.succeeded(), "{:?}", outcome.sources);
+    let site = collected(&records, extra).await;
     let expected: Vec<Value> = records
         .iter()
         .filter(|r| {
