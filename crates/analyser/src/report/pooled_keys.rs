@@ -25,6 +25,9 @@ pub(super) fn pooled_note(source: &Source) -> Option<String> {
     if source.key.paths().len() < 2 || pooled.is_empty() {
         return None;
     }
+    if let Some(note) = runs_pooled_note(source, &pooled) {
+        return Some(note);
+    }
     let named = pooled.join(" and ");
     let selected_by = match source.kind {
         SourceKind::Opendatasoft(_) | SourceKind::OdsV1(_) => "`refine`",
@@ -36,6 +39,35 @@ pub(super) fn pooled_note(source: &Source) -> Option<String> {
          MongoDB's `records`, or collected as a source of its own, selected by {selected_by} \
          (README: Several series in one dataset)."
     ))
+}
+
+/// The note of a source whose key tells its records apart by the collector's `stamp` alone
+/// besides their time (a forecast stamped `run_at`, keyed by hour and run): every run's copy
+/// of an hour is pooled, which no `params` can select, so the note points to one run's in
+/// `records`; `None` for any other key.
+fn runs_pooled_note(source: &Source, pooled: &[String]) -> Option<String> {
+    let SourceKind::HttpJson(http) = &source.kind else {
+        return None;
+    };
+    let stamp = http.stamp.as_deref()?;
+    if pooled != [format!("`{stamp}`")] {
+        return None;
+    }
+    Some(if source.forecast {
+        format!(
+            "Each hour's figures below are over every run's forecast of the hour together, \
+             every `{stamp}` pooled: the mean mixes forecasts made a day ahead with those made \
+             minutes before, and a total adds up every run's (two runs forecasting 0.2 mm read \
+             0.4 mm). One run's forecast, such as the one made 24 hours ahead, is read from \
+             MongoDB's `records` by its `{stamp}` (README: `stamp`)."
+        )
+    } else {
+        format!(
+            "Each hour's figures below are over every run's copy of the hour's records together, \
+             every `{stamp}` pooled: a total adds up every run's. One run's copy is read from \
+             MongoDB's `records` by its `{stamp}` (README: `stamp`)."
+        )
+    })
 }
 
 #[cfg(test)]
@@ -93,6 +125,31 @@ mod tests {
             note.contains("(README: Several series in one dataset)"),
             "{note}"
         );
+    }
+
+    /// Open-Meteo's hourly forecast stamped by each run and keyed by hour and run, to keep every
+    /// run's forecast: the note says the hour's figures pool every run's forecast (a total adding
+    /// them up) and points to one run's in `records` and the README's `stamp`, not to collecting
+    /// each run as a source of its own selected by `params`, which no run can be.
+    #[test]
+    fn a_stamped_forecast_says_its_hours_pool_every_runs_forecast() {
+        let text = "[[source]]\nname = \"forecast-runs\"\nkind = \"http_json\"\n\
+                    url = \"http://127.0.0.1:9/v1/forecast\"\nevery = \"1h\"\n\
+                    records = \"hourly\"\ncolumns = true\nforecast = true\n\
+                    stamp = \"run_at\"\nkey = [\"time\", \"run_at\"]\ntime = \"time\"\n\
+                    numeric = [\"precipitation\"]\ntotals = [\"precipitation\"]\n";
+        let config = releve::Config::parse(text, std::path::Path::new("sources.toml"))
+            .expect("configuration");
+        let note = pooled_note(&config.sources[0]).expect("said");
+        assert!(note.contains("every run's forecast of the hour"), "{note}");
+        assert!(note.contains("a total adds up every run's"), "{note}");
+        assert!(
+            note.contains("One run's forecast, such as the one made 24 hours ahead"),
+            "{note}"
+        );
+        assert!(note.contains("(README: `stamp`)"), "{note}");
+        assert!(!note.contains("a source of its own"), "{note}");
+        assert!(!note.contains("Several series in one dataset"), "{note}");
     }
 
     /// An event's id, or a reading's time alone, is one thing per record: nothing to say.
