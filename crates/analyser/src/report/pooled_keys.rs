@@ -4,7 +4,7 @@
 //! forecast): each hour's figures pool them all, which a reader of a station's occupancy would
 //! otherwise take for one station's, and a reader of NO₂ for NO₂ alone.
 
-use releve::{Source, SourceKind};
+use releve::{Resolution, Source, SourceKind};
 
 /// `Each hour's figures below … every `number` pooled, not per `number` …`: the paths of the
 /// source's `key` other than its `time`, when there are any and the source has numeric fields;
@@ -53,19 +53,23 @@ fn runs_pooled_note(source: &Source, pooled: &[String]) -> Option<String> {
     if pooled != [format!("`{stamp}`")] {
         return None;
     }
+    let (unit, ahead) = match source.resolution {
+        Resolution::Hour => ("hour", "24 hours ahead"),
+        Resolution::Day => ("day", "the day before"),
+    };
     Some(if source.forecast {
         format!(
-            "Each hour's figures below are over every run's forecast of the hour together, \
-             every `{stamp}` pooled: the mean mixes forecasts made a day ahead with those made \
-             minutes before, and a total adds up every run's (two runs forecasting 0.2 mm read \
-             0.4 mm). One run's forecast, such as the one made 24 hours ahead, is read from \
-             MongoDB's `records` by its `{stamp}` (README: `stamp`)."
+            "Each {unit}'s figures below are over every run's forecast of the {unit} together, \
+             every `{stamp}` pooled: the mean mixes forecasts made long ahead with the latest, \
+             and a total adds up every run's (two runs forecasting 0.2 mm read 0.4 mm). One \
+             run's forecast, such as the one made {ahead}, is read from MongoDB's `records` by \
+             its `{stamp}` (README: `stamp`)."
         )
     } else {
         format!(
-            "Each hour's figures below are over every run's copy of the hour's records together, \
-             every `{stamp}` pooled: a total adds up every run's. One run's copy is read from \
-             MongoDB's `records` by its `{stamp}` (README: `stamp`)."
+            "Each {unit}'s figures below are over every run's copy of the {unit}'s records \
+             together, every `{stamp}` pooled: a total adds up every run's. One run's copy is \
+             read from MongoDB's `records` by its `{stamp}` (README: `stamp`)."
         )
     })
 }
@@ -150,6 +154,24 @@ mod tests {
         assert!(note.contains("(README: `stamp`)"), "{note}");
         assert!(!note.contains("a source of its own"), "{note}");
         assert!(!note.contains("Several series in one dataset"), "{note}");
+    }
+
+    /// Open-Meteo's daily values stamped by each run (`resolution = "day"`): the report charts
+    /// them per day, so the note speaks of each day's figures, not of an hour's.
+    #[test]
+    fn a_stamped_daily_forecast_says_its_days_pool_every_runs_forecast() {
+        let text = "[[source]]\nname = \"daily-runs\"\nkind = \"http_json\"\n\
+                    url = \"http://127.0.0.1:9/v1/forecast\"\nevery = \"1d\"\n\
+                    records = \"daily\"\ncolumns = true\nforecast = true\n\
+                    resolution = \"day\"\nstamp = \"run_at\"\n\
+                    key = [\"time\", \"run_at\"]\ntime = \"time\"\n\
+                    numeric = [\"precipitation_sum\"]\n";
+        let config = releve::Config::parse(text, std::path::Path::new("sources.toml"))
+            .expect("configuration");
+        let note = pooled_note(&config.sources[0]).expect("said");
+        assert!(note.starts_with("Each day's figures below"), "{note}");
+        assert!(note.contains("every run's forecast of the day"), "{note}");
+        assert!(!note.contains("hour"), "{note}");
     }
 
     /// An event's id, or a reading's time alone, is one thing per record: nothing to say.
