@@ -31,7 +31,8 @@ pub(crate) async fn held(
 
 /// Says, and keeps in `db`, the runs of the configured `sources` it lost since the raw folder
 /// `raw_dir` noted their newest, `held` being the runs of those sources `db` holds (a source
-/// removed from the configuration, its runs deleted with it, is not looked for).
+/// removed from the configuration, its runs deleted with it, is not looked for, nor one whose
+/// newest run noted `db` holds under another name: a source renamed, its runs carried over).
 pub(crate) async fn check(
     db: &Database,
     raw_dir: &Path,
@@ -39,14 +40,20 @@ pub(crate) async fn check(
     held: &RunSpans,
 ) -> Result<(), StoreError> {
     let noted = restored::noted(raw_dir, database);
-    let noted = Noted {
-        runs: noted
-            .runs
-            .into_iter()
-            .filter(|(source, _)| sources.contains(&source.as_str()))
-            .collect(),
-        ..noted
-    };
+    let mut runs = noted.runs.clone();
+    runs.retain(|source, _| sources.contains(&source.as_str()));
+    for (source, span) in &noted.runs {
+        let missing = held
+            .get(source)
+            .is_none_or(|kept| kept.newest < span.newest);
+        if missing
+            && runs.contains_key(source)
+            && restored::run_renamed(db, source, span.newest).await?
+        {
+            runs.remove(source);
+        }
+    }
+    let noted = Noted { runs, ..noted };
     let Some(lost) = LostRuns::between(&noted, held, chrono::Utc::now()) else {
         return Ok(());
     };

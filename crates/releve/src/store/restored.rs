@@ -247,6 +247,23 @@ pub async fn newest_runs(db: &Database, sources: &[&str]) -> Result<NewestRuns, 
     Ok(newest.into_iter().flatten().collect())
 }
 
+/// Whether `db` holds a run started at `started` under a name other than `source`: a run of
+/// `source` given its new name by hand (its history carried over to a renamed source), not
+/// one lost. A database restored from an older backup holds no run of that instant at all.
+pub async fn run_renamed(
+    db: &Database,
+    source: &str,
+    started: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let found = db
+        .collection::<Document>(super::RUNS)
+        .find_one(doc! {"source": {"$ne": source}, "started": bson_date(started)})
+        .projection(doc! {"_id": 1})
+        .await
+        .map_err(StoreError::command("reading the runs stored"))?;
+    Ok(found.is_some())
+}
+
 /// The oldest and newest run of each of `sources` that `db` holds (a source holding none left
 /// out), the sources read at once (see [`newest_runs`]).
 pub async fn run_spans(db: &Database, sources: &[&str]) -> Result<RunSpans, StoreError> {
