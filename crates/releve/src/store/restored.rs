@@ -19,6 +19,7 @@ use std::io;
 use std::path::Path;
 
 use chrono::{DateTime, TimeDelta, Utc};
+use futures_util::TryStreamExt;
 use futures_util::future::try_join_all;
 use mongodb::Database;
 use mongodb::bson::{Document, doc};
@@ -247,21 +248,29 @@ pub async fn newest_runs(db: &Database, sources: &[&str]) -> Result<NewestRuns, 
     Ok(newest.into_iter().flatten().collect())
 }
 
-/// Whether `db` holds a run started at `started` under a name other than `source`: a run of
-/// `source` given its new name by hand (its history carried over to a renamed source), not
-/// one lost. A database restored from an older backup holds no run of that instant at all.
+/// Whether `db` holds a run started at `started` under a name other than `source`, its file
+/// one of `source`'s (or none, a failed run): a run of `source` given its new name by hand
+/// (its history carried over to a renamed source), not one lost. A database restored from an
+/// older backup holds no run of that instant at all.
 pub async fn run_renamed(
     db: &Database,
     source: &str,
     started: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
-    let found = db
+    let runs: Vec<Document> = db
         .collection::<Document>(super::RUNS)
-        .find_one(doc! {"source": {"$ne": source}, "started": bson_date(started)})
-        .projection(doc! {"_id": 1})
+        .find(doc! {"source": {"$ne": source}, "started": bson_date(started)})
+        .projection(doc! {"_id": 0, "file": 1})
+        .await
+        .map_err(StoreError::command("reading the runs stored"))?
+        .try_collect()
         .await
         .map_err(StoreError::command("reading the runs stored"))?;
-    Ok(found.is_some())
+    let landed_by = format!("{source}_");
+    Ok(runs.iter().any(|run| match run.get("file") {
+        Some(mongodb::bson::Bson::String(file)) => file.starts_with(&landed_by),
+        _ => true,
+    }))
 }
 
 /// The oldest and newest run of each of `sources` that `db` holds (a source holding none left
