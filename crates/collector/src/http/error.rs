@@ -214,4 +214,23 @@ mod tests {
             "page 1 of `quakes`: gave up after 4 attempts: timed out"
         );
     }
+
+    /// A Pi booted three days after its clock last saved (fake-hwclock) reads three days behind,
+    /// not "2 days 23 h", when the API's `Date` is a few seconds past the three days.
+    #[test]
+    fn a_clock_three_days_behind_is_said_three_days() {
+        let there = chrono::DateTime::parse_from_rfc3339("2026-12-07T08:00:00Z")
+            .expect("a time")
+            .with_timezone(&chrono::Utc);
+        let behind = FetchError::ClockBehind {
+            what: "`quakes`".to_owned(),
+            here: there - chrono::TimeDelta::days(3) + chrono::TimeDelta::seconds(4),
+            there,
+        }
+        .to_string();
+        assert!(
+            behind.contains("2026-12-04 08:00:04 UTC, 3 days behind the API's"),
+            "{behind}"
+        );
+    }
 }

@@ -176,14 +176,25 @@ fn waited_for(wait: std::time::Duration) -> String {
     }
 }
 
-/// How far apart two clocks are: `3 days 2 h`, `1 h 12 min`.
+/// How far apart two clocks are, rounded to its last unit: `3 days`, `3 days 2 h`,
+/// `1 h 12 min`, `2 h`, `5 min` (three days less a few seconds is `3 days`, not `2 days 23 h`).
 pub fn apart(gap: chrono::TimeDelta) -> String {
-    let minutes = gap.num_minutes().unsigned_abs();
-    let (days, hours, minutes) = (minutes / 1440, minutes / 60 % 24, minutes % 60);
-    match days {
-        0 => format!("{hours} h {minutes} min"),
-        1 => format!("1 day {hours} h"),
-        _ => format!("{days} days {hours} h"),
+    let minutes = gap.num_seconds().unsigned_abs().saturating_add(30) / 60;
+    if minutes < 1440 {
+        return match (minutes / 60, minutes % 60) {
+            (0, minutes) => format!("{minutes} min"),
+            (hours, 0) => format!("{hours} h"),
+            (hours, minutes) => format!("{hours} h {minutes} min"),
+        };
+    }
+    let hours = minutes.saturating_add(30) / 60;
+    let days = match hours / 24 {
+        1 => "1 day".to_owned(),
+        days => format!("{days} days"),
+    };
+    match hours % 24 {
+        0 => days,
+        hours => format!("{days} {hours} h"),
     }
 }
 

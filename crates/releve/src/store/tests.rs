@@ -432,12 +432,26 @@ fn clocks_far_apart_stop_a_writer_naming_both() {
         clocks_close(server + chrono::TimeDelta::days(30), server).map_err(|err| err.to_string());
     assert_eq!(
         ahead,
-        Err("the clock here reads 2027-01-01 10:00:00 UTC and MongoDB's 2026-12-02 10:00:00 UTC, 30 days 0 h apart: set the wrong one right; nothing was read or written, as records would be dated against the wrong clock (and those it puts past `keep_days` skipped for good)".to_owned())
+        Err("the clock here reads 2027-01-01 10:00:00 UTC and MongoDB's 2026-12-02 10:00:00 UTC, 30 days apart: set the wrong one right; nothing was read or written, as records would be dated against the wrong clock (and those it puts past `keep_days` skipped for good)".to_owned())
     );
     let behind = clocks_close(server - chrono::TimeDelta::minutes(125), server)
         .map_err(|err| err.to_string())
         .expect_err("two hours behind");
     assert!(behind.contains(", 2 h 5 min apart:"), "{behind}");
+}
+
+/// A gap is rounded to what it says, not cut: a few seconds short of three days reads "3 days",
+/// a few seconds short of an hour "1 h", and a whole hour carries no "0 min".
+#[test]
+fn a_gap_between_clocks_is_rounded_to_its_last_unit() {
+    let gap = |seconds| super::clocks_apart(chrono::TimeDelta::seconds(seconds));
+    assert_eq!(gap(3 * 86_400 - 5), "3 days");
+    assert_eq!(gap(-(3 * 86_400 - 5)), "3 days");
+    assert_eq!(gap(86_400 + 2 * 3600 + 40 * 60), "1 day 3 h");
+    assert_eq!(gap(3600 - 3), "1 h");
+    assert_eq!(gap(2 * 3600 + 5 * 60 + 20), "2 h 5 min");
+    assert_eq!(gap(5 * 60 + 40), "6 min");
+    assert_eq!(gap(86_400 - 10), "1 day");
 }
 
 #[test]
