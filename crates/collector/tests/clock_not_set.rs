@@ -117,6 +117,7 @@ fn a_clock_days_behind_the_apis_lands_nothing_dated_days_ago() {
         said.contains("behind the API's") && said.contains("NTP"),
         "says this clock is behind: {said}"
     );
+    assert!(said.contains(", 3 days behind"), "the gap rounded: {said}");
     assert!(site.data_files("quakes").is_empty(), "{stderr}");
     assert!(
         !stderr.contains("local_times"),
@@ -149,4 +150,37 @@ fn an_api_whose_clock_is_ahead_of_a_synchronised_one_still_lands() {
         .collect();
     assert_eq!(said.len(), 1, "said once: {stderr}");
     assert!(said[0].contains("NTP"), "{stderr}");
+}
+
+/// A `fake-hwclock` boot a few minutes after the last run (a reboot): the clock, restored to
+/// when it was last saved, is behind the run the state dates, by less than the API's `Date`
+/// tells. The warning that the state dates runs in the future asked only "a clock that ran
+/// ahead?", though this clock being behind now is the likelier cause: it says both.
+#[test]
+fn runs_in_the_future_after_a_boot_say_this_clock_may_be_behind() {
+    let (feed, _calls) = numbered_feed(|_| async { usgs_body(2) });
+    let site = Site::new(&usgs_source("quakes", &format!("{}/feed", feed.url()), ""));
+    let first = Command::new(env!("CARGO_BIN_EXE_collector"))
+        .current_dir(site.dir.path())
+        .env("RUST_LOG", "info")
+        .output()
+        .expect("collector runs");
+    assert!(first.status.success(), "{first:?}");
+    let restored = (chrono::Utc::now() - chrono::TimeDelta::minutes(10))
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string();
+    let booted = collector_at(&site, &restored);
+    let stderr = String::from_utf8_lossy(&booted.stderr);
+    let said = stderr
+        .lines()
+        .find(|line| line.contains("dates runs or landed days in the future"))
+        .unwrap_or_else(|| panic!("the state's runs in the future: {stderr}"));
+    assert!(
+        said.contains("this clock behind now") && said.contains("fake-hwclock"),
+        "says this clock may be behind: {said}"
+    );
+    assert!(
+        said.contains("ran ahead"),
+        "and that it may have run ahead: {said}"
+    );
 }

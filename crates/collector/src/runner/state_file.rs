@@ -90,7 +90,7 @@ pub(super) fn forget_future_runs(source: &Source, raw_dir: &Path, state: &mut So
         source = %source.name,
         file = %file.display(),
         last_run = %future,
-        "The state file dates runs or landed days in the future (a clock that ran ahead?): they are forgotten, and the source is scheduled as if they had not happened."
+        "The state file dates runs or landed days in the future of this clock (this clock behind now, as after a boot restoring it with fake-hwclock before NTP sets it? or a clock that ran ahead when they were saved?): they are forgotten, and the source is scheduled as if they had not happened."
     );
     if let Err(err) = state.save(raw_dir, &source.name) {
         tracing::warn!(source = %source.name, file = %file.display(), error = %err, "Cannot save the state file.");
