@@ -379,9 +379,9 @@ fn a_forecast_says_how_many_of_its_hours_were_still_to_come() {
     let flat = common::flat(&text);
     assert!(
         flat.contains(
-            "Until the report was generated: min 5 °C (2026-11-21 00:00–01:00), mean 8.25 °C, max 11.5 °C (2026-11-21 13:00–14:00) over 14 values; 0 records without a value."
+            "Until the report was generated: min 5 °C (2026-11-21 00:00–01:00 UTC), mean 8.25 °C, max 11.5 °C (2026-11-21 13:00–14:00 UTC) over 14 values; 0 records without a value."
         ) && flat.contains(
-            "Still to come then (values published ahead, such as forecasts): min 12 °C (2026-11-21 14:00–15:00), mean 14.3 °C, max 16.5 °C (2026-11-21 23:00–00:00) over 10 values; 0 records without a value."
+            "Still to come then (values published ahead, such as forecasts): min 12 °C (2026-11-21 14:00–15:00 UTC), mean 14.3 °C, max 16.5 °C (2026-11-21 23:00–00:00 UTC) over 10 values; 0 records without a value."
         ),
         "the forecast hours are not counted with the hours begun:\n{text}"
     );
@@ -828,13 +828,13 @@ fn a_forecasts_lone_hour_to_come_says_so_under_its_chart() {
     let flat = common::flat(&common::text(&forecast_day(dir.path(), 20..21)));
     assert!(
         flat.contains(
-            "Values in one hour only, 2026-11-21 20:00–21:00, still to come when the report was generated"
+            "Values in one hour only, 2026-11-21 20:00–21:00 UTC, still to come when the report was generated"
         ),
         "{flat}"
     );
     let flat = common::flat(&common::text(&forecast_day(dir.path(), 10..11)));
     assert!(
-        flat.contains("Values in one hour only, 2026-11-21 10:00–11:00:"),
+        flat.contains("Values in one hour only, 2026-11-21 10:00–11:00 UTC:"),
         "{flat}"
     );
 }

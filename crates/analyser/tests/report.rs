@@ -289,8 +289,8 @@ async fn the_records_chart_says_its_busiest_and_quietest_hours_in_words() {
     let text = golden_day_text(dir.path(), &uri, &db).await;
     let day = golden::date(0);
     let said = format!(
-        "Records per hour Most records in an hour: 6 ({day} 03:00–04:00 and 5 other hours); \
-         fewest: 3 ({day} 00:00–01:00 and 5 other hours)."
+        "Records per hour Most records in an hour: 6 ({day} 03:00–04:00 CET and 5 other hours); \
+         fewest: 3 ({day} 00:00–01:00 CET and 5 other hours)."
     );
     assert!(text.contains(&said), "{said} in: {text}");
 }
@@ -305,7 +305,7 @@ async fn a_numeric_chart_says_when_its_lowest_and_highest_values_were() {
     let text = golden_day_text(dir.path(), &uri, &db).await;
     let day = golden::date(0);
     let said = format!(
-        "Period: min 1.4 °C ({day} 22:00–23:00), mean 7.09 °C, max 14.5 °C ({day} 10:00–11:00) \
+        "Period: min 1.4 °C ({day} 22:00–23:00 CET), mean 7.09 °C, max 14.5 °C ({day} 10:00–11:00 CET) \
          over 80 values; 0 records without a value."
     );
     assert!(text.contains(&said), "{said} in: {text}");

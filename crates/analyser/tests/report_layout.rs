@@ -301,7 +301,7 @@ fn a_numeric_field_with_values_in_one_hour_is_a_line_not_a_chart() {
     let text = common::text(&render(dir.path()));
     let flat = common::flat(&text);
     assert!(
-        flat.contains("level (m) Values in one hour only, 2026-11-21 13:00–14:00: 2.5 m (1 value); 0 records without a value."),
+        flat.contains("level (m) Values in one hour only, 2026-11-21 13:00–14:00 UTC: 2.5 m (1 value); 0 records without a value."),
         "{flat}"
     );
     // Chart titles are drawn, not written: the pages' text holds captions only.
@@ -326,7 +326,7 @@ fn a_numeric_field_with_values_in_one_hour_is_a_line_not_a_chart() {
         3
     );
     assert!(
-        flat.contains("Period: min 0 (2026-11-21 00:00–01:00), mean 11.5, max 23 (2026-11-21 23:00–00:00) over 1,440 values;"),
+        flat.contains("Period: min 0 (2026-11-21 00:00–01:00 UTC), mean 11.5, max 23 (2026-11-21 23:00–00:00 UTC) over 1,440 values;"),
         "a field with values in many hours keeps its chart and caption: {flat}"
     );
 }
@@ -341,13 +341,13 @@ fn a_reading_far_beyond_the_others_is_said_under_its_chart() {
     if let Some(load) = faulty.hourly[14].numeric.first_mut() {
         load.max = Some(9_999.0);
     }
-    let said = "1 hour reaches past the chart's scale, drawn to its edge and marked: up to 9,999 (2026-11-21 14:00–15:00).";
+    let said = "1 hour reaches past the chart's scale, drawn to its edge and marked: up to 9,999 (2026-11-21 14:00–15:00 UTC).";
     let advice = "Sensors send such codes for a reading they lack: a `plausible` range for `load` in sources.toml leaves them out of the summaries; `summariser --resummarise busy` summarises the stored hours again.";
     let pdf = render_sources(dir.path(), CONFIG, single(), faulty.clone());
     let flat = common::flat(&common::text(&pdf));
     assert!(flat.contains(&format!("{said} {advice}")), "{flat}");
     assert!(
-        flat.contains("Period: min 0 (2026-11-21 00:00–01:00), mean 11.5, max 9,999 (2026-11-21 14:00–15:00) over 1,440 values;"),
+        flat.contains("Period: min 0 (2026-11-21 00:00–01:00 UTC), mean 11.5, max 9,999 (2026-11-21 14:00–15:00 UTC) over 1,440 values;"),
         "the period's figures keep the reading: {flat}"
     );
 
@@ -381,7 +381,7 @@ fn a_reading_far_beyond_the_others_is_said_under_its_chart() {
     }
     let pdf = render_sources(dir.path(), CONFIG, single(), spike);
     let flat = common::flat(&common::text(&pdf));
-    let wanted = "1 hour lies far from all the others, which flattens the chart: up to 5,000 (2026-11-21 09:00–10:00). If such readings are faults, a `plausible` range for `load`";
+    let wanted = "1 hour lies far from all the others, which flattens the chart: up to 5,000 (2026-11-21 09:00–10:00 UTC). If such readings are faults, a `plausible` range for `load`";
     assert!(flat.contains(wanted), "{wanted:?} in {flat}");
 
     // Codes beside a spike: the codes are left out all the same, the spike drawn; each said.
@@ -394,8 +394,8 @@ fn a_reading_far_beyond_the_others_is_said_under_its_chart() {
     let pdf = render_sources(dir.path(), CONFIG, single(), both.clone());
     let flat = common::flat(&common::text(&pdf));
     for wanted in [
-        "2 hours reach past the chart's scale, drawn to its edge and marked: up to 9,999 (2026-11-21 14:00–15:00) and down to -9,999 (2026-11-21 03:00–04:00). Sensors send such codes",
-        "1 hour lies far from all the others, which flattens the chart: up to 5,000 (2026-11-21 09:00–10:00). If such readings are faults",
+        "2 hours reach past the chart's scale, drawn to its edge and marked: up to 9,999 (2026-11-21 14:00–15:00 UTC) and down to -9,999 (2026-11-21 03:00–04:00 UTC). Sensors send such codes",
+        "1 hour lies far from all the others, which flattens the chart: up to 5,000 (2026-11-21 09:00–10:00 UTC). If such readings are faults",
     ] {
         assert!(flat.contains(wanted), "{wanted:?} in {flat}");
     }
@@ -409,7 +409,7 @@ fn a_reading_far_beyond_the_others_is_said_under_its_chart() {
     );
     let pdf = render_sources(dir.path(), &config, single(), both);
     let flat = common::flat(&common::text(&pdf));
-    let wanted = "2 hours lie far from all the others, which flattens the chart: up to 7,000 (2026-11-21 17:00–18:00). Some of these readings lie outside the `plausible` range of `load`";
+    let wanted = "2 hours lie far from all the others, which flattens the chart: up to 7,000 (2026-11-21 17:00–18:00 UTC). Some of these readings lie outside the `plausible` range of `load`";
     assert!(flat.contains(wanted), "{wanted:?} in {flat}");
 
     // A totals chart too: one hour's total holds a code, which the sum hides.
@@ -426,7 +426,7 @@ fn a_reading_far_beyond_the_others_is_said_under_its_chart() {
     let pdf = render_sources(dir.path(), &config, single(), faulty_total);
     let flat = common::flat(&common::text(&pdf));
     let wanted = format!(
-        "1 hour's total, holding a code of a missing reading, reaches past the chart's scale, drawn to its edge and marked: up to 10,825 (2026-11-21 14:00–15:00). {advice}"
+        "1 hour's total, holding a code of a missing reading, reaches past the chart's scale, drawn to its edge and marked: up to 10,825 (2026-11-21 14:00–15:00 UTC). {advice}"
     );
     assert!(flat.contains(&wanted), "{wanted:?} in {flat}");
 
@@ -489,7 +489,7 @@ fn labels_name_the_fields_and_the_catalogue_says_their_paths() {
         // The catalogue's cells wrap beside the others; a field a line.
         "• water level (m) = level",
         "• gauge kind = kind",
-        "water level (m) Values in one hour only, 2026-11-21 13:00–14:00:",
+        "water level (m) Values in one hour only, 2026-11-21 13:00–14:00 UTC:",
         "The point holds water level = 2.5 m.",
     ] {
         assert!(flat.contains(wanted), "{wanted:?} in\n{text}");
@@ -512,7 +512,7 @@ fn a_field_listed_in_totals_is_charted_as_totals() {
     assert!(
         flat.contains(
             "Period total: 16,560 over 1,440 values; most in an hour: 1,380 (2026-11-21 \
-             23:00–00:00); 0 records without a value."
+             23:00–00:00 UTC); 0 records without a value."
         ),
         "{flat}"
     );
@@ -1487,7 +1487,7 @@ fn a_chart_s_title_is_text_a_screen_reader_reads() {
     let dir = tempfile::tempdir().expect("temp dir");
     let flat = common::flat(&common::text(&render(dir.path())));
     let caption = flat
-        .find("Period: min 0 (2026-11-21 00:00–01:00), mean 11.5, max 23")
+        .find("Period: min 0 (2026-11-21 00:00–01:00 UTC), mean 11.5, max 23")
         .unwrap_or_else(|| panic!("the load chart's caption: {flat}"));
     let section = flat[..caption].rfind("busy").expect("busy's section");
     let before = &flat[section..caption];

@@ -109,12 +109,12 @@ mod tests {
             |sums: &[f64]| largest_total(&axis, sums, &with_codes, Share::Period, Some("mm"));
         assert_eq!(
             most(&sums),
-            "; most in an hour: 1.2 mm (2026-11-21 14:00–15:00)"
+            "; most in an hour: 1.2 mm (2026-11-21 14:00–15:00 CET)"
         );
         sums[16] = 1.2;
         assert_eq!(
             most(&sums),
-            "; most in an hour: 1.2 mm (2026-11-21 14:00–15:00 and 1 other hour)"
+            "; most in an hour: 1.2 mm (2026-11-21 14:00–15:00 CET and 1 other hour)"
         );
         assert_eq!(most(&vec![0.0; axis.len()]), "", "a dry day");
         assert_eq!(
@@ -142,11 +142,11 @@ mod tests {
         assert_eq!(
             largest_total(&axis, &sums, &[], Share::Period, Some("mm")),
             "; of the hours over when the report was generated, most in one: 1 mm (2026-11-21 \
-             02:00–03:00)"
+             02:00–03:00 CET)"
         );
         assert_eq!(
             largest_total(&axis, &sums, &[], Share::Begun, Some("mm")),
-            "; of the hours over then, most in one: 1 mm (2026-11-21 02:00–03:00)"
+            "; of the hours over then, most in one: 1 mm (2026-11-21 02:00–03:00 CET)"
         );
     }
 

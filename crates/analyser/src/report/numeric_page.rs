@@ -15,7 +15,6 @@ use super::field_totals::{FieldTotals, plausible_range};
 use super::past_scale::{past_scale, spikes_said, totals_past_scale};
 use super::source_pages::{one_day_of_daily_values, say_partly};
 use crate::charts::{self, ChartError, HourBand, TimeAxis, ValueScale, px};
-use crate::format::repeated_offset;
 use crate::naming::{name_of, unit_of, with_unit};
 use crate::pdf::{BODY, CONTENT_WIDTH, Ink, ReportDocument};
 
@@ -228,26 +227,30 @@ fn to_come(ahead: bool) -> &'static str {
     }
 }
 
-/// The hour starting at `hour` in `tz`, `2026-11-21 14:00–15:00`: an hour a clock change
-/// repeats has its end read at its start's offset, so it still reads as one hour, and carries
-/// that offset (`2026-10-25 02:00–03:00 +01:00`); the hour before clocks go forward ends at
-/// the time they show then (`2026-03-29 01:00–03:00`).
+/// The hour starting at `hour` in `tz`, with the zone's abbreviation, as the cover says it
+/// (`2026-11-21 14:00–15:00 CET`), so a caption copied alone still says its zone: an hour a
+/// clock change repeats has its end read at its start's offset, so it still reads as one hour,
+/// its abbreviation telling which (`2026-10-25 02:00–03:00 CEST`, then `… CET`); the hour
+/// before clocks go forward ends at the time they show then (`2026-03-29 01:00 CET–03:00 CEST`).
 pub(super) fn one_hour(hour: chrono::DateTime<chrono::Utc>, tz: chrono_tz::Tz) -> String {
-    let start = hour.with_timezone(&tz).fixed_offset();
-    let shown_then = (hour + chrono::TimeDelta::hours(1))
-        .with_timezone(&tz)
-        .fixed_offset();
-    // Clocks gone forward (a larger offset): the end they show then.
-    let end = if shown_then.offset().local_minus_utc() > start.offset().local_minus_utc() {
-        shown_then
-    } else {
-        start + chrono::TimeDelta::hours(1)
-    };
+    let start = hour.with_timezone(&tz);
+    let shown_then = (hour + chrono::TimeDelta::hours(1)).with_timezone(&tz);
+    let offset =
+        |time: &chrono::DateTime<chrono_tz::Tz>| time.fixed_offset().offset().local_minus_utc();
+    // Clocks gone forward (a larger offset): the end they show then, in its own zone's name.
+    if offset(&shown_then) > offset(&start) {
+        return format!(
+            "{}–{}",
+            start.format("%Y-%m-%d %H:%M %Z"),
+            shown_then.format("%H:%M %Z")
+        );
+    }
+    let end = start.fixed_offset() + chrono::TimeDelta::hours(1);
     format!(
-        "{}–{}{}",
+        "{}–{} {}",
         start.format("%Y-%m-%d %H:%M"),
         end.format("%H:%M"),
-        repeated_offset(hour, tz)
+        start.format("%Z")
     )
 }
 
@@ -358,7 +361,7 @@ mod tests {
     }
 
     #[test]
-    fn an_hour_where_clocks_change_reads_as_one_hour_and_a_repeated_one_with_its_offset() {
+    fn an_hour_where_clocks_change_reads_as_one_hour_and_every_hour_with_its_zone() {
         use chrono::TimeZone as _;
         let paris = chrono_tz::Europe::Paris;
         let at = |h| {
@@ -368,13 +371,13 @@ mod tests {
                 .expect("instant")
         };
         // 00:00Z is 02:00 summer time, 01:00Z 02:00 winter time.
-        assert_eq!(one_hour(at(0), paris), "2026-10-25 02:00–03:00 +02:00");
-        assert_eq!(one_hour(at(1), paris), "2026-10-25 02:00–03:00 +01:00");
+        assert_eq!(one_hour(at(0), paris), "2026-10-25 02:00–03:00 CEST");
+        assert_eq!(one_hour(at(1), paris), "2026-10-25 02:00–03:00 CET");
         let spring = chrono::Utc
             .with_ymd_and_hms(2026, 3, 29, 0, 0, 0)
             .single()
             .expect("instant");
-        assert_eq!(one_hour(spring, paris), "2026-03-29 01:00–03:00");
+        assert_eq!(one_hour(spring, paris), "2026-03-29 01:00 CET–03:00 CEST");
         // Lord Howe Island: clocks go back half an hour, 02:00 +11:00 to 01:30 +10:30.
         let half_hour_back = chrono::Utc
             .with_ymd_and_hms(2026, 4, 4, 14, 0, 0)
@@ -382,9 +385,12 @@ mod tests {
             .expect("instant");
         assert_eq!(
             one_hour(half_hour_back, chrono_tz::Australia::Lord_Howe),
-            "2026-04-05 01:00–02:00"
+            "2026-04-05 01:00–02:00 +11"
         );
-        assert_eq!(one_hour(at(23), chrono_tz::UTC), "2026-10-25 23:00–00:00");
+        assert_eq!(
+            one_hour(at(23), chrono_tz::UTC),
+            "2026-10-25 23:00–00:00 UTC"
+        );
     }
 
     #[test]

@@ -383,7 +383,7 @@ mod tests {
         let added = AddedField::new(source, "temp", "numeric", end, true);
         let said = past_scale(source, &added, "temp", &bands, &axis, scale).expect("said");
         assert!(
-            said.starts_with("3 hours, on 2 days, reach past the chart's scale, drawn to its edge and marked: up to 9,999 °C (2026-10-02 06:00–07:00)."),
+            said.starts_with("3 hours, on 2 days, reach past the chart's scale, drawn to its edge and marked: up to 9,999 °C (2026-10-02 06:00–07:00 CEST)."),
             "{said}"
         );
     }

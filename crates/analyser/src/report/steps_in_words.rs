@@ -177,8 +177,8 @@ pub(super) mod tests {
         assert_eq!(
             busiest_and_quietest(&axis, &counts).as_deref(),
             Some(
-                "Most records in an hour: 3 (2026-11-21 02:00–03:00 and 7 other hours); \
-                 fewest: 1 (2026-11-21 00:00–01:00 and 7 other hours)."
+                "Most records in an hour: 3 (2026-11-21 02:00–03:00 CET and 7 other hours); \
+                 fewest: 1 (2026-11-21 00:00–01:00 CET and 7 other hours)."
             )
         );
         // Generated at 02:00: of the two hours over, the second is the busiest.
@@ -187,7 +187,7 @@ pub(super) mod tests {
             busiest_and_quietest(&early, &counts).as_deref(),
             Some(
                 "Of the hours over when the report was generated, most records in one: 2 \
-                 (2026-11-21 01:00–02:00); fewest: 1 (2026-11-21 00:00–01:00)."
+                 (2026-11-21 01:00–02:00 CET); fewest: 1 (2026-11-21 00:00–01:00 CET)."
             )
         );
         let first_hour = axis.clone().generated_at(axis.hours()[0]);
@@ -227,7 +227,7 @@ pub(super) mod tests {
             busiest_and_quietest(&at(3, 20), &counts).as_deref(),
             Some(
                 "Of the hours over when the report was generated, most records in one: 3 \
-                 (2026-11-21 02:00–03:00); fewest: 1 (2026-11-21 00:00–01:00)."
+                 (2026-11-21 02:00–03:00 CET); fewest: 1 (2026-11-21 00:00–01:00 CET)."
             )
         );
         assert_eq!(
@@ -238,7 +238,7 @@ pub(super) mod tests {
     }
 
     /// `1 record in 1 of 24 hours.` already says that 23 hours hold none: a line naming the
-    /// first of them as the quietest (`fewest: 0 (… 00:00–01:00 and 22 other hours)`) tells a
+    /// first of them as the quietest (`fewest: 0 (… 00:00–01:00 CET and 22 other hours)`) tells a
     /// screen reader user nothing more. A month's chart of days, whose sentence counts hours,
     /// still names its days without a record.
     #[test]
@@ -248,13 +248,13 @@ pub(super) mod tests {
         counts[12] = 1;
         assert_eq!(
             busiest_and_quietest(&axis, &counts).as_deref(),
-            Some("Most records in an hour: 1 (2026-11-21 12:00–13:00).")
+            Some("Most records in an hour: 1 (2026-11-21 12:00–13:00 CET).")
         );
         counts[15] = 3;
         counts[16] = 3;
         assert_eq!(
             busiest_and_quietest(&axis, &counts).as_deref(),
-            Some("Most records in an hour: 3 (2026-11-21 15:00–16:00 and 1 other hour).")
+            Some("Most records in an hour: 3 (2026-11-21 15:00–16:00 CET and 1 other hour).")
         );
     }
 }

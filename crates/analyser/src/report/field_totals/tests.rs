@@ -68,7 +68,7 @@ fn records_without_a_value_are_said_with_their_hours() {
     }
     assert_eq!(
         FieldTotals::of(&stats, &axis, None).lacking(),
-        "24 records without a value (2026-12-05 11:00–12:00 and 5 other hours)"
+        "24 records without a value (2026-12-05 11:00–12:00 CET and 5 other hours)"
     );
 }
 
