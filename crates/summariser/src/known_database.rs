@@ -366,4 +366,20 @@ mod tests {
             "the database `phd_db` holds no relevé data, but the MongoDB URI names it in its path, and `releve` holds relevé data (relevé before 5 December 2026, 10:22 UTC wrote there whatever the URI's path, and no raw/.summariser-database names this folder's database): nothing was read or deleted; to go on in `releve`, remove the database from the URI's path (`?authSource=NAME` logs in there all the same) or give --database releve, or run once with --new-database to start a new database"
         );
     }
+
+    /// A first run on a full disk cannot keep the raw folder's id, which the database is to
+    /// name: the line said "cannot read or write raw/.installation" alone, not that the disk is
+    /// full nor what to do. It says what to free.
+    #[test]
+    fn a_full_disk_keeping_the_folders_id_says_what_to_free() {
+        let said = SummariseError::FolderId {
+            path: PathBuf::from("raw/.installation"),
+            cause: std::io::Error::from(std::io::ErrorKind::StorageFull),
+        }
+        .to_string();
+        assert!(said.starts_with("cannot write raw/.installation"), "{said}");
+        assert!(said.contains("its disk is full"), "{said}");
+        assert!(said.contains("free space on its disk"), "{said}");
+        assert_eq!(said.lines().count(), 1, "{said}");
+    }
 }

@@ -205,8 +205,8 @@ pub enum SummariseError {
     /// The database names another raw folder as the one it is summarised from.
     #[error(transparent)]
     OthersDatabase(#[from] OthersDatabase),
-    /// The raw folder's id could not be read or kept.
-    #[error("cannot read or write {path}, this raw folder's id: {cause}")]
+    /// The raw folder's id could not be read or kept: of a full disk, said so, and what to free.
+    #[error("{}", folder_id_failed(path, cause))]
     FolderId {
         /// `raw/.installation`.
         path: PathBuf,
@@ -531,4 +531,24 @@ fn warn_unconfigured(raw_dir: &Path, config: &Config) -> usize {
         warn!("{folder}.");
     }
     folders.iter().map(|folder| folder.files).sum()
+}
+
+/// [`SummariseError::FolderId`] in words: a disk's fault (full, a quota, read-only) says so and
+/// what to do, the raw folder's id being what a first run writes before anything else.
+fn folder_id_failed(path: &std::path::Path, cause: &std::io::Error) -> String {
+    let Some(advice) = releve::disk_fault::advice(cause) else {
+        return format!(
+            "cannot read or write {}, this raw folder's id: {cause}",
+            path.display()
+        );
+    };
+    let full = if cause.kind() == std::io::ErrorKind::StorageFull {
+        ", as its disk is full"
+    } else {
+        ""
+    };
+    format!(
+        "cannot write {}, this raw folder's id{full} ({cause}): nothing was summarised; {advice}",
+        path.display()
+    )
 }
