@@ -8,7 +8,7 @@ use serde::de::{Deserializer as _, MapAccess, Visitor};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
-use super::kind_of;
+use super::records_at::kind_of;
 
 /// Why the value at the records path cannot be read as columns.
 #[derive(Debug, PartialEq, thiserror::Error)]

@@ -7,7 +7,7 @@ mod status;
 use releve::Source;
 use serde_json::Value;
 
-use super::quoted;
+use super::records_at::quoted;
 use crate::sources::SourceError;
 use status::{says_failure, status_code};
 
