@@ -88,6 +88,24 @@ fn a_clock_at_1970_after_a_boot_collects_nothing_and_forgets_nothing() {
     );
 }
 
+/// A run of the collector, its clock three days behind the API's, `timedatectl` answering
+/// `synchronised`, on a checkout of a USGS feed: the API was called once.
+fn three_days_behind(synchronised: &str) -> (Site, Output) {
+    let (feed, calls) = numbered_feed(|_| async { usgs_body(2) });
+    let site = Site::new(&usgs_source("quakes", &format!("{}/feed", feed.url()), ""));
+    let three_days_ago = (chrono::Utc::now() - chrono::TimeDelta::days(3))
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string();
+    let run = collector_at_with(&site, &three_days_ago, synchronised);
+    assert_eq!(
+        calls.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    (site, run)
+}
+
 /// The usual Raspberry Pi OS boot: `fake-hwclock` sets the clock to when it was last saved
 /// (the last shutdown, days ago after a weekend off), and cron runs the collector before NTP
 /// sets it right. The run landed its answer in a file named days ago: its records (a
@@ -96,19 +114,9 @@ fn a_clock_at_1970_after_a_boot_collects_nothing_and_forgets_nothing() {
 /// `local_times`. The API's `Date` header tells the clock is behind: nothing lands.
 #[test]
 fn a_clock_days_behind_the_apis_lands_nothing_dated_days_ago() {
-    let (feed, calls) = numbered_feed(|_| async { usgs_body(2) });
-    let site = Site::new(&usgs_source("quakes", &format!("{}/feed", feed.url()), ""));
-    let three_days_ago = (chrono::Utc::now() - chrono::TimeDelta::days(3))
-        .format("%Y-%m-%d %H:%M:%S")
-        .to_string();
-    let booted = collector_at(&site, &three_days_ago);
+    let (site, booted) = three_days_behind("no");
     let stderr = String::from_utf8_lossy(&booted.stderr);
     assert_eq!(booted.status.code(), Some(1), "{stderr}");
-    assert_eq!(
-        calls.load(std::sync::atomic::Ordering::SeqCst),
-        1,
-        "{stderr}"
-    );
     let said = stderr
         .lines()
         .find(|line| line.contains("source `quakes` failed:"))
@@ -130,19 +138,9 @@ fn a_clock_days_behind_the_apis_lands_nothing_dated_days_ago() {
 /// and never be collected again. Its answer lands, the API's clock said wrong once.
 #[test]
 fn an_api_whose_clock_is_ahead_of_a_synchronised_one_still_lands() {
-    let (feed, calls) = numbered_feed(|_| async { usgs_body(2) });
-    let site = Site::new(&usgs_source("quakes", &format!("{}/feed", feed.url()), ""));
-    let three_days_ago = (chrono::Utc::now() - chrono::TimeDelta::days(3))
-        .format("%Y-%m-%d %H:%M:%S")
-        .to_string();
-    let run = collector_at_with(&site, &three_days_ago, "yes");
+    let (site, run) = three_days_behind("yes");
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(run.status.success(), "{stderr}");
-    assert_eq!(
-        calls.load(std::sync::atomic::Ordering::SeqCst),
-        1,
-        "{stderr}"
-    );
     assert_eq!(site.data_files("quakes").len(), 1, "landed: {stderr}");
     let said: Vec<&str> = stderr
         .lines()
