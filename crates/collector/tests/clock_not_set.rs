@@ -34,6 +34,8 @@ fn collector_at_with(site: &Site, instant: &str, synchronised: &str) -> Output {
         .arg(env!("CARGO_BIN_EXE_collector"))
         .current_dir(site.dir.path())
         .env("PATH", std::env::join_paths(paths).expect("a PATH"))
+        // `faketime` reads the instant, written in UTC, in the local zone.
+        .env("TZ", "UTC")
         .env("FAKETIME_DONT_FAKE_MONOTONIC", "1")
         .env("RUST_LOG", "info")
         .env("COLLECTOR_BACKOFF_MS", "1")

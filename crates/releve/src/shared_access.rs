@@ -131,20 +131,25 @@ pub fn config_written_by_others(config: &Path) -> Option<String> {
     )
 }
 
-/// The text of the system file at `path`, empty when it cannot be read.
+/// Whether the group `gid` of a file or folder of the user `uid` is known to be theirs alone:
+/// named in `/etc/group` and not shared with other users (see the module's doc), as a user
+/// private group. A group those files do not name (one from LDAP or SSSD) is not known so.
 #[cfg(unix)]
-/// Whether the group `gid` of a file or folder of the user `uid` is shared with other users
-/// (see the module's doc): a user private group is not.
-pub fn group_shared(gid: u32, uid: u32) -> bool {
-    shared_group(
-        &read_or_empty("/etc/group"),
-        &read_or_empty("/etc/passwd"),
-        gid,
-        uid,
-    )
-    .is_some()
+pub fn group_private(gid: u32, uid: u32) -> bool {
+    let groups = read_or_empty("/etc/group");
+    let named = groups
+        .lines()
+        .any(|line| line.split(':').nth(2).and_then(|n| n.parse::<u32>().ok()) == Some(gid));
+    named && shared_group(&groups, &read_or_empty("/etc/passwd"), gid, uid).is_none()
 }
 
+#[cfg(not(unix))]
+pub fn group_private(_: u32, _: u32) -> bool {
+    false
+}
+
+/// The text of the system file at `path`, empty when it cannot be read.
+#[cfg(unix)]
 fn read_or_empty(path: &str) -> String {
     std::fs::read_to_string(path).unwrap_or_default()
 }
@@ -181,7 +186,21 @@ fn shared_group(groups: &str, passwd: &str, gid: u32, uid: u32) -> Option<String
 
 #[cfg(all(test, unix))]
 mod tests {
-    use super::shared_group;
+    use super::{group_private, shared_group};
+
+    /// A group `/etc/group` does not name (one from LDAP or SSSD, a class's `students`) may be
+    /// shared: it is not known to be its owner's alone.
+    #[test]
+    fn a_group_the_system_files_do_not_name_is_not_private() {
+        let unnamed = 54_321;
+        assert!(
+            !std::fs::read_to_string("/etc/group")
+                .unwrap_or_default()
+                .contains(":54321:"),
+            "gid 54321 is named here"
+        );
+        assert!(!group_private(unnamed, 0));
+    }
 
     const PASSWD: &str = "root:x:0:0:root:/root:/bin/bash\n\
         alice:x:1001:1001::/home/alice:/bin/bash\n\

@@ -107,7 +107,7 @@ fn linked_by(folder: &std::fs::File, name: &std::ffi::OsStr, me: u32) -> bool {
         let group_writes = folder.mode() & 0o020 != 0;
         folder.uid() == me
             && folder.mode() & 0o002 == 0
-            && !(group_writes && crate::shared_access::group_shared(folder.gid(), me))
+            && (!group_writes || crate::shared_access::group_private(folder.gid(), me))
     });
     kept && rustix::fs::statat(folder, name, AtFlags::SYMLINK_NOFOLLOW).is_ok_and(|entry| {
         FileType::from_raw_mode(entry.st_mode) == FileType::Symlink && entry.st_uid == me
@@ -182,7 +182,7 @@ mod tests {
             "this test needs root: the secrets file is another user's (nobody)"
         );
         assert!(
-            !crate::shared_access::group_shared(0, 0),
+            crate::shared_access::group_private(0, 0),
             "root's group is root's alone here"
         );
         let secrets = tempfile::tempdir().expect("the secrets' folder");

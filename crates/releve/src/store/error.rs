@@ -179,7 +179,8 @@ fn waited_for(wait: std::time::Duration) -> String {
 /// How far apart two clocks are, rounded to its last unit: `3 days`, `3 days 2 h`,
 /// `1 h 12 min`, `2 h`, `5 min` (three days less a few seconds is `3 days`, not `2 days 23 h`).
 pub fn apart(gap: chrono::TimeDelta) -> String {
-    let minutes = gap.num_seconds().unsigned_abs().saturating_add(30) / 60;
+    let seconds = gap.num_seconds().unsigned_abs();
+    let minutes = seconds.saturating_add(30) / 60;
     if minutes < 1440 {
         return match (minutes / 60, minutes % 60) {
             (0, minutes) => format!("{minutes} min"),
@@ -187,7 +188,8 @@ pub fn apart(gap: chrono::TimeDelta) -> String {
             (hours, minutes) => format!("{hours} h {minutes} min"),
         };
     }
-    let hours = minutes.saturating_add(30) / 60;
+    // Rounded from the seconds, once: a day and 29 min 31 s is a day, not a day and 1 h.
+    let hours = seconds.saturating_add(1800) / 3600;
     let days = match hours / 24 {
         1 => "1 day".to_owned(),
         days => format!("{days} days"),

@@ -452,6 +452,11 @@ fn a_gap_between_clocks_is_rounded_to_its_last_unit() {
     assert_eq!(gap(2 * 3600 + 5 * 60 + 20), "2 h 5 min");
     assert_eq!(gap(5 * 60 + 40), "6 min");
     assert_eq!(gap(86_400 - 10), "1 day");
+    assert_eq!(
+        gap(86_400 + 29 * 60 + 31),
+        "1 day",
+        "rounded once, from the seconds"
+    );
 }
 
 #[test]
