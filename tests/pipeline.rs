@@ -180,8 +180,8 @@ async fn one_source_travels_from_http_to_pdf() {
     for wanted in [
         "8 records in 2 of 24 hours",
         // Both in the 10:00 UTC hour, 11:00 in Paris.
-        "Period: min 0.9 magnitude (2026-11-21 11:00–12:00), mean 2.19 magnitude, \
-         max 4.6 magnitude (2026-11-21 11:00–12:00) over 8 values",
+        "Period: min 0.9 magnitude (2026-11-21 11:00–12:00 CET), mean 2.19 magnitude, \
+         max 4.6 magnitude (2026-11-21 11:00–12:00 CET) over 8 values",
     ] {
         assert!(text.contains(wanted), "{wanted:?} in\n{text}");
     }
