@@ -43,6 +43,16 @@ fn collector_at_with(site: &Site, instant: &str, synchronised: &str) -> Output {
         .expect("faketime runs the collector (install the `faketime` package)")
 }
 
+/// The real `collector` binary in `site`'s folder at this machine's clock, which succeeded.
+fn collected_at_the_right_time(site: &Site) {
+    let first = Command::new(env!("CARGO_BIN_EXE_collector"))
+        .current_dir(site.dir.path())
+        .env("RUST_LOG", "info")
+        .output()
+        .expect("collector runs");
+    assert!(first.status.success(), "{first:?}");
+}
+
 /// The clock at 1970 reads the state's every run, and a France Travail source's every landed
 /// day, as ahead of it: they were forgotten (taken for a clock that had run ahead), each
 /// source was collected at once into a file named 1970, its records warned of as "dated more
@@ -53,12 +63,7 @@ fn collector_at_with(site: &Site, instant: &str, synchronised: &str) -> Output {
 fn a_clock_at_1970_after_a_boot_collects_nothing_and_forgets_nothing() {
     let (feed, calls) = numbered_feed(|_| async { usgs_body(2) });
     let site = Site::new(&usgs_source("quakes", &format!("{}/feed", feed.url()), ""));
-    let first = Command::new(env!("CARGO_BIN_EXE_collector"))
-        .current_dir(site.dir.path())
-        .env("RUST_LOG", "info")
-        .output()
-        .expect("collector runs");
-    assert!(first.status.success(), "{first:?}");
+    collected_at_the_right_time(&site);
     let state = std::fs::read(site.raw().join("quakes/.state.json")).expect("the state");
 
     let booted = collector_at(&site, "1970-01-01 00:01:00");
@@ -160,12 +165,7 @@ fn an_api_whose_clock_is_ahead_of_a_synchronised_one_still_lands() {
 fn runs_in_the_future_after_a_boot_say_this_clock_may_be_behind() {
     let (feed, _calls) = numbered_feed(|_| async { usgs_body(2) });
     let site = Site::new(&usgs_source("quakes", &format!("{}/feed", feed.url()), ""));
-    let first = Command::new(env!("CARGO_BIN_EXE_collector"))
-        .current_dir(site.dir.path())
-        .env("RUST_LOG", "info")
-        .output()
-        .expect("collector runs");
-    assert!(first.status.success(), "{first:?}");
+    collected_at_the_right_time(&site);
     let restored = (chrono::Utc::now() - chrono::TimeDelta::minutes(10))
         .format("%Y-%m-%d %H:%M:%S")
         .to_string();
