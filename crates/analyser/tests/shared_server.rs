@@ -254,6 +254,26 @@ fn summarised_checkout(
     (server, database, started, site)
 }
 
+/// `analyser export` of `usgs`'s `day` from `database`, run from the folder `from` with
+/// `--config config`, as a user runs it by hand from another folder.
+fn export_from(from: &Path, day: &str, database: &str, config: &Path) -> Command {
+    let mut export = Command::new(testkit::binary("analyser"));
+    export
+        .current_dir(from)
+        .args([
+            "export",
+            "--source",
+            "usgs",
+            "--date",
+            day,
+            "--database",
+            database,
+        ])
+        .arg("--config")
+        .arg(config);
+    export
+}
+
 /// Grading as "A class on one server" says: the lecturer, logged in as a Unix user of their
 /// own, exports a student's source with `--config ~alice/releve/sources.toml`, the `grader`
 /// URI exported in their shell, from a folder of their own (no `.env` there). Alice keeps her
@@ -303,19 +323,7 @@ fn lecturer_exports_alice_s_source(name: &str, home_mode: u32) {
     std::os::unix::fs::chown(lecturer.path(), Some(65_534), Some(65_534)).expect("chown");
     let config = alice.path().join("sources.toml");
     let day = started.date_naive().to_string();
-    let output = Command::new(testkit::binary("analyser"))
-        .current_dir(lecturer.path())
-        .args([
-            "export",
-            "--source",
-            "usgs",
-            "--date",
-            &day,
-            "--database",
-            &database,
-        ])
-        .arg("--config")
-        .arg(&config)
+    let output = export_from(lecturer.path(), &day, &database, &config)
         .env("MONGODB_URI", server.uri())
         .env("RUST_LOG", "warn")
         .uid(65_534)
@@ -358,23 +366,16 @@ fn a_dotenv_linked_by_its_owner_to_another_s_file_is_read() {
     std::os::unix::fs::symlink(&kept, site.path().join(".env")).expect("link");
     let elsewhere = tempfile::tempdir().expect("another folder");
     let day = started.date_naive().to_string();
-    let output = Command::new(testkit::binary("analyser"))
-        .current_dir(elsewhere.path())
-        .args([
-            "export",
-            "--source",
-            "usgs",
-            "--date",
-            &day,
-            "--database",
-            &database,
-        ])
-        .arg("--config")
-        .arg(site.path().join("sources.toml"))
-        .env_remove("MONGODB_URI")
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("analyser runs");
+    let output = export_from(
+        elsewhere.path(),
+        &day,
+        &database,
+        &site.path().join("sources.toml"),
+    )
+    .env_remove("MONGODB_URI")
+    .env("RUST_LOG", "warn")
+    .output()
+    .expect("analyser runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
