@@ -55,6 +55,10 @@ pub fn others_with(path: &Path, file: &std::fs::Metadata, access: Access) -> Opt
     use std::os::unix::fs::MetadataExt;
     let mode = file.mode();
     let bit = access.others_bit();
+    // Most files give others nothing: no folder above them need be read.
+    if mode & (bit | bit << 3) == 0 {
+        return None;
+    }
     // A folder above it that they cannot enter (a home of mode 0700 or 0750) keeps it.
     let canonical = std::fs::canonicalize(path).ok()?;
     let folders: Vec<std::fs::Metadata> = canonical
