@@ -22,7 +22,8 @@ mod records;
 
 use output::{PartFile, to_stdout};
 
-/// `analyser export --source NAME [--date D] [--period P] [--hourly] [--field PATH]… [--output F]`.
+/// `analyser export --source NAME [--date D] [--period P] [--hourly] [--field PATH]…
+/// [--time-field PATH]… [--output F]`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ExportArgs {
     /// Sources configuration.
@@ -50,6 +51,12 @@ pub struct ExportArgs {
     /// columns.
     #[arg(long = "field", value_name = "PATH", conflicts_with = "hourly", value_parser = field_column)]
     pub fields: Vec<FieldPath>,
+    /// A record field holding a time, added as a column written as the `time` column is (UTC,
+    /// to the millisecond), read as the source's `time` is: epoch seconds or milliseconds
+    /// (USGS's `properties.updated`), ISO 8601, `local_times`. A value that reads as no time is
+    /// left empty, and said on stderr.
+    #[arg(long = "time-field", value_name = "PATH", conflicts_with = "hourly", value_parser = field_column)]
+    pub time_fields: Vec<FieldPath>,
     /// The CSV file to write, which appears whole or not at all (default, or `-`: standard
     /// output).
     #[arg(long, value_name = "FILE")]
@@ -405,7 +412,11 @@ async fn table<W: Write>(
     if args.hourly {
         hourly::hourly_table(db, source, period, unread, &mut csv, rows).await?;
     } else {
-        records::records_table(db, source, &args.fields, period, unread, &mut csv, rows).await?;
+        let asked = records::Asked {
+            fields: &args.fields,
+            times: &args.time_fields,
+        };
+        records::records_table(db, source, asked, period, unread, &mut csv, rows).await?;
     }
     csv.flush().map_err(TableError::Write)
 }

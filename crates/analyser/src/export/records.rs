@@ -13,6 +13,15 @@ use super::TableError;
 use crate::period::{ReportPeriod, local_day};
 use crate::reading::Unread;
 
+/// The record fields asked for besides the configured ones: `--field`s, written as served, and
+/// `--time-field`s, written as times.
+pub(super) struct Asked<'a> {
+    /// Fields written as served.
+    pub fields: &'a [FieldPath],
+    /// Fields read as the source's `time` is and written as the `time` column is.
+    pub times: &'a [FieldPath],
+}
+
 /// The record fields written as columns: the source's numeric, category, position and
 /// version fields, then `extra`, each once.
 fn record_columns(source: &Source, extra: &[FieldPath]) -> Vec<FieldPath> {
@@ -43,24 +52,32 @@ fn heading(path: &FieldPath, daily: bool) -> String {
 /// One row per record a report of the period counts: its own time in the UTC hours that begin
 /// in the period (for daily values, in the hours of its days), in time order (then by key):
 /// `time` (UTC), for daily values `day` (the report zone's day it counts in), `key`, then each
-/// column's value as the API served it.
+/// column's value as the API served it (a `--time-field`'s as the time it reads as).
 pub(super) async fn records_table<W: Write>(
     db: &Database,
     source: &Source,
-    extra: &[FieldPath],
+    asked: Asked<'_>,
     period: &ReportPeriod,
     unread: &Unread,
     csv: &mut csv::Writer<W>,
     rows: &mut u64,
 ) -> Result<(), TableError> {
-    let columns = record_columns(source, extra);
-    let mut unheld = Unheld::of(source, extra);
+    let extra: Vec<FieldPath> = asked.fields.iter().chain(asked.times).cloned().collect();
+    let columns: Vec<Column> = record_columns(source, &extra)
+        .into_iter()
+        .map(|path| Column {
+            as_time: asked.times.contains(&path),
+            path,
+        })
+        .collect();
+    let mut unheld = Unheld::of(source, &extra);
+    let mut no_time = NoTime::default();
     let daily = source.resolution == Resolution::Day;
     let header = ["time", "day", "key"]
         .into_iter()
         .filter(|column| daily || *column != "day")
         .map(str::to_owned)
-        .chain(columns.iter().map(|path| heading(path, daily)));
+        .chain(columns.iter().map(|column| heading(&column.path, daily)));
     csv.write_record(header)?;
     // The records a report of the period counts: those of the UTC hours that begin in it (in
     // a zone with a half-hour offset, not those of its first half hour), or for daily values
@@ -77,7 +94,13 @@ pub(super) async fn records_table<W: Write>(
             to,
             within: within.clone(),
         };
-        let mut day = rows_of(db, source, &columns, hours, &mut unheld, unread).await?;
+        let reading = Reading {
+            columns: &columns,
+            unheld: &mut unheld,
+            no_time: &mut no_time,
+            unread,
+        };
+        let mut day = rows_of(db, source, hours, reading).await?;
         day.sort_by(|a, b| (a.time, &a.key).cmp(&(b.time, &b.key)));
         for row in day {
             let counted_in = daily.then(|| {
@@ -95,7 +118,60 @@ pub(super) async fn records_table<W: Write>(
     if *rows > 0 {
         unheld.warn(&source.name);
     }
+    no_time.warn(&source.name);
     Ok(())
+}
+
+/// A column of records: the field's path, and whether it is written as a time.
+struct Column {
+    path: FieldPath,
+    as_time: bool,
+}
+
+/// The `--time-field` values that read as no time, left empty: how many, and the first.
+#[derive(Default)]
+struct NoTime {
+    count: u64,
+    first: Option<(FieldPath, String)>,
+}
+
+impl NoTime {
+    /// The cell of `value` of the time field `path`: the time it reads as, in UTC to the
+    /// millisecond, else nothing, noted.
+    fn cell(&mut self, path: &FieldPath, value: Option<&Value>, source: &Source) -> String {
+        let Some(value) = value.filter(|value| !value.is_null()) else {
+            return String::new();
+        };
+        match releve::record::timestamp_in(value, source.local_times) {
+            Some(time) => time.to_rfc3339_opts(SecondsFormat::Millis, true),
+            None => {
+                self.count += 1;
+                self.first
+                    .get_or_insert_with(|| (path.clone(), value.to_string()));
+                String::new()
+            }
+        }
+    }
+
+    /// Warns of the values left empty, naming the first.
+    fn warn(&self, source: &str) {
+        if let Some((path, value)) = &self.first {
+            tracing::warn!(
+                source = %source,
+                count = self.count,
+                first = %format!("`{path}`: {value}"),
+                "Values of these --time-field paths read as no time (epoch seconds or milliseconds, ISO 8601, as `time` is read): their cells are left empty. Export the field with --field to see them as served."
+            );
+        }
+    }
+}
+
+/// What reading the rows takes: the columns, and where to note what they find.
+struct Reading<'r, 'a> {
+    columns: &'r [Column],
+    unheld: &'r mut Unheld<'a>,
+    no_time: &'r mut NoTime,
+    unread: &'r Unread,
 }
 
 /// The `--field` columns no record written has held yet (even as null), and of them those a
@@ -180,11 +256,15 @@ struct Row {
 async fn rows_of(
     db: &Database,
     source: &Source,
-    columns: &[FieldPath],
     hours: Hours,
-    unheld: &mut Unheld<'_>,
-    unread: &Unread,
+    reading: Reading<'_, '_>,
 ) -> Result<Vec<Row>, StoreError> {
+    let Reading {
+        columns,
+        unheld,
+        no_time,
+        unread,
+    } = reading;
     let action = format!("reading `records` of {}", source.name);
     let (from, to) = (store::bson_date(hours.from), store::bson_date(hours.to));
     let filter = doc! {"source": &source.name, "hour": {"$gte": from, "$lt": to}};
@@ -195,7 +275,17 @@ async fn rows_of(
     store::each_found(find, &action, |document| match record_row(&document) {
         Ok((time, key, data)) if hours.within.contains(&time) => {
             unheld.seen(&data);
-            let cells = columns.iter().map(|path| cell(path.get(&data))).collect();
+            let cells = columns
+                .iter()
+                .map(|column| {
+                    let value = column.path.get(&data);
+                    if column.as_time {
+                        no_time.cell(&column.path, value, source)
+                    } else {
+                        cell(value)
+                    }
+                })
+                .collect();
             rows.push(Row { time, key, cells });
         }
         Ok(_) => {}
