@@ -255,10 +255,10 @@ async fn the_readme_queries_answer(db: &mongodb::Database) {
         "{rows:?}"
     );
 
-    // The ten strongest earthquakes stored, with their place.
+    // The ten strongest earthquakes stored, with their place (quarry blasts left out).
     let strongest: Vec<Document> = db
         .collection::<Document>("records")
-        .find(doc! { "source": "usgs-earthquakes" })
+        .find(doc! { "source": "usgs-earthquakes", "data.properties.type": "earthquake" })
         .projection(doc! { "_id": 0, "key": 1, "time": 1, "data.properties.mag": 1, "data.properties.place": 1 })
         .sort(doc! { "data.properties.mag": -1 })
         .limit(10)
@@ -280,11 +280,47 @@ async fn the_readme_queries_answer(db: &mongodb::Database) {
             "hv74800033",
             "nc75100021",
             "hv74800001",
-            "ci41200057",
             "ci41200011"
         ],
-        "strongest first"
+        "strongest first, the quarry blast (ci41200057, 1.1) left out"
     );
+}
+
+/// The README's query of a day's earthquakes per magnitude type, of 21 November 2026.
+fn per_magnitude_type() -> Vec<Document> {
+    let next_day = DateTime::from_millis(hour(0).timestamp_millis() + 86_400_000);
+    vec![
+        doc! { "$match": { "$and": [
+        { "source": "usgs-earthquakes", "data.properties.type": "earthquake" },
+        { "hour": { "$gte": hour(0), "$lt": next_day } } ] } },
+        doc! { "$group": { "_id": "$data.properties.magType", "events": { "$sum": 1 },
+        "mean": { "$avg": "$data.properties.mag" },
+        "max": { "$max": "$data.properties.mag" } } },
+        doc! { "$sort": { "events": -1, "_id": 1 } },
+    ]
+}
+
+/// The README gives its query per magnitude type in R too, as the JSON text mongolite takes.
+/// Read as libbson reads it (`{"$date": "…"}` a date, a small whole number a 32-bit integer),
+/// it must be the pipeline run above, so that an R user's answer is the tested one.
+#[test]
+fn the_readmes_r_query_is_the_tested_query_per_magnitude_type() {
+    let readme =
+        std::fs::read_to_string(testkit::workspace_root().join("README.md")).expect("README.md");
+    let block = readme
+        .split("```r\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("the README's R example");
+    let json = block
+        .split_once("$aggregate('")
+        .and_then(|(_, rest)| rest.split_once("')"))
+        .map(|(json, _)| json)
+        .expect("the R example's `$aggregate('…')`");
+    let value: serde_json::Value = serde_json::from_str(json).expect("the R query is JSON");
+    let written = Bson::try_from(value).expect("the R query reads as extended JSON");
+    let tested = Bson::Array(per_magnitude_type().into_iter().map(Bson::from).collect());
+    assert_eq!(written, tested, "the README's R query:\n{json}");
 }
 
 /// The README's query of a day's earthquakes per magnitude type, as written there: a mean of
@@ -294,16 +330,7 @@ async fn the_readme_queries_answer(db: &mongodb::Database) {
 async fn the_readme_query_per_magnitude_type_answers(db: &mongodb::Database) {
     use futures_util::TryStreamExt;
 
-    let next_day = DateTime::from_millis(hour(0).timestamp_millis() + 86_400_000);
-    let pipeline = vec![
-        doc! { "$match": { "$and": [
-        { "source": "usgs-earthquakes", "data.properties.type": "earthquake" },
-        { "hour": { "$gte": hour(0), "$lt": next_day } } ] } },
-        doc! { "$group": { "_id": "$data.properties.magType", "events": { "$sum": 1 },
-        "mean": { "$avg": "$data.properties.mag" },
-        "max": { "$max": "$data.properties.mag" } } },
-        doc! { "$sort": { "events": -1, "_id": 1 } },
-    ];
+    let pipeline = per_magnitude_type();
     let rows: Vec<Document> = db
         .collection::<Document>("records")
         .aggregate(pipeline)
