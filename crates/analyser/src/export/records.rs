@@ -160,7 +160,7 @@ impl NoTime {
                 source = %source,
                 count = self.count,
                 first = %format!("`{path}`: {value}"),
-                "Values of these --time-field paths read as no time (epoch seconds or milliseconds, ISO 8601, as `time` is read): their cells are left empty. Export the field with --field to see them as served."
+                "Values of --time-field paths read as no time (epoch seconds or milliseconds, ISO 8601, as `time` is read): their cells are left empty (`count` of them; `first`, with its path, as served). Export the field with --field to see them all as served."
             );
         }
     }
