@@ -105,9 +105,6 @@ impl SourceClient {
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let here = chrono::Utc::now();
-        if let Some(there) = server_clock::ahead_of(&headers, here) {
-            self.judge_clock_behind(what, here, there).await?;
-        }
         // A plain `http://` request a proxy forwards itself: its 407 is the proxy's.
         let via = (status == 407)
             .then(|| proxy::for_url(response.url()).map(|via| (via, response.url().clone())))
@@ -121,6 +118,13 @@ impl SourceClient {
         // Some portals start their JSON with a UTF-8 byte-order mark, which JSON parsers refuse.
         if body.starts_with(UTF8_BOM) {
             body = body.slice(UTF8_BOM.len()..);
+        }
+        // Only the API's own answer tells its clock: a captive portal's page or a proxy's
+        // refusal comes with the portal's or the proxy's `Date`.
+        if server_clock::the_apis_own(status, &headers, &body)
+            && let Some(there) = server_clock::ahead_of(&headers, here)
+        {
+            self.judge_clock_behind(what, here, there).await?;
         }
         self.judge(
             what,
