@@ -149,8 +149,8 @@ impl SourceClient {
 }
 
 /// Why a request could not be sent or answered: a request that cannot be built is final, as
-/// is a proxy's refusal (see [`proxy::failed`]); anything else on the way (connection, timeout
-/// after `limit`) is worth another try.
+/// is a proxy's refusal (see [`proxy::failed`]), and a certificate not the API's (a captive
+/// portal's); anything else on the way (connection, timeout after `limit`) is worth another try.
 async fn unsent(what: &str, err: reqwest::Error, limit: Duration) -> Attempt {
     if err.is_builder() {
         return Attempt::Fatal(FetchError::Build {
@@ -161,6 +161,12 @@ async fn unsent(what: &str, err: reqwest::Error, limit: Duration) -> Attempt {
     match err.url().and_then(proxy::for_url) {
         Some(via) if err.is_connect() || err.is_timeout() => {
             proxy::failed(what, &via, err, limit).await
+        }
+        None if err.is_connect() && failure::not_the_apis_certificate(&err) => {
+            Attempt::Fatal(FetchError::NotTheApisCertificate {
+                what: what.to_owned(),
+                detail: transport_reason(err, limit, None).text,
+            })
         }
         _ => Attempt::retry(transport_reason(err, limit, None), None),
     }

@@ -127,6 +127,19 @@ pub enum FetchError {
         /// The API's, by its `Date` header.
         there: chrono::DateTime<chrono::Utc>,
     },
+    /// The API's address answered the TLS handshake with a certificate not the API's (signed
+    /// by no CA this machine trusts, or made for another name): on a public Wi-Fi, most often
+    /// its captive portal, holding every connection until someone signs in. Not retried: the
+    /// same certificate would come again.
+    #[error(
+        "{what}: {detail}: the certificate that answered is not the API's (on a public Wi-Fi, its sign-in page? sign in to it, and the next run collects; else a proxy or security software inspecting HTTPS, whose CA this machine does not trust: add it to SSL_CERT_FILE)"
+    )]
+    NotTheApisCertificate {
+        /// The request, in words.
+        what: String,
+        /// The connection's failure, as the client says it.
+        detail: String,
+    },
     /// A proxy variable the client cannot read (it would call the APIs directly).
     #[error("{0}")]
     Proxy(String),
@@ -149,7 +162,9 @@ impl FetchError {
             FetchError::GaveUp { last, .. }
             | FetchError::OutOfTime { last, .. }
             | FetchError::Paused { last, .. } => last,
-            FetchError::InvalidJson { detail, .. } | FetchError::Build { detail, .. } => detail,
+            FetchError::InvalidJson { detail, .. }
+            | FetchError::Build { detail, .. }
+            | FetchError::NotTheApisCertificate { detail, .. } => detail,
             FetchError::Proxy(detail) => detail,
             FetchError::Redirected { why, .. } => why,
             FetchError::TooLarge { what, .. }

@@ -138,6 +138,16 @@ pub(super) fn transport_reason(
     }
 }
 
+/// Whether `err` refused the server's certificate as not the API's: signed by no CA this
+/// machine trusts, or made for another name (a captive portal's, a proxy inspecting HTTPS),
+/// rather than expired or a handshake cut.
+pub(super) fn not_the_apis_certificate(err: &reqwest::Error) -> bool {
+    let causes = causes_of(err);
+    ["UnknownIssuer", "NotValidForName", "not valid for name"]
+        .iter()
+        .any(|words| causes.contains(words))
+}
+
 /// The causes of `err`, `: `-separated, without its own text (which names the URL).
 pub(super) fn causes_of(err: &reqwest::Error) -> String {
     std::error::Error::source(err)

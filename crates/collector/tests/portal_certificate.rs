@@ -1,0 +1,78 @@
+//! A laptop on a hotel's or a train's Wi-Fi calling an `https://` API: the captive portal
+//! answers the TLS handshake itself, with a certificate of its own (made for its sign-in page,
+//! signed by no CA this machine trusts), until the student signs in.
+
+mod common;
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use common::{Site, collector_without_proxies, usgs_source};
+
+/// A loopback listener answering TLS with a self-signed certificate for `wifi.hotel.example`,
+/// then its sign-in page: its port and the handshakes begun.
+fn a_portal_over_tls() -> (u16, Arc<AtomicUsize>) {
+    let made = rcgen::generate_simple_self_signed(vec!["wifi.hotel.example".to_owned()])
+        .expect("a certificate");
+    let chain = vec![made.cert.der().clone()];
+    let key = rustls::pki_types::PrivateKeyDer::try_from(made.signing_key.serialize_der())
+        .expect("a key");
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .expect("protocol versions")
+    .with_no_client_auth()
+    .with_single_cert(chain, key)
+    .expect("a server configuration");
+    let config = Arc::new(config);
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    let handshakes = Arc::new(AtomicUsize::new(0));
+    let counted = handshakes.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            counted.fetch_add(1, Ordering::SeqCst);
+            let Ok(connection) = rustls::ServerConnection::new(config.clone()) else {
+                continue;
+            };
+            let mut tls = rustls::StreamOwned::new(connection, stream);
+            let page = "<html><head><title>Hotel Wi-Fi</title></head></html>";
+            let answer = common::closing_answer("200 OK", "", "text/html", page);
+            let _ = std::io::Write::write_all(&mut tls, answer.as_bytes());
+        }
+    });
+    (port, handshakes)
+}
+
+/// The portal's certificate refused, as it should be: the line read "gave up after 5 attempts:
+/// connection to 127.0.0.1:PORT failed: invalid peer certificate: UnknownIssuer", words a
+/// student does not read as "sign in to the Wi-Fi", after handshaking five times with a portal
+/// whose certificate would not change within the run.
+#[test]
+fn a_portals_certificate_is_said_as_maybe_a_wi_fis_sign_in_and_not_retried() {
+    let (port, handshakes) = a_portal_over_tls();
+    let site = Site::new(&usgs_source(
+        "quakes",
+        &format!("https://127.0.0.1:{port}/feed"),
+        "",
+    ));
+    let output = collector_without_proxies(&site)
+        .env("COLLECTOR_BACKOFF_MS", "1")
+        .env_remove("SSL_CERT_FILE")
+        .env_remove("SSL_CERT_DIR")
+        .output()
+        .expect("collector runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let line = stderr
+        .lines()
+        .find(|line| line.starts_with("collector: source `quakes` failed"))
+        .unwrap_or_else(|| panic!("a failure line: {stderr}"));
+    assert!(
+        line.contains("certificate") && line.contains("Wi-Fi") && line.contains("sign in"),
+        "the line says a network's sign-in page may hold the connection: {line}"
+    );
+    assert_eq!(handshakes.load(Ordering::SeqCst), 1, "asked once: {line}");
+    assert!(site.data_files("quakes").is_empty(), "{stderr}");
+}
