@@ -160,3 +160,39 @@ async fn a_sign_in_page_answered_200_is_said_as_maybe_a_public_wi_fis() {
         "{failure}"
     );
 }
+
+/// The same sign-in page, as cron mails its line and `analyser status` shows its first 60
+/// columns: "GET: the answer is not the expected JSON: expected value at line 1 column 1
+/// (served as text/html): an HTML page…", the JSON parser's complaint at the page's first
+/// character, which the student reads as the API's data broken. The page is said first.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sign_in_page_is_said_without_the_json_parsers_complaint() {
+    let (server, calls) = numbered_feed(|_| async {
+        let mut headers = HeaderMap::new();
+        headers.insert("content-type", "text/html".parse().expect("header"));
+        (
+            StatusCode::OK,
+            headers,
+            "\n<!DOCTYPE html><html><head><title>Wi-Fi SNCF</title></head><body>Connexion</body></html>",
+        )
+    });
+    let site = Site::new(&usgs_source_every(
+        "quakes",
+        &format!("{}/feed", server.url()),
+        "15m",
+        "",
+    ));
+    let failure = site.failed_run(true).await;
+    assert!(
+        failure.contains(
+            "GET: the answer is not the expected JSON: an HTML page titled \"Wi-Fi SNCF\""
+        ),
+        "the page said first: {failure}"
+    );
+    assert!(
+        !failure.contains("line 1 column") && !failure.contains("expected value"),
+        "the parser's complaint at the page's first character: {failure}"
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 1, "asked once: {failure}");
+    assert!(site.data_files("quakes").is_empty(), "nothing landed");
+}

@@ -336,7 +336,7 @@ async fn a_complete_body_that_is_not_json_is_refused_at_once_and_nothing_lands()
         failure[0].1.contains("not the expected JSON")
             && failure[0]
                 .1
-                .contains("(served as text/html): an HTML page titled \"Maintenance en cours\""),
+                .contains("JSON: an HTML page titled \"Maintenance en cours\""),
         "{}",
         failure[0].1
     );
@@ -826,7 +826,7 @@ async fn an_answer_compressed_in_an_encoding_not_asked_for_is_named_by_it() {
 
 /// Servers that misname the charset as an encoding (`Content-Encoding: UTF-8`, as some PHP
 /// setups and proxies send) answer plain text: a maintenance page served instead of data must
-/// still be said as the page it is (served as text/html, its words quoted), not as an answer
+/// still be said as the page it is (an HTML page), not as an answer
 /// "compressed as `UTF-8`" for the API to send uncompressed, which it already is (found by the
 /// review of stop 56's fixes).
 #[tokio::test]
@@ -835,7 +835,7 @@ async fn a_plain_page_under_a_charset_named_as_its_encoding_is_not_called_compre
     for encoding in ["UTF-8", "utf8", "none", "binary"] {
         let text = said_of_an_answer_encoded(encoding, "text/html", page.clone()).await;
         assert!(
-            !text.contains("compressed") && text.contains("text/html"),
+            !text.contains("compressed") && text.contains("an HTML page"),
             "{encoding}: {text}"
         );
     }

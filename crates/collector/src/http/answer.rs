@@ -104,10 +104,11 @@ impl SourceClient {
             b'<' => {
                 let page = self.api_message(body);
                 // A page answered 200 where data was asked: on a public Wi-Fi, most often its
-                // captive portal's, which answers every address until someone signs in.
+                // captive portal's, which answers every address until someone signs in. The
+                // parser's complaint at its first character would read as the API's data broken.
                 if status == 200 && page.starts_with("an HTML page") {
                     format!(
-                        "{detail}: {page} (on a public Wi-Fi, its sign-in page? sign in to it, and the next run collects)"
+                        "{page} (on a public Wi-Fi, its sign-in page? sign in to it, and the next run collects)"
                     )
                 } else {
                     format!("{detail}: {page}")
