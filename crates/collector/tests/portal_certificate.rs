@@ -15,9 +15,34 @@ use common::{Site, collector_without_proxies, usgs_source};
 fn a_portal_over_tls() -> (u16, Arc<AtomicUsize>) {
     let made = rcgen::generate_simple_self_signed(vec!["wifi.hotel.example".to_owned()])
         .expect("a certificate");
-    let chain = vec![made.cert.der().clone()];
-    let key = rustls::pki_types::PrivateKeyDer::try_from(made.signing_key.serialize_der())
-        .expect("a key");
+    serving(made.cert.der().clone(), made.signing_key.serialize_der())
+}
+
+/// A loopback listener answering TLS with a certificate for `wifi.hotel.example` signed by a
+/// CA this machine trusts, written to `ca` (as a portal with a real certificate of its own
+/// name answers): its port and the handshakes begun.
+fn a_portal_with_a_trusted_certificate(ca: &std::path::Path) -> (u16, Arc<AtomicUsize>) {
+    let ca_key = rcgen::KeyPair::generate().expect("a CA key");
+    let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).expect("CA parameters");
+    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    let ca_cert = params.self_signed(&ca_key).expect("the CA's certificate");
+    std::fs::write(ca, ca_cert.pem()).expect("ca.pem");
+    let issuer = rcgen::Issuer::new(params, ca_key);
+    let key = rcgen::KeyPair::generate().expect("a key");
+    let leaf = rcgen::CertificateParams::new(vec!["wifi.hotel.example".to_owned()])
+        .expect("parameters")
+        .signed_by(&key, &issuer)
+        .expect("the portal's certificate");
+    serving(leaf.der().clone(), key.serialize_der())
+}
+
+/// A loopback listener answering TLS with `cert` and `key`, then a sign-in page.
+fn serving(
+    cert: rustls::pki_types::CertificateDer<'static>,
+    key: Vec<u8>,
+) -> (u16, Arc<AtomicUsize>) {
+    let chain = vec![cert];
+    let key = rustls::pki_types::PrivateKeyDer::try_from(key).expect("a key");
     let config = rustls::ServerConfig::builder_with_provider(Arc::new(
         rustls::crypto::ring::default_provider(),
     ))
@@ -75,4 +100,34 @@ fn a_portals_certificate_is_said_as_maybe_a_wi_fis_sign_in_and_not_retried() {
     );
     assert_eq!(handshakes.load(Ordering::SeqCst), 1, "asked once: {line}");
     assert!(site.data_files("quakes").is_empty(), "{stderr}");
+}
+
+/// A portal whose certificate is a real one, for its own name, not the API's: the line read
+/// "… invalid peer certificate: certificate not valid for name …", after five handshakes.
+#[test]
+fn a_portals_certificate_for_its_own_name_is_said_so_too() {
+    let site = Site::new("");
+    let ca = site.dir.path().join("ca.pem");
+    let (port, handshakes) = a_portal_with_a_trusted_certificate(&ca);
+    std::fs::write(
+        site.config(),
+        usgs_source("quakes", &format!("https://127.0.0.1:{port}/feed"), ""),
+    )
+    .expect("sources.toml");
+    let output = collector_without_proxies(&site)
+        .env("COLLECTOR_BACKOFF_MS", "1")
+        .env("SSL_CERT_FILE", &ca)
+        .env_remove("SSL_CERT_DIR")
+        .output()
+        .expect("collector runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let line = stderr
+        .lines()
+        .find(|line| line.starts_with("collector: source `quakes` failed"))
+        .unwrap_or_else(|| panic!("a failure line: {stderr}"));
+    assert!(
+        line.contains("not valid for name") && line.contains("Wi-Fi"),
+        "the line says a network's sign-in page may hold the connection: {line}"
+    );
+    assert_eq!(handshakes.load(Ordering::SeqCst), 1, "asked once: {line}");
 }

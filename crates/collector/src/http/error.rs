@@ -132,7 +132,7 @@ pub enum FetchError {
     /// its captive portal, holding every connection until someone signs in. Not retried: the
     /// same certificate would come again.
     #[error(
-        "{what}: {detail}: the certificate that answered is not the API's (on a public Wi-Fi, its sign-in page? sign in to it, and the next run collects; else a proxy or security software inspecting HTTPS, whose CA this machine does not trust: add it to SSL_CERT_FILE)"
+        "{what}: the certificate that answered is not the API's ({detail}): on a public Wi-Fi, its sign-in page? sign in to it, and the next run collects; else a proxy or security software inspecting HTTPS, whose CA this machine does not trust: add it to SSL_CERT_FILE"
     )]
     NotTheApisCertificate {
         /// The request, in words.
