@@ -118,16 +118,25 @@ fn weather() -> SourceData {
 
 /// The Paris day's report, generated the next morning, written into `dir`.
 fn render(dir: &std::path::Path) -> std::path::PathBuf {
-    let config = Config::parse(CONFIG, std::path::Path::new("sources.toml")).expect("config");
+    let data = BTreeMap::from([
+        ("grid".to_owned(), grid()),
+        ("weather".to_owned(), weather()),
+    ]);
+    render_of(CONFIG, data, dir)
+}
+
+/// The Paris day's report of `config`'s sources holding `data`, written into `dir`.
+fn render_of(
+    config: &str,
+    data: BTreeMap<String, SourceData>,
+    dir: &std::path::Path,
+) -> std::path::PathBuf {
+    let config = Config::parse(config, std::path::Path::new("sources.toml")).expect("config");
     let period = ReportPeriod::containing(
         PeriodKind::Day,
         "2026-11-21".parse().expect("date"),
         chrono_tz::Europe::Paris,
     );
-    let data = BTreeMap::from([
-        ("grid".to_owned(), grid()),
-        ("weather".to_owned(), weather()),
-    ]);
     let pdf =
         analyser::render_report(&config, &period, &data, at(22, 7, 0)).expect("render the report");
     let path = dir.join("2026-11-21.pdf");
@@ -204,5 +213,55 @@ fn a_source_s_credit_says_when_its_figures_were_last_updated() {
         grid[0].contains("figures last updated 2026-11-22 00:10 CET."),
         "{}",
         grid[0]
+    );
+}
+
+/// An API taking its key in its address's path (which `key_param` and `key_header` cannot
+/// send): the key, a configured key's segment and the query never reach the PDF, which is
+/// mailed to the city's users; the credit keeps the address up to them (found by an open-data
+/// officer).
+#[test]
+fn a_key_written_into_an_address_is_never_printed() {
+    let config = r#"
+[report]
+timezone = "Europe/Paris"
+
+[[source]]
+name = "hashed"
+kind = "http_json"
+url = "https://api.example.org/v1/3f9a2c7b1e8d4f6a9b0c5d2e7f1a8b3c/observations?station=7"
+every = "1h"
+key = "time"
+time = "time"
+numeric = ["temperature_2m"]
+licence = "ODbL"
+
+[[source]]
+name = "named"
+kind = "http_json"
+url = "https://api.example.net/data/apikey/Zq8sLmTxw/readings"
+every = "1h"
+key = "time"
+time = "time"
+numeric = ["temperature_2m"]
+licence = "ODbL"
+"#;
+    let data = BTreeMap::from([
+        ("hashed".to_owned(), weather()),
+        ("named".to_owned(), weather()),
+    ]);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pdf = render_of(config, data, dir.path());
+    let text = common::flat(&common::text(&pdf));
+    for secret in ["3f9a2c7b1e8d4f6a9b0c5d2e7f1a8b3c", "Zq8sLmTxw", "station=7"] {
+        assert!(!text.contains(secret), "the PDF prints {secret}:\n{text}");
+    }
+    assert!(
+        text.contains("Source: ODbL, https://api.example.org/v1/;"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Source: ODbL, https://api.example.net/data/;"),
+        "{text}"
     );
 }

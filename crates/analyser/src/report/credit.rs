@@ -6,8 +6,10 @@
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
+use releve::Source;
 use releve::store::chrono_date;
-use releve::{Source, SourceKind};
+
+use super::published_at::published_at;
 
 use crate::format::local_time;
 use crate::query::SourceData;
@@ -37,27 +39,6 @@ pub fn credit_line(source: &Source, data: &SourceData, tz: Tz) -> String {
     }
 }
 
-/// Where a reader finds the source's data: an Opendatasoft dataset's page on its portal, else
-/// the API's address without the query the collection asks it (the place and the fields
-/// collected, which `params` holds besides; the configuration refuses a login or a key there).
-fn published_at(source: &Source) -> Option<String> {
-    let mut url = url::Url::parse(&source.url).ok()?;
-    url.set_query(None);
-    url.set_fragment(None);
-    let dataset = match &source.kind {
-        SourceKind::Opendatasoft(ods) => Some(ods.dataset.as_str()),
-        SourceKind::OdsV1(ods) => Some(ods.dataset.as_str()),
-        SourceKind::HttpJson(_) | SourceKind::FranceTravail(_) => None,
-    };
-    Some(match dataset {
-        Some(dataset) => format!(
-            "{}/explore/dataset/{dataset}/",
-            url.as_str().trim_end_matches('/')
-        ),
-        None => url.to_string(),
-    })
-}
-
 /// When the period's hourly summaries last changed: the latest update of what the report's
 /// figures are computed from (summaries written before relevé dated them read as never).
 fn last_updated(data: &SourceData) -> Option<DateTime<Utc>> {
@@ -80,17 +61,6 @@ mod tests {
         );
         let config = releve::Config::parse(&text, Path::new("sources.toml")).expect("config");
         config.sources[0].clone()
-    }
-
-    #[test]
-    fn a_portal_s_dataset_is_credited_by_its_page() {
-        let ods = source(
-            "kind = \"ods_v1\"\nurl = \"https://data.toulouse-metropole.fr\"\ndataset = \"compans\"",
-        );
-        assert_eq!(
-            published_at(&ods).as_deref(),
-            Some("https://data.toulouse-metropole.fr/explore/dataset/compans/")
-        );
     }
 
     #[test]

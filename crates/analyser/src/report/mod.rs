@@ -12,6 +12,7 @@ mod map_page;
 mod numeric_page;
 mod past_scale;
 mod pooled_keys;
+mod published_at;
 mod quality;
 mod short_of_expected;
 mod silences;
