@@ -265,3 +265,31 @@ licence = "ODbL"
         "{text}"
     );
 }
+
+/// A publisher's own wording of the credit it asks for (Open-Meteo's "Weather data by
+/// Open-Meteo.com"; an Opendatasoft dataset's `attributions`) is printed as written on every
+/// page of its section, beside the licence (found by an open-data officer).
+#[test]
+fn a_publisher_s_attribution_is_credited_word_for_word() {
+    let config = CONFIG.replace(
+        "licence = \"Licence Ouverte v2.0 (RTE, via ODRÉ)\"",
+        "licence = \"Licence Ouverte v2.0\"\nattribution = \"Données éCO2mix : RTE, via ODRÉ\"",
+    );
+    let data = BTreeMap::from([
+        ("grid".to_owned(), grid()),
+        ("weather".to_owned(), weather()),
+    ]);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pages = common::page_texts(&render_of(&config, data, dir.path()));
+    let grid = pages_of(&pages, "grid");
+    assert!(grid.len() > 1, "the grid's section runs onto a second page");
+    for (n, page) in grid.iter().enumerate() {
+        assert!(
+            page.contains(&format!(
+                "Source: Données éCO2mix : RTE, via ODRÉ, Licence Ouverte v2.0, {GRID_ADDRESS}"
+            )),
+            "page {} of the grid's section credits its publisher's wording:\n{page}",
+            n + 1
+        );
+    }
+}

@@ -15,15 +15,29 @@ use crate::format::local_time;
 use crate::query::SourceData;
 
 /// `Source: Licence Ouverte v2.0 (RTE, via ODRÉ), https://odre.opendatasoft.com/explore/
-/// dataset/eco2mix-national-tr/; figures last updated 2026-12-07 07:52 CET.`
+/// dataset/eco2mix-national-tr/; figures last updated 2026-12-07 07:52 CET.`, the source's
+/// `attribution`, when it has one, before its licence: `Source: Weather data by
+/// Open-Meteo.com, CC BY 4.0, https://api.open-meteo.com/v1/forecast; …`.
 pub fn credit_line(source: &Source, data: &SourceData, tz: Tz) -> String {
     let licence = match source.licence.trim() {
         "" => None,
         licence => Some(licence),
     };
-    let credit = match (licence, published_at(source)) {
-        (Some(licence), Some(address)) => format!("{licence}, {address}"),
-        (Some(licence), None) => licence.to_owned(),
+    // The publisher's own wording, as written, then the licence.
+    let wording = match (source.attribution.as_deref(), licence) {
+        (Some(attribution), Some(licence)) => Some(format!("{attribution}, {licence}")),
+        (Some(wording), None) | (None, Some(wording)) => Some(wording.to_owned()),
+        (None, None) => None,
+    };
+    let credit = match (wording, published_at(source)) {
+        (Some(wording), Some(address)) if licence.is_some() => format!("{wording}, {address}"),
+        (Some(wording), Some(address)) => {
+            format!("{wording}, {address} (its licence is not stated: `licence` in sources.toml)")
+        }
+        (Some(wording), None) if licence.is_some() => wording,
+        (Some(wording), None) => {
+            format!("{wording} (its licence is not stated: `licence` in sources.toml)")
+        }
         (None, Some(address)) => {
             format!("{address} (its licence is not stated: `licence` in sources.toml)")
         }

@@ -270,6 +270,10 @@ pub struct Source {
     /// Licence of the data.
     #[serde(default)]
     pub licence: String,
+    /// The publisher's own wording of the credit it asks a reuse for, printed as written in the
+    /// report's credit line (Open-Meteo's `Weather data by Open-Meteo.com`, an Opendatasoft
+    /// dataset's `attributions`).
+    pub attribution: Option<String>,
     /// Drop a de-duplicated record once its own time is this many days old (default: keep
     /// forever; at least 1). Hours past it keep their summaries.
     pub keep_days: Option<u32>,
@@ -332,6 +336,7 @@ const COMMON_KEYS: &[&str] = &[
     "periodicity",
     "access",
     "licence",
+    "attribution",
     "keep_days",
     "drop",
     "rate_limit",

@@ -404,6 +404,38 @@ fn a_retention_of_zero_days_or_past_a_century_is_refused() {
     assert!(parse(&format!("{USGS}keep_days = 36500\n")).is_ok());
 }
 
+/// A publisher's wording of the credit it asks for is kept as written; an empty one, one of
+/// several lines or one as long as a paragraph is refused at its line (found by an open-data
+/// officer).
+#[test]
+fn a_publisher_s_attribution_is_kept_as_written_or_refused() {
+    let config = parse(&format!(
+        "{USGS}attribution = \"Weather data by Open-Meteo.com\"\n"
+    ))
+    .expect("an attribution is accepted");
+    assert_eq!(
+        config.sources[0].attribution.as_deref(),
+        Some("Weather data by Open-Meteo.com")
+    );
+    assert_eq!(parse(USGS).expect("config").sources[0].attribution, None);
+    let message = error(&format!("{USGS}attribution = \" \"\n"));
+    assert!(
+        message
+            .starts_with("sources.toml:15: source `usgs-earthquakes`: key `attribution` is empty"),
+        "{message}"
+    );
+    let message = error(&format!("{USGS}attribution = \"RTE\\nvia ODRÉ\"\n"));
+    assert!(
+        message.contains("key `attribution` holds a line break"),
+        "{message}"
+    );
+    let message = error(&format!("{USGS}attribution = \"{}\"\n", "word ".repeat(70)));
+    assert!(
+        message.contains("key `attribution` is 350 characters long: at most 300"),
+        "{message}"
+    );
+}
+
 #[test]
 fn lon_without_lat_is_refused() {
     let message = error(&USGS.replace("lat = \"geometry.coordinates.1\"\n", ""));
@@ -640,6 +672,7 @@ fn every_common_key_is_listed() {
         periodicity,
         access,
         licence,
+        attribution,
         keep_days,
         drop,
         rate_limit,

@@ -3,6 +3,7 @@
 
 use url::Url;
 
+mod attribution;
 mod credentials;
 mod flow;
 mod kind;
@@ -57,6 +58,7 @@ pub(super) fn validate(source: &Source) -> Result<(), BadValue> {
     check_identity(source)?;
     check_position(source)?;
     check_limits(source)?;
+    attribution::check_attribution(source.attribution.as_deref())?;
     check_fields(source)
 }
 
