@@ -293,3 +293,40 @@ fn a_publisher_s_attribution_is_credited_word_for_word() {
         );
     }
 }
+
+/// A credit too long for a continued page's two lines is shortened in its wording, never in
+/// its address: a reader can still type the dataset's address from any page (found by an
+/// open-data officer).
+#[test]
+fn a_long_credit_keeps_its_address_whole_on_continued_pages() {
+    let wording = "Métropole de Toulouse, Direction du Numérique, service de la donnée \
+                   ouverte, d'après les relevés des stations de comptage des vélos de la \
+                   voirie métropolitaine, mis à jour chaque nuit";
+    let config = CONFIG.replace(
+        "licence = \"Licence Ouverte v2.0 (RTE, via ODRÉ)\"",
+        &format!("licence = \"ODbL\"\nattribution = \"{wording}\""),
+    );
+    let data = BTreeMap::from([
+        ("grid".to_owned(), grid()),
+        ("weather".to_owned(), weather()),
+    ]);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pages = common::page_texts(&render_of(&config, data, dir.path()));
+    let grid = pages_of(&pages, "grid");
+    assert!(grid.len() > 1, "the grid's section runs onto a second page");
+    assert!(
+        grid[0].contains(&format!("Source: {wording}, ODbL, {GRID_ADDRESS};")),
+        "the section's first page gives the credit whole:\n{}",
+        grid[0]
+    );
+    for (n, page) in grid.iter().enumerate().skip(1) {
+        assert!(
+            page.contains("Source: Métropole de Toulouse")
+                && page.contains(&format!(
+                    "ODbL, {GRID_ADDRESS}; figures last updated 2026-11-22 00:10 CET."
+                )),
+            "continued page {} keeps the address whole:\n{page}",
+            n + 1
+        );
+    }
+}

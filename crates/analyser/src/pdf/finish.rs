@@ -2,6 +2,7 @@
 
 use printpdf::{Mm, PdfPage, PdfSaveOptions};
 
+use super::credit::CREDIT;
 use super::{
     BOTTOM, CONTENT_WIDTH, Ink, MARGIN, MM_PER_PT, PAGE_HEIGHT, PAGE_WIDTH, ReportDocument, TOP,
 };
@@ -73,18 +74,11 @@ impl ReportDocument {
         // A long name is cut in its middle, so the header stays within the margins.
         let room = CONTENT_WIDTH - self.metrics.width(" (continued)", 8.5, true);
         let header = format!("{} (continued)", self.fitted(section, 8.5, true, room));
-        let mut credit = self
+        let credit = self
             .credits
             .get(section)
-            .map(|credit| self.metrics.wrap(credit, CREDIT, false, CONTENT_WIDTH))
+            .map(|credit| self.credit_lines(credit))
             .unwrap_or_default();
-        if credit.len() > 2 {
-            let rest = credit[1..].join(" ");
-            credit = vec![
-                credit[0].clone(),
-                self.fitted(&rest, CREDIT, false, CONTENT_WIDTH),
-            ];
-        }
         let line = CREDIT * MM_PER_PT * 1.35;
         // The credit ends 1.5 mm above the content; the title stands above it (where it stood
         // alone before: 9 mm above the content).
@@ -97,9 +91,6 @@ impl ReportDocument {
         }
     }
 }
-
-/// The size of a continued page's credit, in points.
-const CREDIT: f32 = 7.0;
 
 #[cfg(test)]
 mod tests {

@@ -3,6 +3,7 @@
 //! with the bundled DejaVu Sans embedded (subset) so accents and symbols print everywhere.
 
 mod chart;
+mod credit;
 mod finish;
 mod information;
 mod metrics;
@@ -15,6 +16,7 @@ mod text;
 use chrono::{DateTime, Utc};
 use printpdf::{Color, FontId, Mm, OffsetDateTime, Op, ParsedFont, PdfDocument, Point, Rgb};
 
+pub use credit::Credit;
 pub use information::{generated_at, is_whole, left_out_refused, newest_runs_read};
 use metrics::{MM_PER_PT, TextMetrics};
 pub use reserved::Reserved;
@@ -85,7 +87,7 @@ pub struct ReportDocument {
     marks: Vec<(String, usize)>,
     /// The credit of each section that has one, by title, repeated atop the pages it runs
     /// onto under its title.
-    credits: std::collections::HashMap<String, String>,
+    credits: std::collections::HashMap<String, Credit>,
 }
 
 impl ReportDocument {
@@ -157,9 +159,9 @@ impl ReportDocument {
 
     /// Gives the section being laid out the credit its source's licence asks for on every
     /// page it is on: the pages it runs onto repeat it under their title, in the top margin.
-    pub fn credit_section(&mut self, credit: &str) {
+    pub fn credit_section(&mut self, credit: &Credit) {
         if let Some(title) = &self.section {
-            self.credits.insert(title.clone(), credit.to_owned());
+            self.credits.insert(title.clone(), credit.clone());
         }
     }
 

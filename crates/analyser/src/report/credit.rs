@@ -12,13 +12,15 @@ use releve::store::chrono_date;
 use super::published_at::published_at;
 
 use crate::format::local_time;
+use crate::pdf::Credit;
 use crate::query::SourceData;
 
 /// `Source: Licence Ouverte v2.0 (RTE, via ODRÉ), https://odre.opendatasoft.com/explore/
 /// dataset/eco2mix-national-tr/; figures last updated 2026-12-07 07:52 CET.`, the source's
 /// `attribution`, when it has one, before its licence: `Source: Weather data by
-/// Open-Meteo.com, CC BY 4.0, https://api.open-meteo.com/v1/forecast; …`.
-pub fn credit_line(source: &Source, data: &SourceData, tz: Tz) -> String {
+/// Open-Meteo.com, CC BY 4.0, https://api.open-meteo.com/v1/forecast; …`. Its address is
+/// kept apart, so a continued page's two lines never cut it.
+pub fn credit_line(source: &Source, data: &SourceData, tz: Tz) -> Credit {
     let licence = match source.licence.trim() {
         "" => None,
         licence => Some(licence),
@@ -29,29 +31,34 @@ pub fn credit_line(source: &Source, data: &SourceData, tz: Tz) -> String {
         (Some(wording), None) | (None, Some(wording)) => Some(wording.to_owned()),
         (None, None) => None,
     };
-    let credit = match (wording, published_at(source)) {
-        (Some(wording), Some(address)) if licence.is_some() => format!("{wording}, {address}"),
-        (Some(wording), Some(address)) => {
-            format!("{wording}, {address} (its licence is not stated: `licence` in sources.toml)")
-        }
-        (Some(wording), None) if licence.is_some() => wording,
-        (Some(wording), None) => {
-            format!("{wording} (its licence is not stated: `licence` in sources.toml)")
-        }
-        (None, Some(address)) => {
-            format!("{address} (its licence is not stated: `licence` in sources.toml)")
-        }
-        (None, None) => "not stated (`licence` in sources.toml)".to_owned(),
+    let address = published_at(source).unwrap_or_default();
+    let (lead, unstated) = match (wording, address.is_empty()) {
+        (Some(wording), false) => (format!("Source: {wording}, "), UNSTATED),
+        (Some(wording), true) => (format!("Source: {wording}"), UNSTATED),
+        (None, false) => ("Source: ".to_owned(), UNSTATED),
+        (None, true) => (
+            "Source: not stated".to_owned(),
+            " (`licence` in sources.toml)",
+        ),
     };
-    match last_updated(data) {
+    let unstated = if licence.is_some() { "" } else { unstated };
+    let tail = match last_updated(data) {
         Some(updated) => format!(
-            "Source: {credit}; figures last updated {} {}.",
+            "{unstated}; figures last updated {} {}.",
             local_time(updated, tz),
             updated.with_timezone(&tz).format("%Z")
         ),
-        None => format!("Source: {credit}."),
+        None => format!("{unstated}."),
+    };
+    Credit {
+        lead,
+        address,
+        tail,
     }
 }
+
+/// Said of a source without a `licence`, after its address.
+const UNSTATED: &str = " (its licence is not stated: `licence` in sources.toml)";
 
 /// When the period's hourly summaries last changed: the latest update of what the report's
 /// figures are computed from (summaries written before relevé dated them read as never).
@@ -83,7 +90,7 @@ mod tests {
             "kind = \"http_json\"\nurl = \"https://api.example.org/v1?k=1\"\nlicence = \"ODbL\"",
         );
         assert_eq!(
-            credit_line(&api, &SourceData::default(), chrono_tz::UTC),
+            credit_line(&api, &SourceData::default(), chrono_tz::UTC).text(),
             "Source: ODbL, https://api.example.org/v1."
         );
     }

@@ -48,7 +48,7 @@ pub fn source_section(
         doc.paragraph_height(&source.description, BODY, false)
     };
     let credit = credit_line(source, data, period.tz);
-    let description = description + doc.paragraph_height(&credit, CAPTION, false);
+    let description = description + doc.paragraph_height(&credit.text(), CAPTION, false);
     let quarantine = quarantine_note(source, quarantined, raw_dir);
     let quarantine_height = quarantine
         .as_ref()
@@ -64,7 +64,7 @@ pub fn source_section(
     if !source.description.is_empty() {
         doc.paragraph(&source.description, BODY, false, Ink::MUTED);
     }
-    doc.paragraph(&credit, CAPTION, false, Ink::MUTED);
+    doc.paragraph(&credit.text(), CAPTION, false, Ink::MUTED);
     doc.credit_section(&credit);
     let daily = source.resolution == Resolution::Day;
     // Collected from its first run in the period on: hours before it cannot hold a value.
