@@ -369,3 +369,30 @@ async fn a_download_past_ten_thousand_redirected_to_another_host_is_not_blamed_o
         "{metrics:?}"
     );
 }
+
+/// `exclude = { facet = "value" }` asks the portal for `exclude.facet=value` on the search and
+/// the download alike: the records holding that value do not land (found by an open-data
+/// officer).
+#[tokio::test]
+async fn an_exclusion_leaves_a_facet_s_value_out() {
+    let double = OdsV1Double::new("villes", city_records("villes", 10));
+    let server = LocalServer::start(double.router());
+    let site = Site::new(&cities_source_with(
+        &server.url(),
+        "exclude = { name = \"Ville 3\" }",
+    ));
+    collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("run");
+    let records = landed(&site);
+    assert_eq!(distinct(&records), 9);
+    assert!(
+        records.iter().all(|r| r["fields"]["name"] != "Ville 3"),
+        "{records:?}"
+    );
+    let requests = double.requests();
+    assert!(
+        requests.iter().all(|r| r.contains("exclude.name=Ville")),
+        "{requests:?}"
+    );
+}

@@ -1,8 +1,8 @@
 //! A local legacy Opendatasoft v1 double for one dataset: `/api/records/1.0/search/` pages
 //! with `rows`/`start` and refuses `start + rows` above 10000 with a 400 error body;
 //! `/api/records/1.0/download/` returns every record as a JSON array. Both apply `refine.F`
-//! (the record's `fields.F` equal to the value) and `q` as plain words (each a whole word of
-//! some field's text, ignoring case); search answers give the `facet_groups` of the facets
+//! (the record's `fields.F` equal to the value), `exclude.F` (leaving such records out) and
+//! `q` as plain words (each a whole word of some field's text, ignoring case); search answers give the `facet_groups` of the facets
 //! asked for. What it cannot apply is refused with a 400 rather than ignored: `q` in the
 //! query language (`field:value`, comparisons, quotes, AND/OR/NOT) and `sort`. Records have the
 //! v1 shape (`datasetid`, `recordid`, `fields` with `geopoint` as `[lat, lon]`, `geometry`,
@@ -111,11 +111,20 @@ impl OdsV1Double {
             .iter()
             .filter_map(|(name, value)| Some((name.strip_prefix("refine.")?, value.as_str())))
             .collect();
+        let exclusions: Vec<(&str, &str)> = params
+            .iter()
+            .filter_map(|(name, value)| Some((name.strip_prefix("exclude.")?, value.as_str())))
+            .collect();
         Ok(self
             .records
             .iter()
             .filter(|record| {
                 refinements.iter().all(|(facet, value)| {
+                    record["fields"].get(facet).and_then(facet_text).as_deref() == Some(*value)
+                })
+            })
+            .filter(|record| {
+                !exclusions.iter().any(|(facet, value)| {
                     record["fields"].get(facet).and_then(facet_text).as_deref() == Some(*value)
                 })
             })

@@ -1,7 +1,7 @@
 //! `kind = "ods_v1"`: a legacy Opendatasoft v1 / data4citizen dataset; `url` is the portal base.
 //!
 //! Keys: `dataset`, optional `q`, `refine` (`{ facet = "value" }` → `refine.facet=value`),
-//! `facet`, `sort`, `rows` (first page size, default 1000). The first
+//! `exclude` (→ `exclude.facet=value`), `facet`, `sort`, `rows` (first page size, default 1000). The first
 //! `/api/records/1.0/search/` call tells `nhits`; a selection it does not hold comes whole from
 //! one `/api/records/1.0/download/?format=json` call (see [`windowed`]). The landed
 //! array holds the API's record objects (`datasetid`, `recordid`, `fields`, `geometry`,
@@ -89,6 +89,9 @@ fn selection(settings: &OdsV1) -> Vec<(String, String)> {
     for (facet, value) in &settings.refine {
         query.push((format!("refine.{facet}"), value.clone()));
     }
+    for (facet, value) in &settings.exclude {
+        query.push((format!("exclude.{facet}"), value.clone()));
+    }
     for facet in &settings.facet {
         query.push(("facet".to_owned(), facet.clone()));
     }
@@ -105,6 +108,7 @@ mod tests {
             dataset: "villes".to_owned(),
             q: Some("paris".to_owned()),
             refine: [("pays".to_owned(), "fr".to_owned())].into_iter().collect(),
+            exclude: Default::default(),
             facet: vec!["pays".to_owned()],
             sort: None,
             rows: 1000,

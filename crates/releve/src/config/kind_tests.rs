@@ -733,3 +733,36 @@ fn hints_chosen_by_the_kind_name_that_kind() {
         "{message}"
     );
 }
+
+/// A v1 portal's `exclude.F=value` leaves out the records holding a facet's value (a city
+/// leaving out a station under works): written as `refine` is, refused on a record path or on
+/// the value `refine` selects (found by an open-data officer).
+#[test]
+fn a_legacy_exclusion_is_a_facet_and_a_value() {
+    let config = parse(&format!("{LEGACY}exclude = {{ station = \"Compans\" }}\n"))
+        .expect("an exclusion is accepted");
+    let crate::SourceKind::OdsV1(v1) = &config.sources[0].kind else {
+        panic!("an ods_v1 source");
+    };
+    assert_eq!(
+        v1.exclude.get("station").map(String::as_str),
+        Some("Compans")
+    );
+    let message = error(&format!(
+        "{LEGACY}exclude = {{ \"fields.station\" = \"Compans\" }}\n"
+    ));
+    assert!(
+        message.contains(
+            "key `exclude`: `fields.station` is a record path; the API's facet is `station`"
+        ),
+        "{message}"
+    );
+    let message = error(&format!(
+        "{LEGACY}refine = {{ station = \"Compans\" }}\nexclude = {{ station = \"Compans\" }}\n"
+    ));
+    assert!(
+        message
+            .contains("key `exclude` leaves out `station` = `Compans`, the value `refine` selects"),
+        "{message}"
+    );
+}

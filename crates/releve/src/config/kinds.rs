@@ -350,6 +350,10 @@ pub struct OdsV1 {
     /// Facet refinements: `{ facet = "value" }` becomes `refine.facet=value`.
     #[serde(default)]
     pub refine: BTreeMap<String, String>,
+    /// Facet exclusions: `{ facet = "value" }` becomes `exclude.facet=value`, leaving out the
+    /// records holding that value.
+    #[serde(default)]
+    pub exclude: BTreeMap<String, String>,
     /// Facets to ask for.
     #[serde(default)]
     pub facet: Vec<String>,

@@ -292,12 +292,26 @@ fn check_ods_v1(source: &Source, url: &Url, v1: &OdsV1) -> Result<(), BadValue> 
             ),
         ));
     }
-    if let Some(facet) = v1.refine.keys().find(|facet| facet.starts_with("fields.")) {
+    for (key, facets) in [("refine", &v1.refine), ("exclude", &v1.exclude)] {
+        if let Some(facet) = facets.keys().find(|facet| facet.starts_with("fields.")) {
+            return Err(bad(
+                key,
+                format!(
+                    "key `{key}`: `{facet}` is a record path; the API's facet is `{}`",
+                    facet.trim_start_matches("fields.")
+                ),
+            ));
+        }
+    }
+    if let Some((facet, value)) = v1
+        .refine
+        .iter()
+        .find(|(facet, value)| v1.exclude.get(*facet) == Some(*value))
+    {
         return Err(bad(
-            "refine",
+            "exclude",
             format!(
-                "key `refine`: `{facet}` is a record path; the API's facet is `{}`",
-                facet.trim_start_matches("fields.")
+                "key `exclude` leaves out `{facet}` = `{value}`, the value `refine` selects: the selection would be empty"
             ),
         ));
     }
