@@ -436,6 +436,27 @@ fn a_v1_source_keyed_on_recordid_or_reading_its_point_backwards_is_pointed_out()
     );
 }
 
+/// A legacy Opendatasoft source dated by `record_timestamp`, when the portal last indexed the
+/// record: a republished or reindexed dataset would move every record into that hour. Said
+/// before any run (found by an open-data officer).
+#[test]
+fn a_v1_source_dated_by_its_index_time_is_pointed_out() {
+    let site = Site::new(
+        "[[source]]\nname = \"indexed\"\nkind = \"ods_v1\"\nurl = \"http://127.0.0.1:9\"\ndataset = \"air\"\nevery = \"1h\"\nkey = \"fields.id\"\ntime = \"record_timestamp\"\n",
+    );
+    let output = check(&site, &[]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "a caution, not a refusal: {stdout}"
+    );
+    assert!(
+        source_line(&stdout, "indexed")
+            .contains("`time` reads `record_timestamp`, when the portal last indexed the record"),
+        "{stdout}"
+    );
+}
+
 /// A source's folder left by `sudo collector --source quakes` (root's, mode 0755, its `.lock`
 /// and `.state.json` root's, 0644), then the user's own runs: each one fails "cannot take the
 /// lock raw/quakes/.lock: Permission denied", yet `collector --check`, which the README says

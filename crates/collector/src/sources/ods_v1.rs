@@ -40,7 +40,8 @@ pub(super) async fn collect(
 /// on `recordid`, which many portals compute from the record's fields (a value revised, such
 /// as a provisional measurement validated, comes back under a new `recordid` and is stored
 /// beside the old one); positions read from a `fields` point as `[lon, lat]` (v1 writes its
-/// point fields, `geopoint`, `geo_point_2d` or another name, as `[lat, lon]`).
+/// point fields, `geopoint`, `geo_point_2d` or another name, as `[lat, lon]`); a `time` on
+/// `record_timestamp`, which a republished or reindexed dataset sets anew on every record.
 pub(super) fn cautions(source: &Source) -> Vec<String> {
     if !matches!(source.kind, releve::SourceKind::OdsV1(_)) {
         return Vec::new();
@@ -54,6 +55,11 @@ pub(super) fn cautions(source: &Source) -> Vec<String> {
     {
         cautions.push(
             "`key` reads `recordid`, which many portals compute from the record's fields: a revised value (a provisional measurement validated) would come back as a new record beside the old; key on the fields that identify a record, such as `[\"fields.code_station\", \"fields.date_debut\"]` (README, `ods_v1`)".to_owned(),
+        );
+    }
+    if source.time.as_str() == "record_timestamp" {
+        cautions.push(
+            "`time` reads `record_timestamp`, when the portal last indexed the record, not when it was measured or published: a dataset republished or reindexed moves every record into that hour; date records by a field of theirs, such as `fields.date_debut` (README, `ods_v1`)".to_owned(),
         );
     }
     let point_first = |path: Option<&releve::FieldPath>, index: &str| {
