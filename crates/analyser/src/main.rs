@@ -15,6 +15,10 @@ async fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(code) => return code,
     };
+    // Before anything is read or written: at 1970 every hour and run would be dated ahead.
+    if let Err(code) = releve::cli::clock_set("analyser") {
+        return code;
+    }
     releve::stop::listen();
     let run = async {
         match cli.command {

@@ -84,6 +84,17 @@ pub fn start(stage: &str) -> Result<(), std::process::ExitCode> {
     Ok(())
 }
 
+/// What the summariser and the analyser do before reading anything: a clock not set yet (a
+/// Raspberry Pi just booted at 1970, its MongoDB on the Pi reading 1970 as well) is said in one
+/// line as `stage: …`, as the collector says it (see [`crate::clock_unset`]), and the stage
+/// must exit with the code returned (2).
+pub fn clock_set(stage: &str) -> Result<(), std::process::ExitCode> {
+    crate::clock_unset::check(chrono::Utc::now()).map_err(|unset| {
+        crate::logging::failure_line(stage, &unset);
+        cannot_start()
+    })
+}
+
 /// Whether `args` give `--mongodb-uri URI` (or `--mongodb-uri=URI`) with credentials or a
 /// secret option in the URI: a command line is open to every user of the machine.
 fn uri_with_secret_given(args: impl Iterator<Item = std::ffi::OsString>) -> bool {

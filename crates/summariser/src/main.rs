@@ -15,6 +15,10 @@ fn main() -> ExitCode {
         Ok(args) => args,
         Err(code) => return code,
     };
+    // Before anything is read or written: at 1970 every hour and run would be dated ahead.
+    if let Err(code) = releve::cli::clock_set("summariser") {
+        return code;
+    }
     let config = match releve::Config::load_sources(&args.config.config) {
         Ok(config) => config,
         Err(err) => {
