@@ -140,6 +140,38 @@ fn a_clock_days_behind_the_apis_lands_nothing_dated_days_ago() {
     );
 }
 
+/// The same boot: the failed run was recorded at the clock's time, three days back (its
+/// metrics file named then, its failure counted in the state): `analyser status` said FAILING
+/// and a report of that day, written again, showed a failure of a day long past, and the next
+/// run, once NTP had set the clock, waited out a backoff. Nothing is recorded, as at 1970:
+/// the run's one line says it, and the next run collects at once.
+#[test]
+fn a_clock_days_behind_the_apis_records_no_run_days_back() {
+    let (site, booted) = three_days_behind("no");
+    let stderr = String::from_utf8_lossy(&booted.stderr);
+    let names = site.file_names("quakes");
+    let recorded: Vec<&String> = names
+        .iter()
+        .filter(|name| name.ends_with(".metrics.json"))
+        .collect();
+    assert!(
+        recorded.is_empty(),
+        "no run recorded: {recorded:?} {stderr}"
+    );
+    let state = site.state("quakes");
+    assert_eq!(state.failures_in_a_row, 0, "no failure counted: {stderr}");
+    assert!(
+        state.last_attempt.is_none(),
+        "no attempt dated days back: {stderr}"
+    );
+    collected_at_the_right_time(&site);
+    assert_eq!(
+        site.data_files("quakes").len(),
+        1,
+        "collected once the clock is set"
+    );
+}
+
 /// A machine NTP keeps synchronised, calling an API whose own clock runs days ahead (its
 /// `Date` header wrong): were its clock taken for not set, the source would fail at every run
 /// and never be collected again. Its answer lands, the API's clock said wrong once.
@@ -182,5 +214,34 @@ fn runs_in_the_future_after_a_boot_say_this_clock_may_be_behind() {
     assert!(
         said.contains("ran ahead"),
         "and that it may have run ahead: {said}"
+    );
+}
+
+/// A `fake-hwclock` boot after a power cut: the clock, restored to when it was last saved (up
+/// to an hour before), is behind the runs the state dates. They were forgotten, and the state
+/// saved without them, before the API's `Date` told the clock was behind, more than the 15
+/// minutes it lands under: a run that landed nothing forgot the source's last runs for good.
+/// The state is kept as it was, the clock being the one wrong.
+#[test]
+fn runs_in_the_future_of_a_clock_the_api_finds_behind_are_kept() {
+    let (feed, calls) = numbered_feed(|_| async { usgs_body(2) });
+    let site = Site::new(&usgs_source("quakes", &format!("{}/feed", feed.url()), ""));
+    collected_at_the_right_time(&site);
+    let state = std::fs::read(site.raw().join("quakes/.state.json")).expect("the state");
+    let restored = (chrono::Utc::now() - chrono::TimeDelta::minutes(40))
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string();
+    let booted = collector_at(&site, &restored);
+    let stderr = String::from_utf8_lossy(&booted.stderr);
+    assert_eq!(
+        calls.load(std::sync::atomic::Ordering::SeqCst),
+        2,
+        "the API called, its `Date` telling the clock is behind: {stderr}"
+    );
+    assert!(stderr.contains("behind the API's"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(site.raw().join("quakes/.state.json")).expect("the state"),
+        String::from_utf8_lossy(&state),
+        "the state kept as it was: {stderr}"
     );
 }

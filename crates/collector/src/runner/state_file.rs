@@ -79,19 +79,30 @@ pub(super) fn unsaved_state(
 }
 
 /// Forgets what the state dates in the future (see [`SourceState::forget_future_runs`]),
-/// with a warning, and saves the state at once: a run that is not due now would otherwise
-/// warn again each minute.
-pub(super) fn forget_future_runs(source: &Source, raw_dir: &Path, state: &mut SourceState) {
-    let Some(future) = state.forget_future_runs(Utc::now()) else {
-        return;
-    };
-    let file = rawfile::state_file(raw_dir, &source.name);
+/// with a warning, returning the state as saved when something was forgotten. Saved at once
+/// only by a run that is not due now, which would otherwise warn again each minute (see
+/// [`save_forgotten`]): a due run's API may yet tell that this clock is behind, and the
+/// runs forgotten are then kept.
+pub(super) fn forget_future_runs(
+    source: &Source,
+    raw_dir: &Path,
+    state: &mut SourceState,
+) -> Option<SourceState> {
+    let as_saved = state.clone();
+    let future = state.forget_future_runs(Utc::now())?;
     tracing::warn!(
         source = %source.name,
-        file = %file.display(),
+        file = %rawfile::state_file(raw_dir, &source.name).display(),
         last_run = %future,
-        "The state file dates runs or landed days in the future of this clock (this clock behind now, as after a boot restoring it with fake-hwclock before NTP sets it? or a clock that ran ahead when they were saved?): they are forgotten, and the source is scheduled as if they had not happened."
+        "The state file dates runs or landed days in the future of this clock (this clock behind now, as after a boot restoring it with fake-hwclock before NTP sets it? or a clock that ran ahead when they were saved?): they are forgotten, and the source is scheduled as if they had not happened (kept should an API's `Date` tell this clock is behind)."
     );
+    Some(as_saved)
+}
+
+/// Saves the state whose runs in the future [`forget_future_runs`] forgot, for a run that is
+/// not due now.
+pub(super) fn save_forgotten(source: &Source, raw_dir: &Path, state: &SourceState) {
+    let file = rawfile::state_file(raw_dir, &source.name);
     if let Err(err) = state.save(raw_dir, &source.name) {
         tracing::warn!(source = %source.name, file = %file.display(), error = %err, "Cannot save the state file.");
     }

@@ -117,4 +117,11 @@ impl SourceError {
             _ => None,
         }
     }
+
+    /// True when an API's `Date` told this machine's clock is behind, not set yet: a failure
+    /// of the clock, not of the API, recorded nowhere (its run would be dated by that clock,
+    /// days back), as a run at a clock reading 1970 is not.
+    pub fn clock_behind(&self) -> bool {
+        matches!(self, SourceError::Fetch(FetchError::ClockBehind { .. }))
+    }
 }
