@@ -266,9 +266,12 @@ pub async fn run_renamed(
         .try_collect()
         .await
         .map_err(StoreError::command("reading the runs stored"))?;
-    let landed_by = format!("{source}_");
+    // Read as the raw folder names files (a source name holds no `_`, so the name before the
+    // stamp is the source's whole name).
     Ok(runs.iter().any(|run| match run.get("file") {
-        Some(mongodb::bson::Bson::String(file)) => file.starts_with(&landed_by),
+        Some(mongodb::bson::Bson::String(file)) => {
+            crate::rawfile::RawFileName::parse(file).is_some_and(|landed| landed.source == source)
+        }
         _ => true,
     }))
 }
