@@ -55,42 +55,6 @@ fn collect(raw: &Path, source: &str, at: DateTime<Utc>) {
     installation::land(raw, source, at, features, 3600);
 }
 
-/// The README's mongosh of "To carry a source's history over to its new name", step by step
-/// through the driver: for each collection, the old name's documents the new name already
-/// holds (by the collection's unique field) deleted, then the rest given the new name.
-async fn carry_over(db: &mongodb::Database, from: &str, to: &str) {
-    let unique = [
-        ("records", "key"),
-        ("hourly", "hour"),
-        ("runs", "started"),
-        ("rejected", "file"),
-        ("rejected_records", "hash"),
-    ];
-    for (name, field) in unique {
-        let collection = db.collection::<Document>(name);
-        let held: Vec<Document> = collection
-            .find(doc! {"source": to})
-            .projection(doc! {field: 1})
-            .await
-            .expect("find")
-            .try_collect()
-            .await
-            .expect("documents");
-        for document in held {
-            if let Some(value) = document.get(field) {
-                collection
-                    .delete_many(doc! {"source": from, field: value.clone()})
-                    .await
-                    .expect("deleteMany");
-            }
-        }
-        collection
-            .update_many(doc! {"source": from}, doc! {"$set": {"source": to}})
-            .await
-            .expect("updateMany");
-    }
-}
-
 fn said(output: &std::process::Output) -> String {
     format!(
         "{}{}",
@@ -153,7 +117,7 @@ async fn renamed_and_carried_over(label: &str, removed_first: bool) {
         install.configure(&config(&[table(NEW, true)]));
     }
     let db = install.db().await;
-    carry_over(&db, OLD, NEW).await;
+    common::renaming::carry_over(&db, OLD, NEW).await;
     let resummarised = Command::new(testkit::binary("summariser"))
         .current_dir(install.root())
         .args([

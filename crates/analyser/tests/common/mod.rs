@@ -8,6 +8,7 @@ pub mod front;
 pub mod golden;
 pub mod installation;
 pub mod laptop;
+pub mod renaming;
 pub mod scripts;
 
 use std::path::{Path, PathBuf};
