@@ -194,8 +194,8 @@ fn a_months_daily_total_missing_half_its_hours_is_said_to_be_partial() {
     let gauge = section(&text, "gauge", "added");
     assert!(
         gauge.contains(
-            "Period total: 354 mm over 2,832 values; most in a day: 12 mm (2026-11-01 and 28 \
-             other days); 48 records without a value (2026-11-10)."
+            "Period total: 354 mm over 2,832 values; most in a day: 12 mm (2026-11-01 UTC and \
+             28 other days); 48 records without a value (2026-11-10 UTC)."
         ),
         "the rain chart's caption: {gauge}"
     );
@@ -229,8 +229,8 @@ fn the_rain_chart_says_its_wettest_day_in_words() {
     }
     let dir = tempfile::tempdir().expect("temp dir");
     let text = common::text(&render_with(dir.path(), gauge));
-    let said = "Period total: 10,363 mm over 2,832 values; most in a day: 22 mm (2026-11-20); \
-                48 records without a value (2026-11-10).";
+    let said = "Period total: 10,363 mm over 2,832 values; most in a day: 22 mm (2026-11-20 \
+                UTC); 48 records without a value (2026-11-10 UTC).";
     let gauge = section(&text, "gauge", "added");
     assert!(gauge.contains(said), "{said} in: {gauge}");
 }

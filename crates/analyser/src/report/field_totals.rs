@@ -283,19 +283,22 @@ pub(super) fn partial_days_note(
     if axis.step() != charts::Step::Day {
         return None;
     }
-    let mut days: std::collections::BTreeMap<chrono::NaiveDate, (i64, i64)> =
-        std::collections::BTreeMap::new();
+    // Each day's first hour, which names it (see `one_day`), and its values and nulls.
+    let mut days: std::collections::BTreeMap<
+        chrono::NaiveDate,
+        (chrono::DateTime<chrono::Utc>, i64, i64),
+    > = std::collections::BTreeMap::new();
     for (hour, stats) in axis.hours().iter().zip(stats) {
         if let Some(stats) = stats {
-            let day = days.entry(axis.day_of(*hour)).or_default();
-            day.0 += stats.count;
-            day.1 += stats.nulls;
+            let day = days.entry(axis.day_of(*hour)).or_insert((*hour, 0, 0));
+            day.1 += stats.count;
+            day.2 += stats.nulls;
         }
     }
-    let partial: Vec<(chrono::NaiveDate, i64)> = days
-        .into_iter()
-        .filter(|(_, (values, nulls))| *values > 0 && *nulls > 0)
-        .map(|(day, (_, nulls))| (day, nulls))
+    let partial: Vec<(String, i64)> = days
+        .into_values()
+        .filter(|(_, values, nulls)| *values > 0 && *nulls > 0)
+        .map(|(first, _, nulls)| (super::numeric_page::one_day(axis, first), nulls))
         .collect();
     match partial.as_slice() {
         [] => None,

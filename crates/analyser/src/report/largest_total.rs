@@ -169,11 +169,11 @@ mod tests {
         };
         assert_eq!(
             largest_total(&axis, &sums(false), &[], Share::Begun, Some("mm")),
-            "; of the days over then, most in one: 24 mm (2026-10-05)"
+            "; of the days over then, most in one: 24 mm (2026-10-05 CEST)"
         );
         assert_eq!(
             largest_total(&axis, &sums(true), &[], Share::Ahead, Some("mm")),
-            "; of the days wholly to come, most in one: 24 mm (2026-10-20)"
+            "; of the days wholly to come, most in one: 24 mm (2026-10-20 CEST)"
         );
     }
 }

@@ -254,6 +254,30 @@ pub(super) fn one_hour(hour: chrono::DateTime<chrono::Utc>, tz: chrono_tz::Tz) -
     )
 }
 
+/// The day the step beginning at `hour` on `axis` counts in, as a caption names it: a local
+/// day of hourly figures with the zone's abbreviation, as [`one_hour`] names hours
+/// (`2026-11-21 CET`; `2026-10-25 CEST–CET`, the day clocks go back); a day of daily values by
+/// its date alone, as the API dated it (the same day in any zone).
+pub(super) fn one_day(axis: &TimeAxis, hour: DateTime<Utc>) -> String {
+    let day = axis.day_of(hour);
+    if axis.resolution() == Resolution::Day {
+        return day.format("%Y-%m-%d").to_string();
+    }
+    let tz = axis.tz();
+    let start = crate::period::local_midnight(tz, day).with_timezone(&tz);
+    let next = day.succ_opt().unwrap_or(day);
+    let last = (crate::period::local_midnight(tz, next) - chrono::TimeDelta::seconds(1))
+        .with_timezone(&tz);
+    let (began, ended) = (
+        start.format("%Z").to_string(),
+        last.format("%Z").to_string(),
+    );
+    match began == ended {
+        true => format!("{} {began}", day.format("%Y-%m-%d")),
+        false => format!("{} {began}–{ended}", day.format("%Y-%m-%d")),
+    }
+}
+
 /// A numeric chart's title: what each point is. A day of daily values is said in words,
 /// under the field's name: no chart to title; values of one record a day, or an hour, have no
 /// mean or range to name.

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use releve::{Resolution, Source};
 
 use super::added_fields::AddedField;
-use super::numeric_page::one_hour;
+use super::numeric_page::{one_day, one_hour};
 use crate::charts::{HourBand, Spike, Step, TimeAxis, TotalStep, ValueScale, is_missing_code};
 use crate::format::{after_value, counted, grouped, value};
 use crate::naming::unit_of;
@@ -193,7 +193,7 @@ pub fn totals_past_scale(
             below: (total < scale.low).then_some(total),
             hour,
             when: if by_day {
-                axis.day_of(hour).to_string()
+                one_day(axis, hour)
             } else {
                 one_hour(hour, axis.tz())
             },

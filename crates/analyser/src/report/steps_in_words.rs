@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use releve::Resolution;
 
-use super::numeric_page::one_hour;
+use super::numeric_page::{one_day, one_hour};
 use crate::charts::{self, Step, TimeAxis};
 use crate::format::{counted, grouped};
 
@@ -126,12 +126,12 @@ pub(super) fn named_steps(axis: &TimeAxis, hours: impl Iterator<Item = DateTime<
     }
 }
 
-/// The step beginning at `hour` as the report names it: `2026-12-05 09:00–10:00`, or its
-/// local day, `2026-12-05`.
+/// The step beginning at `hour` as the report names it: `2026-12-05 09:00–10:00 CET`, or its
+/// local day, `2026-12-05 CET` (see [`one_day`]).
 fn step_label(axis: &TimeAxis, hour: DateTime<Utc>) -> String {
     match axis.step() {
         Step::Hour => one_hour(hour, axis.tz()),
-        Step::Day => axis.day_of(hour).format("%Y-%m-%d").to_string(),
+        Step::Day => one_day(axis, hour),
     }
 }
 
@@ -166,7 +166,7 @@ pub(super) mod tests {
             .collect();
         assert_eq!(
             busiest_and_quietest(&axis, &counts).as_deref(),
-            Some("Most records in a day: 50 (2026-10-25); fewest: 0 (2026-10-03).")
+            Some("Most records in a day: 50 (2026-10-25 CEST–CET); fewest: 0 (2026-10-03 CEST).")
         );
     }
 
