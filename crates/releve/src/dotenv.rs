@@ -91,7 +91,7 @@ fn load_open(path: &Path, file: std::fs::File, shown: &str) -> Result<Vec<String
         why: err.to_string(),
     })?;
     let content = content.as_str();
-    if let Some(at) = content.find(|c: char| c.is_control() && !matches!(c, '\t' | '\r' | '\n')) {
+    if let Some(at) = stray_control(content) {
         let line = content[..at].matches('\n').count() + 1;
         let code = content[at..].chars().next().map_or(0, u32::from);
         return Err(DotenvError::Control {
@@ -159,6 +159,16 @@ fn load_open(path: &Path, file: std::fs::File, shown: &str) -> Result<Vec<String
             why: err.to_string(),
         }),
     }
+}
+
+/// Where `content` holds a control character no `.env` means: any but a tab, a line feed and
+/// a carriage return ending a line (Windows' CRLF, or the file's last line); a carriage return
+/// alone (a classic Mac's line end) would join two lines into one value.
+fn stray_control(content: &str) -> Option<usize> {
+    content.char_indices().find_map(|(at, c)| {
+        let line_end = c == '\r' && matches!(content.as_bytes().get(at + 1), None | Some(b'\n'));
+        (c.is_control() && !matches!(c, '\t' | '\n') && !line_end).then_some(at)
+    })
 }
 
 #[cfg(test)]

@@ -68,6 +68,9 @@ fn control_name(code: u32) -> &'static str {
     match code {
         0 => ", NUL",
         0x1a => ", Ctrl-Z",
+        0x0d => {
+            ", a carriage return without a line feed, a classic Mac's line end, joining two lines"
+        }
         _ => "",
     }
 }

@@ -268,3 +268,31 @@ fn the_dollar_rule_agrees_with_dotenvy_on_random_values() {
     }
     assert!(checked > 30_000, "{checked} values dotenvy reads");
 }
+
+/// A `.env` whose lines end in a carriage return alone (the classic Mac's line ends, which
+/// Notepad keeps in a file that has them, or a value pasted from such a file): dotenv reads
+/// the lines as one, the next line's `NAME=` and the `\r` sent as part of the first value, a
+/// credential refused as wrong with no word of why. Expected: refused at its line, naming the
+/// character, as other invisible control characters are; a CRLF file (Notepad's own) and a
+/// last line ending in `\r` alone stay read.
+#[test]
+fn a_carriage_return_without_a_line_feed_is_refused_at_its_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join(".env");
+    let load = |content: &str| {
+        std::fs::write(&path, content).expect(".env written");
+        load_from(&path, ".env").map_err(|err| err.to_string())
+    };
+    let refused = load("RELEVE_TEST_CR_A=1\nRELEVE_TEST_CR_SECRET=abc\rRELEVE_TEST_CR_B=2\r")
+        .expect_err("a carriage return alone inside the file");
+    assert!(
+        refused.starts_with(".env:2: holds an invisible control character (U+000D, a carriage return without a line feed"),
+        "{refused}"
+    );
+    assert!(
+        !refused.contains("abc"),
+        "the value is never echoed: {refused}"
+    );
+    assert!(load("RELEVE_TEST_CR_C=1\r\nRELEVE_TEST_CR_D=2\r\n").is_ok());
+    assert!(load("RELEVE_TEST_CR_E=1\r").is_ok(), "a last line's own");
+}
