@@ -76,6 +76,23 @@ pub fn start(stage: &str) -> Result<(), std::process::ExitCode> {
     for warning in warnings.into_iter().chain(written) {
         tracing::warn!("{warning}");
     }
+    // The `.env` read: the working folder's, else the one beside `--config`.
+    let dotenv = Some(PathBuf::from(".env"))
+        .filter(|here| here.symlink_metadata().is_ok())
+        .or_else(|| folder.map(|folder| folder.join(".env")));
+    let judged: Vec<&std::path::Path> = [Some(config.as_path()), dotenv.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    if let Some(note) = crate::shared_access::windows_drive_note(&judged) {
+        // Said to a person, once, not at each of cron's runs: nothing they can do mends it
+        // where it is.
+        if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+            tracing::warn!("{note}");
+        } else {
+            tracing::debug!("{note}");
+        }
+    }
     if uri_with_secret_given(std::env::args_os().skip(1)) {
         tracing::warn!(
             "`--mongodb-uri` holds a password (or a secret option), which every user of this machine can read in this run's command line (`ps`) while it runs: give the URI in MONGODB_URI instead, in .env (chmod 600) or the environment"

@@ -121,8 +121,12 @@ fn load_open(path: &Path, file: std::fs::File, shown: &str) -> Result<Vec<String
         // Quoted for a shell, an apostrophe in a folder's name included (`l'année`).
         let quoted = crate::shell::path(Path::new(&shown));
         let mode = crate::shared_access::mode_bits(file);
+        let remedy = crate::shared_access::remedy(
+            crate::shared_access::unchangeable(path).as_ref(),
+            format!("run `chmod 600 {quoted}`"),
+        )?;
         Some(format!(
-            "{shown} can be read by {readers} (mode {mode:o}) and holds credentials: run `chmod 600 {quoted}`"
+            "{shown} can be read by {readers} (mode {mode:o}) and holds credentials: {remedy}"
         ))
     });
     let writable = opened.as_ref().and_then(|file| {

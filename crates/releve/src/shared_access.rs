@@ -7,8 +7,17 @@
 //! A group is told shared from `/etc/group` and `/etc/passwd`: one named otherwise than the
 //! owner (not Debian's user private group), or with another member listed or given it as
 //! primary group. A group those files do not name (a directory's alone) is not judged.
+//!
+//! On a file system whose modes `chmod` cannot change (see [`file_system`]) the warning says
+//! what can be done instead; on WSL's Windows drives, where every file shows 777 and the users
+//! are normally the student alone, it is said once to a person, in a run from a terminal
+//! ([`windows_drive_note`]), not at each of cron's runs.
+
+mod file_system;
 
 use std::path::Path;
+
+pub use file_system::{Unchangeable, unchangeable};
 
 /// Those besides its owner who can reach a file and read or write it.
 #[derive(Debug, PartialEq, Eq)]
@@ -93,7 +102,7 @@ pub fn others_with(_: &Path, _: &std::fs::Metadata, _: Access) -> Option<Others>
 
 /// The warning for a checkout's file, named `shown`, that others can write, when they can:
 /// who, the file's mode, what they could do with it (`could`) and the `chmod go-w` that
-/// mends it.
+/// mends it (or what does, where `chmod` cannot: see [`remedy`]).
 pub fn written_by_others(
     path: &Path,
     file: &std::fs::Metadata,
@@ -103,10 +112,68 @@ pub fn written_by_others(
     let others = others_with(path, file, Access::Write)?;
     // Quoted for a shell, an apostrophe in a folder's name included (`l'année`).
     let quoted = crate::shell::path(Path::new(shown));
+    let remedy = remedy(
+        unchangeable(path).as_ref(),
+        format!("run `chmod go-w {quoted}`"),
+    )?;
     Some(format!(
-        "{shown} can be written by {others} (mode {:o}): any of them could {could}; run `chmod go-w {quoted}`",
+        "{shown} can be written by {others} (mode {:o}): any of them could {could}; {remedy}",
         mode_bits(file)
     ))
+}
+
+/// What mends a file others can read or write, on the file system `held_on` when its modes
+/// cannot be changed: the `chmod` given elsewhere; none on WSL's Windows drives, which
+/// [`windows_drive_note`] speaks of once.
+pub fn remedy(held_on: Option<&Unchangeable>, chmod: String) -> Option<String> {
+    match held_on {
+        Some(drive) if drive.windows_drive => None,
+        Some(held_on) => Some(held_on.remedy()),
+        None => Some(chmod),
+    }
+}
+
+/// What it means that the checkout's `files` (its configuration, its `.env`) sit on WSL's
+/// Windows drive, where they show a mode that lets every user read or write them and
+/// `chmod` changes nothing, when they do; none elsewhere.
+pub fn windows_drive_note(files: &[&Path]) -> Option<String> {
+    let mut shown = Vec::new();
+    let mut drive = None;
+    let mut mode = 0;
+    for path in files {
+        let Ok(file) = std::fs::metadata(path) else {
+            continue;
+        };
+        // The mount table is read only for a file open to others.
+        if others_with(path, &file, Access::Write).is_none()
+            && others_with(path, &file, Access::Read).is_none()
+        {
+            continue;
+        }
+        if let Some(held_on) = unchangeable(path).filter(|held_on| held_on.windows_drive) {
+            shown.push(path.display().to_string());
+            mode |= mode_bits(&file);
+            drive.get_or_insert(held_on);
+        }
+    }
+    Some(windows_drive_text(&shown, &drive?, mode))
+}
+
+/// [`windows_drive_note`]'s text, for the files `shown`, of mode `mode`, on `drive`.
+fn windows_drive_text(shown: &[String], drive: &Unchangeable, mode: u32) -> String {
+    let (names, verb, them) = match shown {
+        [one] => (format!("{one} is"), "shows", "it"),
+        _ => (format!("{} are", shown.join(" and ")), "show", "them"),
+    };
+    let access = if mode & 0o002 != 0 {
+        "read and change"
+    } else {
+        "read"
+    };
+    format!(
+        "{names} on WSL's Windows drive ({}, mounted without `metadata`), whose files all {verb} mode {mode:o} and where `chmod` changes nothing: every user of this WSL system (normally you alone) can {access} {them}, Windows' own permissions deciding for other Windows users (a folder under C:\\Users is its owner's); to keep credentials under Linux permissions, move the checkout into your Linux home (`~/releve`, faster too), or mount the drive with `metadata` (/etc/wsl.conf: `[automount]`, `options = \"metadata\"`, then `wsl --shutdown` from Windows) and `chmod 600 .env` (said in runs from a terminal; cron's runs log it at debug level)",
+        drive.mount_point
+    )
 }
 
 /// The permission bits of `file` (`644`).
@@ -244,6 +311,57 @@ mod tests {
             shared_group(groups, PASSWD, 4242, 1001),
             None,
             "a group not named"
+        );
+    }
+}
+
+/// What a WSL student whose checkout sits on `/mnt/c` reads: before, at each of cron's runs
+/// (each minute), that `sources.toml` and `.env` can be written and read by every user, with a
+/// `chmod` that changes nothing there. Expected: no such per-run warning on a Windows drive,
+/// one note saying what the 777 means and what to do instead; on a FAT or exFAT disk (modes
+/// enforced, but set by the mount) the warning stays, with a remedy that works.
+#[cfg(all(test, unix))]
+mod unchangeable_tests {
+    use super::{Unchangeable, remedy, windows_drive_text};
+
+    fn on(kind: &str, mount_point: &str, windows_drive: bool) -> Unchangeable {
+        Unchangeable {
+            kind: kind.into(),
+            mount_point: mount_point.into(),
+            windows_drive,
+        }
+    }
+
+    #[test]
+    fn a_windows_drive_s_modes_are_said_once_and_a_fat_disk_s_remedy_is_its_mount() {
+        let chmod = || "run `chmod go-w sources.toml`".to_owned();
+        assert_eq!(remedy(None, chmod()).as_deref(), Some(chmod().as_str()));
+        assert_eq!(
+            remedy(Some(&on("9p", "/mnt/c", true)), chmod()),
+            None,
+            "no per-run warning on WSL's drive"
+        );
+        let stick = remedy(Some(&on("vfat", "/media/jean/STICK", false)), chmod())
+            .expect("a FAT stick's files are open to others: still said");
+        assert!(
+            !stick.contains("run `chmod") && stick.contains("fmask=0177"),
+            "{stick}"
+        );
+        let note = windows_drive_text(
+            &["sources.toml".into(), ".env".into()],
+            &on("9p", "/mnt/c", true),
+            0o777,
+        );
+        assert!(
+            note.starts_with(
+                "sources.toml and .env are on WSL's Windows drive (/mnt/c, mounted without `metadata`), whose files all show mode 777 and where `chmod` changes nothing"
+            ),
+            "{note}"
+        );
+        assert!(
+            note.contains("move the checkout into your Linux home")
+                && note.contains("options = \"metadata\""),
+            "{note}"
         );
     }
 }
