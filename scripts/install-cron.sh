@@ -67,7 +67,7 @@ template="$home/crontab"
 # for the shells and tools users paste the lines into.
 case "$home" in
     *[[:space:]\'\"\`%\\\|\&\$]*)
-        echo "install-cron.sh: the checkout path \`$home\` holds a character cron lines cannot carry safely (blanks, quotes, backquotes, %, \\, |, & or \$); move the checkout" >&2
+        echo "install-cron.sh: the checkout path \`$home\` holds a character cron lines cannot carry safely (blanks, quotes, backquotes, %, \\, |, & or \$); move the checkout (to ~/releve, say; on WSL into the Linux home, not under /mnt/c/Users)" >&2
         exit 1 ;;
 esac
 # shellcheck disable=SC2086 # CRONTAB may carry arguments, e.g. `sudo crontab -u releve`.

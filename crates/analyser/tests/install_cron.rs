@@ -419,6 +419,8 @@ fn a_checkout_named_with_accents_installs_and_one_cron_cannot_carry_is_refused()
         assert!(line.contains(&format!("cd '{home}' && ")), "{line}");
     }
 
+    // A WSL student's Windows name holds a blank (`/mnt/c/Users/Jean Dupont/releve`): the
+    // line says where to move the checkout, not only that it must move.
     for name in ["rel%eve", "rel'eve", "rel eve", "rel&eve"] {
         let unsafe_path = Checkout::named(name);
         unsafe_path.set_installed(USER_LINES);
@@ -428,7 +430,9 @@ fn a_checkout_named_with_accents_installs_and_one_cron_cannot_carry_is_refused()
         assert_eq!(stderr.lines().count(), 1, "{stderr}");
         assert!(
             stderr.contains(&unsafe_path.home().display().to_string())
-                && stderr.contains("move the checkout"),
+                && stderr.contains("move the checkout")
+                && stderr.contains("~/releve")
+                && stderr.contains("not under /mnt/c"),
             "{stderr}"
         );
         assert_eq!(unsafe_path.installed(), USER_LINES, "{name}");
