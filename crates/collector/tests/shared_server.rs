@@ -18,9 +18,17 @@ fn mode(path: &Path, mode: u32) {
 
 /// The stderr of the real collector's run in `site`'s folder, as cron runs it.
 fn collected(site: &Site) -> String {
+    collected_with(site, &[])
+}
+
+/// [`collected`], with the variables `set` in the run's environment (a crontab's lines above
+/// relevé's block).
+fn collected_with(site: &Site, set: &[(&str, &str)]) -> String {
     let output = Command::new(env!("CARGO_BIN_EXE_collector"))
         .current_dir(site.dir.path())
         .env("RUST_LOG", "warn")
+        .env_remove("RELEVE_TRUSTED_GROUP")
+        .envs(set.iter().copied())
         .output()
         .expect("collector runs");
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
@@ -85,4 +93,58 @@ fn files_others_can_write_in_a_checkout_are_said_at_each_run() {
     mode(&dotenv, 0o644);
     let said = collected(&site);
     assert!(!said.contains("can be written by"), "{said}");
+}
+
+/// A team project's checkout, meant to be written by the team's group (`chmod -R g+w`, a
+/// shared folder): every run warned that the group's members can write `sources.toml`, with no
+/// way to say it is meant. Expected: `RELEVE_TRUSTED_GROUP=users`, in the crontab's lines
+/// above relevé's block (the run's own environment), silences the warnings naming that group
+/// alone; every user's write is still said; set in `.env` (which the group may write: a member
+/// could silence their own change) it is not read, and that is said. Needs root, as above.
+#[test]
+fn a_group_trusted_to_write_the_checkout_is_named_outside_it() {
+    assert!(
+        rustix::process::geteuid().is_root(),
+        "this test needs root: it gives sources.toml the group `users`"
+    );
+    let body = usgs_body(2);
+    let server = LocalServer::start(Router::new().route(
+        "/feed",
+        get(move || {
+            let body = body.clone();
+            async move { body }
+        }),
+    ));
+    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    mode(site.dir.path(), 0o755);
+    let config = site.config();
+    std::os::unix::fs::chown(&config, None, Some(100)).expect("chgrp users");
+    mode(&config, 0o664);
+    let dotenv = site.dir.path().join(".env");
+    std::fs::write(&dotenv, "RELEVE_TEST_TEAM_LOG=debug\n").expect(".env");
+    mode(&dotenv, 0o666);
+
+    let said = collected_with(&site, &[("RELEVE_TRUSTED_GROUP", "users")]);
+    assert!(
+        !said.contains("sources.toml can be written by"),
+        "the group trusted: {said}"
+    );
+    assert!(
+        said.contains(".env can be written by every user of this machine"),
+        "every user is never trusted: {said}"
+    );
+    let said = collected_with(&site, &[("RELEVE_TRUSTED_GROUP", "staff")]);
+    assert!(
+        said.contains("sources.toml can be written by the members of group `users`"),
+        "another group trusted: {said}"
+    );
+
+    mode(&dotenv, 0o644);
+    std::fs::write(&dotenv, "RELEVE_TRUSTED_GROUP=users\n").expect(".env");
+    let said = collected(&site);
+    assert!(
+        said.contains("sources.toml can be written by the members of group `users`")
+            && said.contains(".env sets `RELEVE_TRUSTED_GROUP`, which is not read from it"),
+        "{said}"
+    );
 }

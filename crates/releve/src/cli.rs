@@ -63,6 +63,8 @@ pub fn start(stage: &str) -> Result<(), std::process::ExitCode> {
     crate::stop::file_size_limit_as_error();
     let config = config_given(std::env::args_os().skip(1));
     let folder = config.as_deref().and_then(folder_of);
+    // Before `.env` sets it: only the run's own environment may trust a group.
+    crate::shared_access::trust_group_from_environment();
     let warnings = match crate::dotenv::load(folder.as_deref()) {
         Ok(warnings) => warnings,
         Err(err) => {

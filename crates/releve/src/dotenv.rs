@@ -148,6 +148,7 @@ fn load_open(path: &Path, file: std::fs::File, shown: &str) -> Result<Vec<String
             })
             .chain(writable)
             .chain(readable)
+            .chain(trusted_group_set(&set, &shown))
             .chain(hidden.into_iter().map(|name| {
                 format!(
                     "`{name}` is set in the environment and, to another value, in {shown}: the environment's is used (a value left exported in the shell, or set blank in a crontab, hides the file's); unset it there, or remove it from {shown}"
@@ -163,6 +164,18 @@ fn load_open(path: &Path, file: std::fs::File, shown: &str) -> Result<Vec<String
             why: err.to_string(),
         }),
     }
+}
+
+/// The warning for a `.env`, named `shown`, that sets the trusted group (see
+/// [`crate::shared_access`]): read only from the run's own environment, since a member of the
+/// group could write it into `.env`.
+fn trusted_group_set(set: &[(String, String)], shown: &str) -> Option<String> {
+    let name = crate::shared_access::TRUSTED_GROUP_VARIABLE;
+    set.iter().any(|(set, _)| set == name).then(|| {
+        format!(
+            "{shown} sets `{name}`, which is not read from it (a member of that group could write it there): set it in the crontab's lines above relevé's block, or the run's environment"
+        )
+    })
 }
 
 /// Where `content` holds a control character no `.env` means: any but a tab, a line feed and

@@ -12,12 +12,39 @@
 //! what can be done instead; on WSL's Windows drives, where every file shows 777 and the users
 //! are normally the student alone, it is said once to a person, in a run from a terminal
 //! ([`windows_drive_note`]), not at each of cron's runs.
+//!
+//! A team whose group is meant to write the checkout names it in `RELEVE_TRUSTED_GROUP`, read
+//! from the run's own environment (a crontab's lines, a systemd unit) before `.env` is loaded,
+//! never from `.env`, which the group may write: a member could silence their own change.
+//! Only that group's access is then left unsaid, never every user's.
 
 mod file_system;
 
 use std::path::Path;
 
 pub use file_system::{Unchangeable, unchangeable};
+
+/// The group the run's environment trusts to read and write the checkout, as it stood before
+/// `.env` was loaded (see the module's doc).
+static TRUSTED_GROUP: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+
+/// The variable naming the group trusted with the checkout.
+pub const TRUSTED_GROUP_VARIABLE: &str = "RELEVE_TRUSTED_GROUP";
+
+/// Takes the trusted group from the environment as it stands: called before `.env` is loaded.
+pub fn trust_group_from_environment() {
+    let named = std::env::var(TRUSTED_GROUP_VARIABLE)
+        .ok()
+        .map(|name| name.trim().to_owned())
+        .filter(|name| !name.is_empty());
+    let _ = TRUSTED_GROUP.set(named);
+}
+
+/// Whether `others` is the group the run's environment trusts.
+pub fn trusted(others: &Others) -> bool {
+    let trusted = TRUSTED_GROUP.get().and_then(Option::as_deref);
+    matches!(others, Others::Group(name) if Some(name.as_str()) == trusted)
+}
 
 /// Those besides its owner who can reach a file and read or write it.
 #[derive(Debug, PartialEq, Eq)]
@@ -109,7 +136,7 @@ pub fn written_by_others(
     shown: &str,
     could: &str,
 ) -> Option<String> {
-    let others = others_with(path, file, Access::Write)?;
+    let others = others_with(path, file, Access::Write).filter(|others| !trusted(others))?;
     // Quoted for a shell, an apostrophe in a folder's name included (`l'année`).
     let quoted = crate::shell::path(Path::new(shown));
     let remedy = remedy(

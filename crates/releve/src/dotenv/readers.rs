@@ -15,7 +15,7 @@ pub(super) fn readable_by_others(
     if !set.iter().any(|(name, value)| secret_like(name, value)) {
         return None;
     }
-    others_with(path, file, Access::Read)
+    others_with(path, file, Access::Read).filter(|others| !crate::shared_access::trusted(others))
 }
 
 /// Whether a variable named `name` holding `value` looks like a credential: a name holding
