@@ -180,11 +180,13 @@ fn trusted_group_set(set: &[(String, String)], shown: &str) -> Option<String> {
 
 /// Where `content` holds a control character no `.env` means: any but a tab, a line feed and
 /// a carriage return ending a line (Windows' CRLF, or the file's last line); a carriage return
-/// alone (a classic Mac's line end) would join two lines into one value.
+/// alone (a classic Mac's line end) would join two lines into one value. A byte-order mark
+/// left inside a line (one beginning a line is dropped when read) counts as one.
 fn stray_control(content: &str) -> Option<usize> {
     content.char_indices().find_map(|(at, c)| {
         let line_end = c == '\r' && matches!(content.as_bytes().get(at + 1), None | Some(b'\n'));
-        (c.is_control() && !matches!(c, '\t' | '\n') && !line_end).then_some(at)
+        let invisible = c.is_control() || c == '\u{feff}';
+        (invisible && !matches!(c, '\t' | '\n') && !line_end).then_some(at)
     })
 }
 

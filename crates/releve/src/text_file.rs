@@ -5,7 +5,7 @@ use std::io;
 use std::path::Path;
 
 /// The file's text, without the marks Windows editors add that are no part of it: Notepad's
-/// "UTF-8 with BOM" mark, and DOS's end-of-file mark (Ctrl-Z) after the last line. Bytes that
+/// "UTF-8 with BOM" mark (at the start of any line, as in files joined), and DOS's end-of-file mark (Ctrl-Z) after the last line. Bytes that
 /// are not UTF-8 are an [`io::ErrorKind::InvalidData`] error saying which line holds the
 /// first of them, or that the file is UTF-16 (what Windows editors save as "Unicode",
 /// recognised by its byte-order mark).
@@ -21,6 +21,13 @@ pub fn read_open(mut file: std::fs::File) -> io::Result<String> {
 }
 
 fn without_editor_marks(text: String) -> String {
+    // Files Notepad saved with the mark, joined (`type a b > c`), keep each one's at the
+    // start of its first line.
+    let text = if text.contains("\n\u{feff}") {
+        text.replace("\n\u{feff}", "\n")
+    } else {
+        text
+    };
     let kept = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let kept = kept
         .trim_end_matches(['\r', '\n'])
@@ -55,6 +62,11 @@ mod tests {
     fn a_windows_editors_marks_are_not_part_of_the_text() {
         let read = |text: &str| without_editor_marks(text.to_owned());
         assert_eq!(read("\u{feff}a = 1\r\n"), "a = 1\r\n");
+        assert_eq!(
+            read("\u{feff}a = 1\r\n\u{feff}b = 2\r\n"),
+            "a = 1\r\nb = 2\r\n"
+        );
+        assert_eq!(read("a = \"x\u{feff}\"\n"), "a = \"x\u{feff}\"\n");
         assert_eq!(read("a = 1\r\n\u{1a}"), "a = 1\r\n");
         assert_eq!(read("a = 1\r\n\u{1a}\r\n"), "a = 1\r\n");
         // Anywhere else it is the file's, for its reader to refuse.

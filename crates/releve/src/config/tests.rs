@@ -944,6 +944,23 @@ fn a_file_saved_by_a_windows_editor_is_read_as_it_shows() {
     assert_eq!(config.sources[0].name, "usgs-earthquakes");
 }
 
+/// Two files Notepad saved "UTF-8 with BOM" joined into one (`type usgs.toml meteo.toml >
+/// sources.toml` in a Windows prompt, or PowerShell's `Get-Content`): the second file's mark
+/// stays at the start of its first line, invisible in any editor, and the parse said
+/// "key with no value, expected `=`" at that line. Expected: read as it shows.
+#[test]
+fn two_files_saved_with_a_bom_and_joined_are_read_as_they_show() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("sources.toml");
+    let crlf = USGS.replace('\n', "\r\n");
+    let second = crlf.replace("usgs-earthquakes", "usgs-second");
+    std::fs::write(&path, format!("\u{feff}{crlf}\u{feff}{second}")).expect("write");
+    let config = Config::load(&path).map_err(|err| err.to_string());
+    let config = config.expect("the file is read");
+    assert!(config.refused.is_empty(), "{:?}", config.refused);
+    assert_eq!(config.sources.len(), 2);
+}
+
 /// A field name copied from an API's web page often brings a non-breaking space or a tab
 /// with it, invisible in the editor. `url` and `name` refuse such blanks; a field path takes
 /// them as part of the name: `--check` says `ready`, every record then lands "without a

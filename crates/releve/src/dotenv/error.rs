@@ -68,6 +68,7 @@ fn control_name(code: u32) -> &'static str {
     match code {
         0 => ", NUL",
         0x1a => ", Ctrl-Z",
+        0xfeff => ", a byte-order mark, as Notepad's \"UTF-8 with BOM\" saves first",
         0x0d => {
             ", a carriage return without a line feed, a classic Mac's line end, joining two lines"
         }

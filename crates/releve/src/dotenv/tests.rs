@@ -296,3 +296,26 @@ fn a_carriage_return_without_a_line_feed_is_refused_at_its_line() {
     assert!(load("RELEVE_TEST_CR_C=1\r\nRELEVE_TEST_CR_D=2\r\n").is_ok());
     assert!(load("RELEVE_TEST_CR_E=1\r").is_ok(), "a last line's own");
 }
+
+/// Two `.env` files Notepad saved with a BOM, joined (`type a.env b.env > .env`): the second
+/// mark, invisible, began line 2's name, refused as "not a `NAME=value` line". Expected: read
+/// as it shows; a mark inside a value (pasted with it) is refused as invisible, not sent.
+#[test]
+fn a_bom_of_a_joined_file_begins_no_name_and_one_inside_a_value_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join(".env");
+    let load = |content: &str| {
+        std::fs::write(&path, content).expect(".env written");
+        load_from(&path, ".env").map_err(|err| err.to_string())
+    };
+    load("RELEVE_TEST_JOINED_A=1\r\n\u{feff}RELEVE_TEST_JOINED_B=2\r\n").expect("read");
+    assert_eq!(
+        std::env::var("RELEVE_TEST_JOINED_B").ok().as_deref(),
+        Some("2")
+    );
+    let inside = load("RELEVE_TEST_JOINED_C=ab\u{feff}c\n").expect_err("inside a value");
+    assert!(
+        inside.starts_with(".env:1: holds an invisible control character (U+FEFF"),
+        "{inside}"
+    );
+}
