@@ -16,14 +16,16 @@ pub(super) fn published_at(source: &Source) -> Option<String> {
         address.push_str(&format!(":{port}"));
     }
     address.push('/');
-    let segments: Vec<&str> = url.path_segments().map_or(Vec::new(), Iterator::collect);
+    let segments: Vec<String> = url
+        .path_segments()
+        .map_or(Vec::new(), |segments| segments.map(decoded).collect());
     let kept = segments
         .iter()
         .enumerate()
         .take_while(|(n, segment)| {
             !looks_secret(segment) && (*n + 1 == segments.len() || !names_a_key(segment))
         })
-        .map(|(_, segment)| *segment)
+        .map(|(_, segment)| segment.as_str())
         .collect::<Vec<_>>();
     let whole = kept.len() == segments.len();
     let path = kept.join("/");
@@ -45,10 +47,18 @@ pub(super) fn published_at(source: &Source) -> Option<String> {
     })
 }
 
+/// A path segment as a reader writes it (`météo`, not `m%C3%A9t%C3%A9o`), or as served when
+/// its escapes are no UTF-8 text (then judged a key).
+fn decoded(segment: &str) -> String {
+    percent_encoding::percent_decode_str(segment)
+        .decode_utf8()
+        .map_or_else(|_| segment.to_owned(), |text| text.into_owned())
+}
+
 /// Words that, ending a segment's name (lowercased, without `-` and `_`), say the next
-/// segment holds a secret: `/apikey/<key>/`, `/token/<token>/`.
-const KEY_WORDS: [&str; 7] = [
-    "key", "token", "secret", "password", "passwd", "appid", "auth",
+/// segment holds a secret: `/apikey/<key>/`, `/token/<token>/`, `/keys/<key>/`.
+const KEY_WORDS: [&str; 10] = [
+    "key", "keys", "token", "tokens", "secret", "secrets", "password", "passwd", "appid", "auth",
 ];
 
 /// Whether `segment` names a key, as `/apikey/` before its value.
@@ -65,26 +75,38 @@ fn names_a_key(segment: &str) -> bool {
 /// mixes letters and digits.
 const KEY_LENGTH: usize = 16;
 
-/// Whether a path segment may be a key: a long run of letters and digits mixed (hex digests,
-/// base64 tokens), a UUID, a `name=value` or anything beyond the plain characters of a path
-/// (a percent-encoded or `+`/`=`-padded token). A plain word or version is kept (`v1`,
-/// `forecast`, `all_hour.geojson`, `eco2mix-national-tr`).
+/// Whether a path segment (decoded) may be a key: a long run of letters and digits mixed (hex
+/// digests, base64 tokens), such a run split by `-` or `_` with a capital among its letters
+/// (a base64url token, `AB12-CD34-EF56-GH78`), a UUID, a `name=value` or anything beyond the
+/// plain characters of a path (a `+`/`=`-padded token). A plain word or version is kept, in
+/// any script (`v1`, `forecast`, `all_hour.geojson`, `eco2mix-national-tr`, `météo`).
 fn looks_secret(segment: &str) -> bool {
-    let plain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~');
+    let plain = |c: char| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '~');
     if !segment.chars().all(plain) {
         return true;
     }
-    let runs: Vec<&str> = segment.split(['-', '_', '.', '~']).collect();
-    let mixed = |run: &&str| {
-        run.len() >= KEY_LENGTH
-            && run.chars().any(|c| c.is_ascii_digit())
-            && run.chars().any(|c| c.is_ascii_alphabetic())
+    let digits_and_letters = |run: &str| {
+        run.chars().any(|c| c.is_ascii_digit()) && run.chars().any(|c| c.is_ascii_alphabetic())
     };
+    let runs: Vec<&str> = segment.split(['-', '_', '.', '~']).collect();
+    let mixed = |run: &&str| run.chars().count() >= KEY_LENGTH && digits_and_letters(run);
+    let joined: String = segment
+        .chars()
+        .filter(|c| !matches!(c, '-' | '_'))
+        .collect();
+    let grouped = joined.split(['.', '~']).any(|run| {
+        run.chars().count() >= KEY_LENGTH
+            && digits_and_letters(run)
+            && run.chars().any(|c| c.is_ascii_uppercase())
+    });
     let uuid = runs.iter().map(|run| run.len()).eq([8, 4, 4, 4, 12])
         && runs
             .iter()
             .all(|run| run.chars().all(|c| c.is_ascii_hexdigit()));
-    runs.iter().any(mixed) || runs.iter().any(|run| run.len() >= 2 * KEY_LENGTH) || uuid
+    runs.iter().any(mixed)
+        || runs.iter().any(|run| run.chars().count() >= 2 * KEY_LENGTH)
+        || grouped
+        || uuid
 }
 
 #[cfg(test)]
@@ -146,8 +168,29 @@ mod tests {
                 "https://a.example/k/",
             ),
             ("https://a.example/x/key=abc/obs", "https://a.example/x/"),
+            (
+                "https://a.example/v2/k3J_9dX-pQ2mZ7vL1nB4wA/obs",
+                "https://a.example/v2/",
+            ),
+            (
+                "https://a.example/v2/AB12-CD34-EF56-GH78/obs",
+                "https://a.example/v2/",
+            ),
+            ("https://a.example/keys/abc/obs", "https://a.example/"),
+            ("https://a.example/tokens/abc/obs", "https://a.example/"),
         ] {
             assert_eq!(api(url).as_deref(), Some(printed), "{url}");
         }
+    }
+    #[test]
+    fn a_path_in_any_script_is_printed_as_written() {
+        assert_eq!(
+            api("https://api.example.fr/m%C3%A9t%C3%A9o/v1/relev%C3%A9s-2026/obs").as_deref(),
+            Some("https://api.example.fr/météo/v1/relevés-2026/obs")
+        );
+        assert_eq!(
+            api("https://data.example.fr/api/eco2mix-national-tr_2026/records").as_deref(),
+            Some("https://data.example.fr/api/eco2mix-national-tr_2026/records")
+        );
     }
 }
