@@ -39,6 +39,11 @@ pub fn fingerprint(source: &Source) -> String {
             v1.dataset.hash(&mut hasher);
             v1.q.hash(&mut hasher);
             v1.refine.hash(&mut hasher);
+            // Hashed only when set: a source without it keeps the fingerprint its state file
+            // holds from before `exclude` existed.
+            if !v1.exclude.is_empty() {
+                v1.exclude.hash(&mut hasher);
+            }
         }
         // Hashed only when set: a source without filters keeps the fingerprint its state
         // file holds from before `params` existed.
@@ -55,7 +60,7 @@ pub fn keys(source: &Source) -> &'static str {
     match &source.kind {
         SourceKind::HttpJson(_) => "`params` and `url`",
         SourceKind::Opendatasoft(_) => "`where`, `refine` and `dataset`",
-        SourceKind::OdsV1(_) => "`q`, `refine` and `dataset`",
+        SourceKind::OdsV1(_) => "`q`, `refine`, `exclude` and `dataset`",
         SourceKind::FranceTravail(_) => "`params` and `url`",
     }
 }
@@ -191,5 +196,26 @@ mod tests {
             fingerprint(&source("incremental = true\n")),
             fingerprint(&source("incremental = true\nlookback = \"3h\"\n")),
         );
+    }
+    /// A v1 portal's `exclude` chooses records as `refine` does: one that leaves out every
+    /// record (a facet's value misspelt the other way round) is a changed query, said as such
+    /// when its runs land nothing; a source without it keeps its fingerprint.
+    #[test]
+    fn a_legacy_exclusion_is_part_of_the_query() {
+        let legacy = |table: &str| {
+            let text = format!(
+                "[[source]]\nname = \"v1\"\nkind = \"ods_v1\"\nurl = \"https://data.example.fr\"\ndataset = \"compans\"\nevery = \"1h\"\nkey = \"id\"\ntime = \"t\"\n{table}"
+            );
+            let config = Config::parse(&text, Path::new("sources.toml")).expect("config");
+            config.sources.into_iter().next().expect("a source")
+        };
+        let everything = fingerprint(&legacy(""));
+        let without_one = fingerprint(&legacy("exclude = { station = \"Compans\" }\n"));
+        assert_ne!(everything, without_one);
+        assert_ne!(
+            without_one,
+            fingerprint(&legacy("exclude = { station = \"Compens\" }\n"))
+        );
+        assert_eq!(keys(&legacy("")), "`q`, `refine`, `exclude` and `dataset`");
     }
 }

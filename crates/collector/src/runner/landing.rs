@@ -389,7 +389,7 @@ fn selection_keys(source: &Source) -> Option<&'static str> {
         SourceKind::Opendatasoft(ods) if !ods.incremental => {
             Some("`dataset` and its filters (`where`, `refine`)")
         }
-        SourceKind::OdsV1(_) => Some("`dataset` and its filters (`q`, `refine`)"),
+        SourceKind::OdsV1(_) => Some("`dataset` and its filters (`q`, `refine`, `exclude`)"),
         SourceKind::Opendatasoft(_) | SourceKind::HttpJson(_) | SourceKind::FranceTravail(_) => {
             None
         }
