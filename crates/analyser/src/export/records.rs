@@ -5,6 +5,7 @@ use std::io::Write;
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 use mongodb::Database;
 use mongodb::bson::{RawDocument, RawDocumentBuf, doc};
+use releve::record::cut_example;
 use releve::store::{self, StoreError};
 use releve::{FieldPath, Resolution, Source};
 use serde_json::Value;
@@ -147,7 +148,7 @@ impl NoTime {
             None => {
                 self.count += 1;
                 self.first
-                    .get_or_insert_with(|| (path.clone(), value.to_string()));
+                    .get_or_insert_with(|| (path.clone(), cut_example(&value.to_string())));
                 String::new()
             }
         }
@@ -383,5 +384,26 @@ mod tests {
                 "properties.place"
             ]
         );
+    }
+    /// A `--time-field` pointing at an object (`properties`) or a long text: the warning's
+    /// first value is cut as an example is, not the whole record on one log line.
+    #[test]
+    fn the_first_value_read_as_no_time_is_quoted_cut() {
+        let config = Config::parse(
+            "[[source]]\nname = \"quakes\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/q\"\nevery = \"1m\"\nrecords = \"features\"\nkey = \"id\"\ntime = \"properties.time\"\n",
+            Path::new("sources.toml"),
+        )
+        .expect("valid");
+        let path: FieldPath = "properties".parse().expect("path");
+        let long = json!({"place": "12 km N of Volcano, Hawaii ".repeat(20), "mag": 2.5});
+        let mut no_time = NoTime::default();
+        assert_eq!(no_time.cell(&path, Some(&long), &config.sources[0]), "");
+        let (_, first) = no_time.first.as_ref().expect("noted");
+        assert!(
+            first.chars().count() <= releve::record::EXAMPLE_CHARS,
+            "{first}"
+        );
+        assert!(first.ends_with('…'), "{first}");
+        assert_eq!(no_time.count, 1);
     }
 }
