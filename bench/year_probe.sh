@@ -6,7 +6,8 @@
 # `analyser status` (under faketime, at the checkpoint), and `collector --check`; wall time and
 # peak RSS from GNU time, then the sizes of the collections, raw/ and reports/.
 #   bench/year_probe.sh WORK_DIR FIRST_DAY DAYS CHECKPOINT...   (checkpoints in days loaded)
-#   e.g. bench/year_probe.sh /tmp/year 2026-09-03 91 7 30 91
+#   e.g. bench/year_probe.sh /tmp/year 2026-09-10 88 75 88   (checkpoints' days on or after
+#   2026-11-22: the analyser stops at a clock before relevé's first day)
 # LOADED_BEFORE=N continues a WORK_DIR that already holds N days (FIRST_DAY is then day N+1).
 # BIN (default $CARGO_TARGET_DIR/debug or target/debug) names the binaries' folder. Every
 # command runs with at most 4 GB of address space. WORK_DIR keeps the raw folder, the reports,
