@@ -1,12 +1,15 @@
 //! USGS's catalogue query (`fdsnws/event/1/query`), as a seismologist asks it for a window of
 //! events: an FDSN event service answers `204 No Content` when no event matches (its
 //! `nodata`, 204 unless asked otherwise), and `400` with a plain-text body when the window
-//! holds more than the 20,000 events one answer may hold.
+//! holds more than the 20,000 events one answer may hold: the collector then halves the window
+//! until each part fits (testkit's double of the catalogue enforces the cap).
 
 mod common;
 
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use common::{Site, fast_policy, numbered_feed, usgs_source_every};
+use testkit::http::LocalServer;
+use testkit::usgs::{Catalogue, QUERY_PATH};
 
 /// A query source of the catalogue at `url`, one window of the strongest events a day.
 fn query_source(url: &str) -> String {
@@ -51,30 +54,106 @@ async fn a_window_without_events_answered_no_content_lands_no_events_and_does_no
     );
 }
 
-/// A window past 20,000 events is refused with USGS's words, at once (asking again gets the
-/// same answer), and nothing lands.
+/// A month of 45,000 events, refused whole by USGS for its 20,000 cap, lands every event once
+/// in the run's one file: the collector halves the window until each part fits, one part after
+/// another.
 #[tokio::test]
-async fn a_window_past_twenty_thousand_events_fails_at_once_with_usgs_s_words() {
-    let refusal = "Error 400: Bad Request\n\n20160 matching events exceeds search limit of \
-                   20000. Modify the search to match fewer events.\n\nUsage details are \
-                   available from https://earthquake.usgs.gov/fdsnws/event/1\n";
-    let (server, calls) = numbered_feed(move |_| async move {
-        (
-            StatusCode::BAD_REQUEST,
-            [(header::CONTENT_TYPE, "text/plain")],
-            refusal,
-        )
-    });
-    let site = Site::new(&query_source(&format!("{}/feed", server.url())));
+async fn a_month_of_forty_five_thousand_events_lands_each_once_in_one_file() {
+    let start = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
+        .expect("time")
+        .to_utc();
+    let catalogue = Catalogue::evenly(start, 45_000, 50_000);
+    let server = LocalServer::start(catalogue.router());
+    let site = Site::new(&catalogue_source(
+        &server,
+        "starttime = \"2026-01-01\", endtime = \"2026-02-01\"",
+    ));
+    let outcome = collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("the collector runs");
+    let failures: Vec<_> = outcome.failures().collect();
+    assert!(failures.is_empty(), "no failure: {failures:?}");
+    let files = site.data_files("usgs-catalogue");
+    assert_eq!(files.len(), 1, "one file lands: {:?}", outcome.sources);
+    let landed: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&files[0]).expect("read")).expect("JSON");
+    let ids: Vec<&str> = landed["features"]
+        .as_array()
+        .expect("features")
+        .iter()
+        .filter_map(|event| event["id"].as_str())
+        .collect();
+    let distinct: std::collections::BTreeSet<&str> = ids.iter().copied().collect();
+    assert_eq!((ids.len(), distinct.len()), (45_000, 45_000));
+    assert_eq!(site.metrics("usgs-catalogue")[0].records, 45_000);
+    let asked = catalogue.asked();
+    assert_eq!(
+        asked[0],
+        ("2026-01-01".to_owned(), "2026-02-01".to_owned()),
+        "the whole window first: {asked:?}"
+    );
+    assert!(asked.len() <= 8, "halved, not cut finer: {asked:?}");
+}
+
+/// A 400 for another reason than the cap (a time USGS cannot read) fails at once with USGS's
+/// words, the window not split.
+#[tokio::test]
+async fn a_refusal_for_a_bad_parameter_fails_at_once_with_usgs_s_words() {
+    let start = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
+        .expect("time")
+        .to_utc();
+    let catalogue = Catalogue::evenly(start, 10, 1_000);
+    let server = LocalServer::start(catalogue.router());
+    let site = Site::new(&catalogue_source(
+        &server,
+        "starttime = \"2026-13-01\", endtime = \"2026-02-01\"",
+    ));
     let reason = site.failed_run(true).await;
     assert!(
-        reason.contains("HTTP 400")
-            && reason.contains("20160 matching events exceeds search limit of 20000"),
+        reason.contains("HTTP 400") && reason.contains("Bad starttime value \"2026-13-01\""),
         "{reason}"
     );
-    assert_eq!(
-        calls.load(std::sync::atomic::Ordering::SeqCst),
-        1,
-        "not asked again"
+}
+
+/// A second still holding more than 20,000 events (a catalogue's duplicated import) cannot be
+/// split further: the run fails, nothing landed, with one line naming the source, the second
+/// and USGS's words.
+#[tokio::test]
+async fn a_second_still_past_the_cap_fails_with_one_line_naming_it() {
+    let start = chrono::DateTime::parse_from_rfc3339("2026-01-01T06:00:00.500Z")
+        .expect("time")
+        .to_utc();
+    let catalogue = Catalogue::evenly(start, 20_001, 0);
+    let server = LocalServer::start(catalogue.router());
+    let site = Site::new(&catalogue_source(
+        &server,
+        "starttime = \"2026-01-01\", endtime = \"2026-01-02\"",
+    ));
+    let outcome = collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("the collector runs");
+    let failures: Vec<_> = outcome.failures().collect();
+    let [("usgs-catalogue", reason)] = failures[..] else {
+        panic!("the source fails: {failures:?}");
+    };
+    assert!(!reason.contains('\n'), "one line: {reason}");
+    assert!(
+        site.data_files("usgs-catalogue").is_empty(),
+        "nothing lands"
     );
+    assert!(
+        reason.contains("the window 2026-01-01T06:00:00 to 2026-01-01T06:00:01 (UTC)")
+            && reason.contains("20001 matching events exceeds search limit of 20000"),
+        "{reason}"
+    );
+}
+
+/// A query source of the double's catalogue, its window in `params`.
+fn catalogue_source(server: &LocalServer, window: &str) -> String {
+    usgs_source_every(
+        "usgs-catalogue",
+        &format!("{}{QUERY_PATH}", server.url()),
+        "1d",
+        &format!("params = {{ format = \"geojson\", {window} }}"),
+    )
 }

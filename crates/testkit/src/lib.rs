@@ -12,6 +12,7 @@ pub mod opendatasoft;
 mod quota;
 pub mod replay;
 pub mod terminal;
+pub mod usgs;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

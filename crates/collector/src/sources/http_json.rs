@@ -1,6 +1,6 @@
-//! `kind = "http_json"`: one GET per run (USGS feeds, Open-Meteo), landed exactly as served
-//! once it is known to be JSON holding records at the configured `records` path — unless the
-//! source has `drop` fields, or the body echoes the source's key: then it lands re-written
+//! `kind = "http_json"`: one GET per run (USGS feeds, Open-Meteo; a USGS catalogue window past
+//! its cap on events is asked in parts, see [`search_limit`]), landed exactly as served once it
+//! is known to be JSON holding records at the configured `records` path — unless the source has `drop` fields, or the body echoes the source's key: then it lands re-written
 //! without them; or it has a `stamp`: then each record lands with that field added, holding
 //! when the API answered; or its records come as `columns`: then they land as an array of records at
 //! that path. A body that gives a member on the records path twice does not land, nor one
@@ -27,6 +27,7 @@ mod failure;
 mod no_content;
 mod paging;
 mod records_at;
+mod search_limit;
 #[cfg(test)]
 mod tests;
 mod units;
@@ -74,19 +75,22 @@ pub(super) async fn collect(
         params.push((param.clone(), key.clone()));
     }
     let header_key = key.as_ref().filter(|_| settings.key_param.is_none());
-    let answer = ctx
-        .client
-        .send_json("GET", |http| {
-            let mut request = http.get(&source.url).query(&params);
-            for (name, value) in &settings.headers {
-                request = request.header(name, value);
-            }
-            if let Some(key) = header_key {
-                request = request.header(settings.key_header(), key);
-            }
-            request
-        })
-        .await?;
+    let get = |params: Vec<(String, String)>| async move {
+        ctx.client
+            .send_json("GET", |http| {
+                let mut request = http.get(&source.url).query(&params);
+                for (name, value) in &settings.headers {
+                    request = request.header(name, value);
+                }
+                if let Some(key) = header_key {
+                    request = request.header(settings.key_header(), key);
+                }
+                request
+            })
+            .await
+            .map_err(SourceError::from)
+    };
+    let answer = search_limit::answer(source, &params, get).await?;
     let answered = Utc::now();
     let no_content = no_content::as_no_records(source, &answer);
     let empty = no_content.is_some();

@@ -1,0 +1,280 @@
+//! A window past an FDSN event service's cap on one answer: USGS's catalogue `query` refuses
+//! a `starttime`–`endtime` window matching more than 20,000 events with `400` and the words
+//! `20160 matching events exceeds search limit of 20000. Modify the search to match fewer
+//! events.` The window is then halved, and each half refused halved again, down to one second,
+//! the parts asked one after another (each through the client's retries and politeness); their
+//! events land together in the run's one body, each `key` once (an event on a boundary, both
+//! ends being inclusive, is served by both parts: the later copy is kept). A part that fails
+//! fails the run, nothing landed. Any other refusal fails as served.
+
+use std::collections::HashMap;
+
+use bytes::Bytes;
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeDelta, Utc};
+use releve::Source;
+use releve::locate::{Located, for_each_record};
+use serde_json::Value;
+use serde_json::value::RawValue;
+
+use crate::http::{Answer, FetchError};
+use crate::sources::SourceError;
+
+/// What USGS's refusal of a window past its cap says (its count and cap before and after).
+const PAST_THE_CAP: &str = "matching events exceeds search limit";
+
+/// A window no longer halved: a part this short still refused fails the run.
+const SHORTEST: TimeDelta = TimeDelta::seconds(1);
+
+/// USGS's words when a failure is its refusal of a window past its cap.
+fn past_the_cap(err: &SourceError) -> Option<&str> {
+    match err {
+        SourceError::Fetch(FetchError::Rejected {
+            status: 400,
+            message,
+            ..
+        }) if message.contains(PAST_THE_CAP) => Some(message),
+        _ => None,
+    }
+}
+
+/// The failure of a window no longer halved, still refused with USGS's words `said`.
+fn still_past_the_cap(from: DateTime<Utc>, to: DateTime<Utc>, said: &str) -> SourceError {
+    SourceError::Unexpected {
+        what: "GET".to_owned(),
+        message: format!(
+            "the window {} to {} (UTC), halved down to one second, still matches more events than one answer may hold (HTTP 400: {said}); nothing landed",
+            written(from),
+            written(to)
+        ),
+    }
+}
+
+/// An instant as FDSN reads `starttime` and `endtime`: a day (its midnight, UTC), a date and
+/// time of day (UTC), with or without a fraction of a second, a `Z` or an offset.
+fn instant(text: &str) -> Option<DateTime<Utc>> {
+    let text = text.trim();
+    if let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return Some(day.and_hms_opt(0, 0, 0)?.and_utc());
+    }
+    DateTime::parse_from_rfc3339(text)
+        .map(|time| time.to_utc())
+        .ok()
+        .or_else(|| {
+            NaiveDateTime::parse_from_str(text.trim_end_matches('Z'), "%Y-%m-%dT%H:%M:%S%.f")
+                .ok()
+                .map(|time| time.and_utc())
+        })
+}
+
+/// An instant as a part's `starttime` or `endtime`: UTC, to the second, without a zone.
+fn written(time: DateTime<Utc>) -> String {
+    time.format("%Y-%m-%dT%H:%M:%S").to_string()
+}
+
+/// The parameters with `starttime` and `endtime` set to `from` and `to`.
+fn with_window(params: &[(String, String)], from: &str, to: &str) -> Vec<(String, String)> {
+    params
+        .iter()
+        .map(|(name, value)| match name.as_str() {
+            "starttime" => (name.clone(), from.to_owned()),
+            "endtime" => (name.clone(), to.to_owned()),
+            _ => (name.clone(), value.clone()),
+        })
+        .collect()
+}
+
+/// The answer to `params`, from `get`: as served, unless it is the refusal of a window past
+/// the cap and `params` hold the window (`starttime` and `endtime`): then one answer holding
+/// the events of the window's parts.
+pub(super) async fn answer<F, Fut>(
+    source: &Source,
+    params: &[(String, String)],
+    get: F,
+) -> Result<Answer, SourceError>
+where
+    F: Fn(Vec<(String, String)>) -> Fut,
+    Fut: Future<Output = Result<Answer, SourceError>>,
+{
+    let refused = match get(params.to_vec()).await {
+        Err(err) if past_the_cap(&err).is_some() => err,
+        served => return served,
+    };
+    let bound = |name: &str| {
+        let (_, value) = params.iter().find(|(param, _)| param == name)?;
+        instant(value)
+    };
+    let (Some(from), Some(to)) = (bound("starttime"), bound("endtime")) else {
+        return Err(refused);
+    };
+    tracing::info!(
+        source = %source.name,
+        "The API refused the window as past its cap on events: asking for it in parts."
+    );
+    let mut parts = Parts::new(source);
+    // Windows still to ask, the next one last; the whole window was refused already.
+    let mut pending = vec![(from, to, Some(refused))];
+    while let Some((from, to, refused)) = pending.pop() {
+        let answer = match refused {
+            Some(err) => Err(err),
+            None => get(with_window(params, &written(from), &written(to))).await,
+        };
+        match answer {
+            Ok(answer) => {
+                if let Some(unread) = parts.add(answer) {
+                    return Ok(unread);
+                }
+            }
+            Err(err) => match past_the_cap(&err) {
+                Some(said) if to - from <= SHORTEST => {
+                    return Err(still_past_the_cap(from, to, said));
+                }
+                Some(_) => pending.extend(halves(from, to)),
+                None => return Err(err),
+            },
+        }
+    }
+    tracing::info!(
+        source = %source.name,
+        parts = parts.answered,
+        "The window's parts were all answered: their events land together."
+    );
+    Ok(parts.into_answer())
+}
+
+/// The halves of `from`..`to`, split at a whole second, the first half last (asked next),
+/// neither asked yet.
+fn halves(from: DateTime<Utc>, to: DateTime<Utc>) -> [Window; 2] {
+    let half = TimeDelta::seconds(((to - from).num_seconds() / 2).max(1));
+    let middle = from + half;
+    [(middle, to, None), (from, middle, None)]
+}
+
+/// A window to ask, its start and end, with its refusal when it was asked already.
+type Window = (DateTime<Utc>, DateTime<Utc>, Option<SourceError>);
+
+/// The events of the parts answered so far, each key once.
+struct Parts<'a> {
+    source: &'a Source,
+    /// Each record's text, in the order served.
+    records: Vec<Box<RawValue>>,
+    /// Where each key served by an earlier part is in `records`.
+    at: HashMap<String, usize>,
+    /// The parts answered.
+    answered: usize,
+}
+
+impl<'a> Parts<'a> {
+    fn new(source: &'a Source) -> Parts<'a> {
+        Parts {
+            source,
+            records: Vec::new(),
+            at: HashMap::new(),
+            answered: 0,
+        }
+    }
+
+    /// Adds a part's records, an event an earlier part served replaced by this part's copy (a
+    /// key one part serves twice is left to the usual key-clash warning); a part whose records
+    /// cannot be read is handed back, to fail as any answer so served does.
+    fn add(&mut self, answer: Answer) -> Option<Answer> {
+        self.answered += 1;
+        if answer.status == 204 && answer.body.iter().all(u8::is_ascii_whitespace) {
+            return None;
+        }
+        let Ok(text) = std::str::from_utf8(&answer.body) else {
+            return Some(answer);
+        };
+        let mut served: Vec<Box<RawValue>> = Vec::new();
+        let path = self.source.records_path();
+        let located = for_each_record(text.trim_start_matches('\u{feff}'), path.segments(), |r| {
+            served.push(r.to_owned());
+        });
+        if !matches!(located, Ok(Located::Records)) {
+            return Some(answer);
+        }
+        let mut new_keys = HashMap::new();
+        for record in served {
+            let key = serde_json::from_str::<Value>(record.get())
+                .ok()
+                .and_then(|value| self.source.key.get(&value));
+            match key {
+                Some(key) if self.at.contains_key(&key) => {
+                    if let Some(slot) = self.at.get(&key).and_then(|i| self.records.get_mut(*i)) {
+                        *slot = record;
+                    }
+                }
+                key => {
+                    if let Some(key) = key {
+                        new_keys.entry(key).or_insert(self.records.len());
+                    }
+                    self.records.push(record);
+                }
+            }
+        }
+        self.at.extend(new_keys);
+        None
+    }
+
+    /// One answer holding every part's records at the source's `records` path.
+    fn into_answer(self) -> Answer {
+        let path = self.source.records_path();
+        let segments = path.segments();
+        let mut body = String::new();
+        for segment in segments {
+            body.push('{');
+            body.push_str(&Value::String(segment.clone()).to_string());
+            body.push(':');
+        }
+        body.push('[');
+        for (index, record) in self.records.iter().enumerate() {
+            if index > 0 {
+                body.push(',');
+            }
+            body.push_str(record.get());
+        }
+        body.push(']');
+        body.push_str(&"}".repeat(segments.len()));
+        Answer {
+            status: 200,
+            headers: reqwest::header::HeaderMap::new(),
+            body: Bytes::from(body),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{halves, instant, written};
+
+    #[test]
+    fn a_window_reads_as_fdsn_writes_it_and_halves_to_whole_seconds() {
+        let day = instant("2026-01-01").expect("a day");
+        assert_eq!(written(day), "2026-01-01T00:00:00");
+        for text in [
+            "2026-01-01T12:00:00",
+            "2026-01-01T12:00:00Z",
+            "2026-01-01T12:00:00.000",
+            "2026-01-01T14:00:00+02:00",
+        ] {
+            assert_eq!(
+                instant(text).map(written).as_deref(),
+                Some("2026-01-01T12:00:00")
+            );
+        }
+        assert_eq!(instant("2026-13-01"), None);
+        let end = instant("2026-01-01T00:00:03").expect("time");
+        let parts: Vec<_> = halves(day, end)
+            .into_iter()
+            .map(|(from, to, _)| (written(from), written(to)))
+            .collect();
+        let window =
+            |from: &str, to: &str| (format!("2026-01-01T{from}"), format!("2026-01-01T{to}"));
+        assert_eq!(
+            parts,
+            [
+                window("00:00:01", "00:00:03"),
+                window("00:00:00", "00:00:01")
+            ]
+        );
+    }
+}

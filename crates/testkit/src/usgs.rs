@@ -1,0 +1,151 @@
+//! A local double of USGS's catalogue query (`fdsnws/event/1/query`, `api-notes.md` §4 for the
+//! GeoJSON shape): `GET /fdsnws/event/1/query?format=geojson&starttime=..&endtime=..` answers
+//! the events of its catalogue whose time is on or after `starttime` and on or before
+//! `endtime` (both inclusive, as FDSN says), as a `FeatureCollection`. As the real service it
+//! answers `204 No Content` when none matches, and `400` with its plain-text body when more
+//! than [`SEARCH_LIMIT`] match (`20160 matching events exceeds search limit of 20000. Modify
+//! the search to match fewer events.`) or when a parameter is unknown or a time unreadable
+//! (`Bad starttime value "2026-13-01".`, the double's wording of the real one's).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use serde_json::json;
+
+/// The most events one answer may hold; a window matching more is refused.
+pub const SEARCH_LIMIT: usize = 20_000;
+
+/// The catalogue's path on the double.
+pub const QUERY_PATH: &str = "/fdsnws/event/1/query";
+
+/// The parameters the double knows.
+const KNOWN: &[&str] = &["format", "starttime", "endtime", "minmagnitude", "orderby"];
+
+/// The double's catalogue and the windows it was asked for.
+#[derive(Clone)]
+pub struct Catalogue {
+    /// Event times, epoch milliseconds, in order; event `i` is `us{i:08}`.
+    times: Arc<Vec<i64>>,
+    /// Every `(starttime, endtime)` asked, as written.
+    asked: Arc<Mutex<Vec<(String, String)>>>,
+}
+
+impl Catalogue {
+    /// A catalogue of `count` events spread evenly from `start`, one every `step_ms`.
+    pub fn evenly(start: DateTime<Utc>, count: usize, step_ms: i64) -> Catalogue {
+        let first = start.timestamp_millis();
+        let times = (0..count).map(|i| first + i as i64 * step_ms).collect();
+        Catalogue {
+            times: Arc::new(times),
+            asked: Arc::default(),
+        }
+    }
+
+    /// The router serving the catalogue at [`QUERY_PATH`].
+    pub fn router(&self) -> Router {
+        Router::new()
+            .route(QUERY_PATH, get(query))
+            .with_state(self.clone())
+    }
+
+    /// The windows asked so far, in order.
+    pub fn asked(&self) -> Vec<(String, String)> {
+        self.asked
+            .lock()
+            .map(|asked| asked.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// USGS's plain-text refusal, its reason `said`.
+fn refusal(said: &str) -> Response {
+    let body = format!(
+        "Error 400: Bad Request\n\n{said}\n\nUsage details are available from \
+         https://earthquake.usgs.gov/fdsnws/event/1\n"
+    );
+    (
+        StatusCode::BAD_REQUEST,
+        [(header::CONTENT_TYPE, "text/plain")],
+        body,
+    )
+        .into_response()
+}
+
+/// A time as FDSN reads it: a day (its midnight, UTC), or a date and time of day in UTC, with
+/// or without a fraction of a second and a `Z`.
+fn instant(text: &str) -> Option<i64> {
+    let text = text.trim_end_matches('Z');
+    if let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return Some(day.and_hms_opt(0, 0, 0)?.and_utc().timestamp_millis());
+    }
+    NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
+        .ok()
+        .map(|time| time.and_utc().timestamp_millis())
+}
+
+async fn query(
+    State(catalogue): State<Catalogue>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    if let Some(unknown) = params.keys().find(|name| !KNOWN.contains(&name.as_str())) {
+        return refusal(&format!("Unknown parameter '{unknown}'."));
+    }
+    let bound = |name: &str, default: i64| match params.get(name) {
+        None => Ok(default),
+        Some(text) => instant(text).ok_or_else(|| format!("Bad {name} value \"{text}\".")),
+    };
+    let (start, end) = match (bound("starttime", i64::MIN), bound("endtime", i64::MAX)) {
+        (Ok(start), Ok(end)) => (start, end),
+        (Err(said), _) | (_, Err(said)) => return refusal(&said),
+    };
+    if let Ok(mut asked) = catalogue.asked.lock() {
+        let written = |name: &str| params.get(name).cloned().unwrap_or_default();
+        asked.push((written("starttime"), written("endtime")));
+    }
+    let matching: Vec<(usize, i64)> = catalogue
+        .times
+        .iter()
+        .copied()
+        .enumerate()
+        .filter(|(_, time)| (start..=end).contains(time))
+        .collect();
+    if matching.len() > SEARCH_LIMIT {
+        return refusal(&format!(
+            "{} matching events exceeds search limit of {SEARCH_LIMIT}. Modify the search to \
+             match fewer events.",
+            matching.len()
+        ));
+    }
+    if matching.is_empty() {
+        return StatusCode::NO_CONTENT.into_response();
+    }
+    let features: Vec<_> = matching
+        .iter()
+        .map(|(i, time)| {
+            json!({
+                "type": "Feature",
+                "id": format!("us{i:08}"),
+                "properties": {"mag": 1.5, "time": time, "updated": time + 60_000,
+                               "status": "reviewed", "magType": "ml", "type": "earthquake"},
+                "geometry": {"type": "Point", "coordinates": [-117.5, 35.7, 8.1]}
+            })
+        })
+        .collect();
+    let body = json!({
+        "type": "FeatureCollection",
+        "metadata": {"generated": Utc::now().timestamp_millis(), "status": 200,
+                     "title": "USGS Earthquakes", "count": features.len()},
+        "features": features,
+    });
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response()
+}
