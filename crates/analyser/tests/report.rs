@@ -392,7 +392,7 @@ async fn a_field_of_implausible_values_only_says_they_were_left_out() {
     // Where they were: a reader can look for them in the records.
     assert!(
         flat.contains(&format!(
-            "No numeric value of temperature_2m in this period: 80 values left out as implausible (outside its plausible range, in 20 hours, the first from {} 00:00).",
+            "No numeric value of temperature_2m in this period: 80 values left out as implausible (outside its plausible range, in 20 hours, the first {} 00:00–01:00 CET).",
             golden::date(0)
         )),
         "{flat}"

@@ -92,14 +92,14 @@ fn a_value_left_out_as_implausible_is_said_with_the_range_it_fell_outside() {
     assert!(
         text.contains(
             "1 implausible value left out (outside its plausible range, -30 to 50 °C, in the \
-             hour from 2026-11-21 10:00)"
+             hour 2026-11-21 10:00–11:00 UTC)"
         ),
         "under the temperature's chart:\n{text}"
     );
     assert!(
         text.contains(
             "1 implausible value left out (outside its plausible range, 0 to 300 mm, in the \
-             hour from 2026-11-21 10:00)"
+             hour 2026-11-21 10:00–11:00 UTC)"
         ),
         "under the rain's totals:\n{text}"
     );

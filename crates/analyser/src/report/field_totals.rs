@@ -4,10 +4,11 @@
 use releve::store::NumericSummary;
 use releve::{Resolution, Source};
 
+use super::numeric_page::one_hour;
 use super::source_pages::NOT_A_NUMBER;
 use super::steps_in_words::named_steps;
 use crate::charts::{self, HourBand, TimeAxis};
-use crate::format::{after_value, counted, local_time, value, values_apart};
+use crate::format::{after_value, counted, value, values_apart};
 use crate::naming::unit_of;
 
 /// A numeric field's values over the period's hours.
@@ -19,8 +20,8 @@ pub(super) struct FieldTotals {
     pub(super) nulls: i64,
     pub(super) implausible: i64,
     /// Where the values left out as implausible were, and the range they fell outside, in
-    /// words: ` (outside its plausible range, -30 to 50 °C, in the hour from 2026-12-03
-    /// 14:00)`; empty without any.
+    /// words: ` (outside its plausible range, -30 to 50 °C, in the hour 2026-12-03
+    /// 14:00–15:00 UTC)`, the hour named as captions name it; empty without any.
     pub(super) implausible_where: String,
     /// The steps holding records without a value, in words: ` (2026-12-05 11:00–12:00 and 5
     /// other hours)`, as a mean over the others leaves them out; empty without any.
@@ -50,14 +51,11 @@ impl FieldTotals {
         let implausible_where = match axis.resolution() {
             Resolution::Hour => match implausible_hours.as_slice() {
                 [] => String::new(),
-                [hour] => format!(
-                    " ({outside}, in the hour from {})",
-                    local_time(*hour, axis.tz())
-                ),
+                [hour] => format!(" ({outside}, in the hour {})", one_hour(*hour, axis.tz())),
                 [first, ..] => format!(
-                    " ({outside}, in {}, the first from {})",
+                    " ({outside}, in {}, the first {})",
                     counted(implausible_hours.len() as u64, "hour"),
-                    local_time(*first, axis.tz())
+                    one_hour(*first, axis.tz())
                 ),
             },
             // A daily value's hour is its day's, dated by the API (00:00 UTC for Open-Meteo).

@@ -93,11 +93,11 @@ fn values_left_out_as_implausible_are_said_with_their_hour() {
     let totals = FieldTotals::of(&stats, &axis, None);
     assert_eq!(
         totals.lacking(),
-        "0 records without a value; 1 implausible value left out (outside its plausible range, in the hour from 2026-12-03 14:00)"
+        "0 records without a value; 1 implausible value left out (outside its plausible range, in the hour 2026-12-03 14:00–15:00 CET)"
     );
     stats[20] = Some(&odd);
     assert_eq!(
         FieldTotals::of(&stats, &axis, None).implausible_where,
-        " (outside its plausible range, in 2 hours, the first from 2026-12-03 14:00)"
+        " (outside its plausible range, in 2 hours, the first 2026-12-03 14:00–15:00 CET)"
     );
 }
