@@ -115,12 +115,17 @@ impl Writer<'_> {
                     refused_documents(&err).ok_or_else(|| StoreError::command(&action)(err))?
                 }
             };
-            self.written.inserted += sent.len() - refused.len();
-            let duplicates: Vec<&str> = refused
+            let duplicates: Vec<(&str, &str)> = refused
                 .iter()
                 .filter(|(_, code, _)| *code == DUPLICATE_KEY)
-                .filter_map(|(index, _, _)| sent.get(*index).map(|key| key.as_str()))
+                .filter_map(|(index, _, said)| {
+                    sent.get(*index).map(|key| (key.as_str(), said.as_str()))
+                })
                 .collect();
+            self.refused_by_a_foreign_index(&action, &duplicates)
+                .await?;
+            self.written.inserted += sent.len() - refused.len();
+            let duplicates: Vec<&str> = duplicates.iter().map(|(key, _)| *key).collect();
             self.stored_meanwhile(&duplicates).await?;
             for (index, _, reason) in refused {
                 if let Some(key) = sent.get(index) {
@@ -130,6 +135,35 @@ impl Writer<'_> {
             crash::passed("records-inserted");
         }
         Ok(())
+    }
+
+    /// Stops the run when a unique index relevé did not make refused any of `duplicates`
+    /// (keys, with the server's words): see [`foreign_index`].
+    async fn refused_by_a_foreign_index(
+        &self,
+        action: &str,
+        duplicates: &[(&str, &str)],
+    ) -> Result<(), StoreError> {
+        let refused: Vec<(String, &str)> = duplicates
+            .iter()
+            .map(|(key, said)| (self.in_words(key), *said))
+            .collect();
+        match foreign_index::refusal(self.db, RECORDS, action, &refused).await? {
+            Some(refusal) => Err(refusal),
+            None => Ok(()),
+        }
+    }
+
+    /// The batch's version of `key` in words, naming its file: `record `a` of usgs_….json`.
+    fn in_words(&self, key: &str) -> String {
+        let file = self
+            .batch
+            .records
+            .get(key)
+            .map_or_else(String::new, |version| {
+                format!(" of {}", self.batch.data_files[version.file()].file_name())
+            });
+        format!("record `{key}`{file}")
     }
 
     /// Stops the run when a key the lookup did not find and the server refused as a duplicate
@@ -197,6 +231,13 @@ impl Writer<'_> {
                 action: action.clone(),
                 reason,
             })?;
+            let said: Vec<(String, &str)> = refused
+                .iter()
+                .filter_map(|(index, said)| Some((self.in_words(sent.get(*index)?), said.as_str())))
+                .collect();
+            if let Some(refusal) = foreign_index::refusal(self.db, RECORDS, &action, &said).await? {
+                return Err(refusal);
+            }
             self.written.updated += sent.len() - refused.len();
             for (index, reason) in refused {
                 if let Some(key) = sent.get(index) {
@@ -341,11 +382,16 @@ pub(super) async fn run_updates(
     action: &str,
 ) -> Result<(), StoreError> {
     let answer = send_updates(db, collection, updates, action).await?;
-    refusal(&answer).map_or(Ok(()), |reason| {
-        Err(StoreError::Refused {
-            action: action.to_owned(),
-            reason,
-        })
+    let Some(reason) = refusal(&answer) else {
+        return Ok(());
+    };
+    let refused = [("a document".to_owned(), reason.as_str())];
+    if let Some(refusal) = foreign_index::refusal(db, collection, action, &refused).await? {
+        return Err(refusal);
+    }
+    Err(StoreError::Refused {
+        action: action.to_owned(),
+        reason,
     })
 }
 

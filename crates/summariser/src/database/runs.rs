@@ -34,12 +34,36 @@ pub async fn load_runs(db: &Database, source: &str, runs: Vec<Document>) -> Resu
         .filter(|run| identity(run).is_none_or(|id| loaded.insert(id)))
         .collect();
     if !documents.is_empty() {
-        insert_unless_stored(&collection, documents)
+        let started: Vec<String> = documents.iter().map(run_in_words).collect();
+        let duplicates = insert_unless_stored(&collection, documents)
             .await
             .map_err(StoreError::command(&action))?;
+        let refused: Vec<(String, &str)> = duplicates
+            .iter()
+            .filter_map(|(index, said)| Some((started.get(*index)?.clone(), said.as_str())))
+            .collect();
+        if let Some(refusal) =
+            foreign_index::refusal(db, RUNS, &format!("loading of `{source}` runs"), &refused)
+                .await?
+        {
+            return Err(refusal);
+        }
     }
     crash::passed("runs-loaded");
     Ok(())
+}
+
+/// A run as its metrics say it: `the run started at 2026-12-07T10:00:00Z (file …)`.
+fn run_in_words(run: &Document) -> String {
+    let started = run
+        .get_datetime("started")
+        .ok()
+        .and_then(|at| at.try_to_rfc3339_string().ok())
+        .unwrap_or_default();
+    match run.get_str("file") {
+        Ok(file) => format!("the run started at {started} (file {file})"),
+        Err(_) => format!("the run started at {started}"),
+    }
 }
 
 /// The runs of `source` that may already be stored among runs started at `starts`: those
@@ -72,32 +96,38 @@ fn stored_runs_filter<'a>(
 const RANGE_AT_MOST: chrono::TimeDelta = chrono::TimeDelta::hours(36);
 
 /// Inserts `documents`, all of them tried; one a unique index finds already stored (a
-/// concurrent run, a rerun after a crash) is no failure.
+/// concurrent run, a rerun after a crash) is no failure. Returns those refused as duplicates,
+/// by index in `documents`, with the server's words, for the caller to tell a unique index of
+/// its own from one relevé did not make (see [`foreign_index`]).
 pub(crate) async fn insert_unless_stored(
     collection: &Collection<Document>,
     documents: Vec<Document>,
-) -> Result<(), mongodb::error::Error> {
+) -> Result<Vec<(usize, String)>, mongodb::error::Error> {
     let unordered = InsertManyOptions::builder().ordered(false).build();
     match collection
         .insert_many(documents)
         .with_options(unordered)
         .await
     {
-        Err(err) if !only_duplicates(&err) => Err(err),
-        _ => Ok(()),
+        Ok(_) => Ok(Vec::new()),
+        Err(err) => match only_duplicates(&err) {
+            Some(duplicates) => Ok(duplicates),
+            None => Err(err),
+        },
     }
 }
 
-fn only_duplicates(err: &mongodb::error::Error) -> bool {
+/// The duplicates `err` is made of, when it is made of duplicates alone.
+fn only_duplicates(err: &mongodb::error::Error) -> Option<Vec<(usize, String)>> {
     match err.kind.as_ref() {
-        ErrorKind::InsertMany(failure) => {
-            failure.write_concern_error.is_none()
-                && failure
-                    .write_errors
-                    .as_ref()
-                    .is_some_and(|errors| errors.iter().all(|e| e.code == DUPLICATE_KEY))
+        ErrorKind::InsertMany(failure) if failure.write_concern_error.is_none() => {
+            let errors = failure.write_errors.as_ref()?;
+            errors
+                .iter()
+                .map(|e| (e.code == DUPLICATE_KEY).then(|| (e.index, e.message.clone())))
+                .collect()
         }
-        _ => false,
+        _ => None,
     }
 }
 

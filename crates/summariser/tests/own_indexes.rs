@@ -1,0 +1,211 @@
+//! A unique index a user added to a collection relevé writes (a student trying indexes out):
+//! a write it refuses as a duplicate is no fault of the record, nor a record or run already
+//! stored. The run stops with its files in place, naming the index, and the run after the
+//! index is dropped stores everything once.
+
+mod common;
+
+use common::{Workspace, count, quake, snapshot, stderr};
+use mongodb::IndexModel;
+use mongodb::bson::{Document, doc};
+use mongodb::options::IndexOptions;
+
+/// Adds a unique index on `keys` to `collection`; returns its name as the server lists it
+/// (nx-27017 names indexes itself).
+async fn add_unique_index(ws: &Workspace, collection: &str, keys: Document) -> String {
+    let collection = ws.db().await.collection::<Document>(collection);
+    let unique = IndexOptions::builder()
+        .unique(true)
+        .name("mine".to_owned())
+        .build();
+    collection
+        .create_index(
+            IndexModel::builder()
+                .keys(keys.clone())
+                .options(unique)
+                .build(),
+        )
+        .await
+        .expect("the user's index");
+    let indexes = collection.list_indexes().await.expect("listed");
+    let indexes: Vec<IndexModel> = futures_util::TryStreamExt::try_collect(indexes)
+        .await
+        .expect("listed");
+    indexes
+        .into_iter()
+        .find(|index| index.keys == keys)
+        .and_then(|index| index.options.and_then(|options| options.name))
+        .expect("named")
+}
+
+async fn drop_index(ws: &Workspace, collection: &str, name: &str) {
+    ws.db()
+        .await
+        .collection::<Document>(collection)
+        .drop_index(name)
+        .await
+        .expect("dropped");
+}
+
+/// The one line a failed run ends on.
+fn failure_line(errors: &str) -> String {
+    let lines: Vec<&str> = errors
+        .lines()
+        .filter(|line| line.starts_with("summariser: "))
+        .collect();
+    assert_eq!(lines.len(), 1, "one line: {errors}");
+    lines[0].to_owned()
+}
+
+/// Her unique index on the magnitude refuses the third event (the first's magnitude): today
+/// the file goes to quarantine as holding a record MongoDB "cannot store", though the record
+/// is fine and every later file with a repeated magnitude would follow it there.
+#[tokio::test]
+async fn a_unique_index_of_the_user_on_records_stops_the_run_naming_it() {
+    let ws = Workspace::new("own-index-records");
+    let index = add_unique_index(&ws, "records", doc! {"data.properties.mag": 1}).await;
+    let landed = ws.land(
+        "usgs",
+        (10, 30, 0),
+        &snapshot(vec![
+            quake("a", (10, 5), 1.0),
+            quake("b", (10, 6), 2.0),
+            quake("c", (10, 7), 1.0),
+        ]),
+    );
+    let output = ws.summarise_with(&[]);
+    let errors = stderr(&output);
+    assert!(!output.status.success(), "{errors}");
+    assert!(
+        !ws.raw().join("_quarantine").exists(),
+        "nothing quarantined: {errors}"
+    );
+    assert_eq!(ws.remaining("usgs"), 1, "its file waits: {errors}");
+    let line = failure_line(&errors);
+    assert!(
+        line.contains(&format!("`{index}`"))
+            && line.contains("relevé did not make")
+            && (line.contains("record `a`") || line.contains("record `c`"))
+            && line.contains(&landed.file_name())
+            && line.contains("`usgs`"),
+        "names the source, the record, its file and the index, and says it is not relevé's: \
+         {line}"
+    );
+
+    drop_index(&ws, "records", &index).await;
+    ws.summarise();
+    assert_eq!(ws.remaining("usgs"), 0);
+    assert!(ws.record("usgs", "c").await.is_some());
+    let hour = ws.hour("usgs", 10).await.expect("hour 10");
+    assert_eq!(count(&hour), 3, "each record counted once");
+}
+
+/// Her unique index on `runs` by source refuses every run after the first: today the refusal
+/// reads as a run already loaded, and its metrics file is deleted with the run never stored.
+#[tokio::test]
+async fn a_unique_index_of_the_user_on_runs_loses_no_run() {
+    let ws = Workspace::new("own-index-runs");
+    let first = ws.land(
+        "usgs",
+        (10, 0, 0),
+        &snapshot(vec![quake("a", (10, 0), 1.0)]),
+    );
+    ws.metrics(&first, 1, None);
+    ws.summarise();
+    let index = add_unique_index(&ws, "runs", doc! {"source": 1}).await;
+    let second = ws.land(
+        "usgs",
+        (10, 10, 0),
+        &snapshot(vec![quake("b", (10, 9), 2.0)]),
+    );
+    ws.metrics(&second, 1, None);
+    let output = ws.summarise_with(&[]);
+    let errors = stderr(&output);
+    assert!(!output.status.success(), "{errors}");
+    let line = failure_line(&errors);
+    assert!(
+        line.contains(&format!("`{index}`")) && line.contains("relevé did not make"),
+        "{line}"
+    );
+
+    drop_index(&ws, "runs", &index).await;
+    ws.summarise();
+    assert_eq!(ws.documents("runs").await.len(), 2, "both runs stored");
+    let hour = ws.hour("usgs", 10).await.expect("hour 10");
+    assert_eq!(count(&hour), 2);
+}
+
+/// A new version of a stored record that her index refuses (`b` revised to `a`'s magnitude)
+/// is as little the record's fault as a new record: today its file goes to quarantine.
+#[tokio::test]
+async fn a_revision_refused_by_a_unique_index_of_the_user_stops_the_run_naming_it() {
+    let ws = Workspace::new("own-index-revision");
+    ws.land(
+        "usgs",
+        (10, 30, 0),
+        &snapshot(vec![quake("a", (10, 5), 1.0), quake("b", (10, 6), 2.0)]),
+    );
+    ws.summarise();
+    let index = add_unique_index(&ws, "records", doc! {"data.properties.mag": 1}).await;
+    let revised = ws.land(
+        "usgs",
+        (10, 40, 0),
+        &snapshot(vec![quake("a", (10, 5), 1.0), quake("b", (10, 6), 1.0)]),
+    );
+    let output = ws.summarise_with(&[]);
+    let errors = stderr(&output);
+    assert!(!output.status.success(), "{errors}");
+    assert!(
+        !ws.raw().join("_quarantine").exists(),
+        "nothing quarantined: {errors}"
+    );
+    let line = failure_line(&errors);
+    assert!(
+        line.contains(&format!("`{index}`"))
+            && line.contains("record `b`")
+            && line.contains(&revised.file_name())
+            && line.contains("relevé did not make"),
+        "{line}"
+    );
+
+    drop_index(&ws, "records", &index).await;
+    ws.summarise();
+    assert_eq!(ws.remaining("usgs"), 0);
+    let revised = ws.record_data("usgs", "b").await.expect("stored");
+    assert_eq!(revised["properties"]["mag"], 1.0);
+    let hour = ws.hour("usgs", 10).await.expect("hour 10");
+    assert_eq!(count(&hour), 2);
+}
+
+/// Her unique index on `hourly` by count refuses the second hour holding one record: the
+/// run already stops with its files in place, but its line gave nx-27017's or MongoDB's words
+/// alone, not which index of hers to drop.
+#[tokio::test]
+async fn a_unique_index_of_the_user_on_hourly_is_named_and_nothing_counts_twice() {
+    let ws = Workspace::new("own-index-hourly");
+    let index = add_unique_index(&ws, "hourly", doc! {"count": 1}).await;
+    ws.land(
+        "usgs",
+        (11, 30, 0),
+        &snapshot(vec![quake("a", (10, 5), 1.0), quake("b", (11, 6), 2.0)]),
+    );
+    let output = ws.summarise_with(&[]);
+    let errors = stderr(&output);
+    assert!(!output.status.success(), "{errors}");
+    assert_eq!(ws.remaining("usgs"), 1, "its file waits: {errors}");
+    let line = failure_line(&errors);
+    assert!(
+        line.contains(&format!("`{index}`"))
+            && line.contains("relevé did not make")
+            && line.contains("`usgs` hourly summaries"),
+        "{line}"
+    );
+
+    drop_index(&ws, "hourly", &index).await;
+    ws.summarise();
+    assert_eq!(ws.remaining("usgs"), 0);
+    for h in [10, 11] {
+        let hour = ws.hour("usgs", h).await.expect("summarised");
+        assert_eq!(count(&hour), 1, "hour {h} counts its record once");
+    }
+}
