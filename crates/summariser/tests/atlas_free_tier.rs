@@ -208,6 +208,86 @@ async fn atlas_over_its_space_quota_says_how_to_free_space() {
     );
 }
 
+/// The quota reached between the batch's note of its pending hours (a small write, taken) and
+/// its records' insertion: Atlas refuses each record with its code 8000, which the summariser
+/// read as the records' own fault and quarantined the good files (to be moved back by hand),
+/// the run's line naming the quarantine, not the quota.
+#[tokio::test]
+async fn atlas_over_its_quota_at_the_records_quarantines_nothing() {
+    let ws = Workspace::new("atlasquotarecords");
+    land_ten_minutes(&ws, 3);
+    let waiting = ws.remaining("usgs");
+    let over = serde_json::json!({"writeErrorEach": {
+        "code": 8000,
+        "errmsg": "you are over your space quota, using 512 MB of 512 MB",
+    }});
+    let front = Front::start(&serde_json::json!([
+        {"command": "insert", "collection": "records", "reply": over},
+    ]));
+    let output = ws
+        .command(&front.direct_uri())
+        .output()
+        .expect("summariser runs");
+    let errors = common::stderr(&output);
+    assert!(!output.status.success(), "{errors}");
+    assert!(
+        !ws.raw().join("_quarantine").exists(),
+        "nothing quarantined: {errors}"
+    );
+    assert_eq!(ws.remaining("usgs"), waiting, "the files wait: {errors}");
+    let lines: Vec<&str> = errors
+        .lines()
+        .filter(|line| line.starts_with("summariser: "))
+        .collect();
+    assert_eq!(lines.len(), 1, "one line: {errors}");
+    assert!(
+        lines[0].contains("space quota") && lines[0].contains("keep_days"),
+        "{}",
+        lines[0]
+    );
+    drop(front);
+    ws.summarise();
+    assert_eq!(ws.remaining("usgs"), 0);
+    assert_eq!(stored(&ws).await, (30, 10, 30), "nothing lost or doubled");
+}
+
+/// The quota reached at the hours' summaries (an `update` command): the line gave Atlas's
+/// words alone, without the advice a refused insertion gets.
+#[tokio::test]
+async fn atlas_over_its_quota_at_the_summaries_says_how_to_free_space() {
+    let ws = Workspace::new("atlasquotahourly");
+    land_ten_minutes(&ws, 3);
+    let waiting = ws.remaining("usgs");
+    let over = serde_json::json!({"writeErrorEach": {
+        "code": 8000,
+        "errmsg": "you are over your space quota, using 512 MB of 512 MB",
+    }});
+    let front = Front::start(&serde_json::json!([
+        {"command": "update", "collection": "hourly", "reply": over},
+    ]));
+    let output = ws
+        .command(&front.direct_uri())
+        .output()
+        .expect("summariser runs");
+    let errors = common::stderr(&output);
+    assert!(!output.status.success(), "{errors}");
+    assert_eq!(ws.remaining("usgs"), waiting, "the files wait: {errors}");
+    let lines: Vec<&str> = errors
+        .lines()
+        .filter(|line| line.starts_with("summariser: "))
+        .collect();
+    assert_eq!(lines.len(), 1, "one line: {errors}");
+    assert!(
+        lines[0].contains("space quota") && lines[0].contains("keep_days"),
+        "{}",
+        lines[0]
+    );
+    drop(front);
+    ws.summarise();
+    assert_eq!(ws.remaining("usgs"), 0);
+    assert_eq!(stored(&ws).await, (30, 10, 30), "nothing lost or doubled");
+}
+
 /// A loopback server answering each connection as Atlas answers an address its IP access list
 /// (Network Access) does not hold: with a fatal TLS alert, `internal_error`, to the driver's
 /// ClientHello (`alert`), or by closing the connection before any TLS (`!alert`).

@@ -112,7 +112,7 @@ pub enum StoreError {
         uri: String,
     },
     /// A command was answered with a write error.
-    #[error("MongoDB refused the {action}: {reason}")]
+    #[error("MongoDB refused the {action}: {}", advised(.reason.clone()))]
     Refused {
         /// What was being done.
         action: String,
@@ -238,8 +238,15 @@ pub(super) fn gist(cause: &mongodb::error::Error) -> String {
         format!(
             "{words}; the MongoDB user may not do this here: the summariser needs the `readWrite` role on its database, the analyser `read`"
         )
-    } else if words.contains("space quota") {
-        // MongoDB Atlas's shared tiers (code 8000, AtlasError): 512 MB on the free one.
+    } else {
+        advised(words)
+    }
+}
+
+/// The server's `words`, with what to do when they tell of a known cause: MongoDB Atlas's
+/// shared tiers over their space quota (code 8000, AtlasError: 512 MB on the free one).
+fn advised(words: String) -> String {
+    if words.contains("space quota") {
         format!(
             "{words}; the database is full for its plan: delete old records (a source's `keep_days` keeps fewer from now on; see the README's Retention) or move to a larger plan"
         )

@@ -328,10 +328,11 @@ fn refused_documents(err: &mongodb::error::Error) -> Option<Vec<(usize, i32, Str
 /// Write-error codes that tell of the server's state, not of the document written, besides a
 /// primary changing ([`PRIMARY_CHANGING`]): a full disk (nx-27017 answers one with 8,
 /// UnknownError; MongoDB with 14031, OutOfDiskSpace), a lost network, a time limit, a write
-/// conflict, missing rights. The run stops and the files wait for the next, which writes them
-/// once the server can: taken as the record's own fault, they would put good files in
-/// quarantine.
-const SERVER_STATE_CODES: [i32; 11] = [6, 7, 8, 13, 50, 64, 89, 112, 262, 9001, 14031];
+/// conflict, missing rights, and MongoDB Atlas's own refusals (8000, AtlasError: a shared
+/// tier over its space quota, an action its user may not do). The run stops and the files wait
+/// for the next, which writes them once the server can: taken as the record's own fault, they
+/// would put good files in quarantine.
+const SERVER_STATE_CODES: [i32; 12] = [6, 7, 8, 13, 50, 64, 89, 112, 262, 8000, 9001, 14031];
 
 /// The write error of a document whose key a unique index already holds.
 const DUPLICATE_KEY: i32 = 11000;
@@ -542,7 +543,7 @@ mod tests {
 
     #[test]
     fn a_full_disk_or_a_server_stepping_down_is_no_fault_of_the_record() {
-        for code in [8, 14031, 91, 11600, 10107] {
+        for code in [8, 14031, 91, 11600, 10107, 8000] {
             assert!(tells_of_the_server(code), "{code}");
         }
         // Document too large, bad value, failed validation, duplicate key (unless another
