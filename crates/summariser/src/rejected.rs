@@ -145,9 +145,30 @@ pub async fn keep_records(
         if documents.is_empty() {
             continue;
         }
-        database::insert_unless_stored(&collection, documents)
+        let files: Vec<String> = chunk
+            .iter()
+            .filter(|(hash, _)| !kept.contains(hash))
+            .map(|(_, (file, _))| batch.data_files[*file].file_name())
+            .collect();
+        let duplicates = database::insert_unless_stored(&collection, documents)
             .await
             .map_err(StoreError::command(&action))?;
+        let refused: Vec<(String, &str)> = duplicates
+            .iter()
+            .filter_map(|(index, said)| {
+                let file = files.get(*index)?;
+                Some((
+                    format!("a record without a key or a time of {file}"),
+                    said.as_str(),
+                ))
+            })
+            .collect();
+        let keeping = format!("keeping of `{source}` records without a key or a time");
+        if let Some(refusal) =
+            database::foreign_index::refusal(db, REJECTED_RECORDS, &keeping, &refused).await?
+        {
+            return Err(refusal);
+        }
         crash::passed("rejected-records-kept");
     }
     Ok(too_large)

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{Workspace, count, quake, snapshot, stderr};
+use common::{Workspace, count, keyless_quake, quake, snapshot, stderr};
 use mongodb::IndexModel;
 use mongodb::bson::{Document, doc};
 use mongodb::options::IndexOptions;
@@ -208,4 +208,33 @@ async fn a_unique_index_of_the_user_on_hourly_is_named_and_nothing_counts_twice(
         let hour = ws.hour("usgs", h).await.expect("summarised");
         assert_eq!(count(&hour), 1, "hour {h} counts its record once");
     }
+}
+
+/// Her unique index on `rejected_records` by source refuses every record kept there after the
+/// first: today the refusal reads as a record kept already, and the file is deleted with the
+/// record lacking its key kept nowhere.
+#[tokio::test]
+async fn a_unique_index_of_the_user_on_rejected_records_loses_no_record() {
+    let ws = Workspace::new("own-index-rejected");
+    let index = add_unique_index(&ws, "rejected_records", doc! {"source": 1}).await;
+    let keyless = |mag: f64| snapshot(vec![keyless_quake((10, 1), mag), quake("a", (10, 2), mag)]);
+    ws.land("usgs", (10, 10, 0), &keyless(1.0));
+    ws.summarise();
+    let second = ws.land("usgs", (10, 20, 0), &keyless(2.0));
+    let output = ws.summarise_with(&[]);
+    let errors = stderr(&output);
+    assert!(!output.status.success(), "{errors}");
+    assert_eq!(ws.remaining("usgs"), 1, "its file waits: {errors}");
+    let line = failure_line(&errors);
+    assert!(
+        line.contains(&format!("`{index}`"))
+            && line.contains(&second.file_name())
+            && line.contains("relevé did not make"),
+        "{line}"
+    );
+
+    drop_index(&ws, "rejected_records", &index).await;
+    ws.summarise();
+    assert_eq!(ws.remaining("usgs"), 0);
+    assert_eq!(ws.documents("rejected_records").await.len(), 2, "both kept");
 }

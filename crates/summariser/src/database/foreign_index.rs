@@ -3,6 +3,8 @@
 //! file after it with the same value), nor a run already loaded (its metrics file would be
 //! deleted with the run never stored): the run stops, its files waiting, naming the index.
 
+use releve::store::{REJECTED, REJECTED_RECORDS};
+
 use super::*;
 
 /// The unique index relevé makes on `collection`, by its keys (see `releve::store`).
@@ -11,6 +13,8 @@ fn ours(collection: &str) -> Option<Document> {
         HOURLY => Some(doc! {"source": 1, "hour": 1}),
         RECORDS => Some(doc! {"source": 1, "key": 1}),
         RUNS => Some(doc! {"source": 1, "started": 1, "file": 1}),
+        REJECTED => Some(doc! {"source": 1, "file": 1}),
+        REJECTED_RECORDS => Some(doc! {"source": 1, "hash": 1}),
         _ => None,
     }
 }
@@ -18,7 +22,7 @@ fn ours(collection: &str) -> Option<Document> {
 /// The refusal to stop the run with when one of `refused` (what was refused as a duplicate,
 /// with the server's words) names a unique index of `collection` relevé did not make; `None`
 /// when none does.
-pub(super) async fn refusal(
+pub(crate) async fn refusal(
     db: &Database,
     collection: &str,
     action: &str,

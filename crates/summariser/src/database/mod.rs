@@ -5,7 +5,7 @@
 //! can be repeated: records identical to the stored version are skipped, hours are recomputed
 //! from scratch, and a run already loaded is recognised by its unique index.
 
-mod foreign_index;
+pub(crate) mod foreign_index;
 mod hourly;
 mod pending;
 mod records;
