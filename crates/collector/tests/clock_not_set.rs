@@ -172,6 +172,31 @@ fn a_clock_days_behind_the_apis_records_no_run_days_back() {
     );
 }
 
+/// The same boot, the API written in PHP, which labels its JSON `text/html` unless told
+/// otherwise: its answer, parsed and landed, was taken for a web page (a captive portal's),
+/// whose `Date` tells nothing of the API's clock, and landed days back. Its body is the API's
+/// JSON: the clock is said behind and nothing lands.
+#[test]
+fn a_json_answer_labelled_a_web_page_tells_the_clock_behind() {
+    let (feed, _calls) = numbered_feed(|_| async {
+        (
+            [(axum::http::header::CONTENT_TYPE, "text/html; charset=UTF-8")],
+            usgs_body(2),
+        )
+    });
+    let site = Site::new(&usgs_source("quakes", &format!("{}/feed", feed.url()), ""));
+    let three_days_ago = (chrono::Utc::now() - chrono::TimeDelta::days(3))
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string();
+    let booted = collector_at(&site, &three_days_ago);
+    let stderr = String::from_utf8_lossy(&booted.stderr);
+    assert!(
+        stderr.contains("behind the API's"),
+        "says this clock is behind: {stderr}"
+    );
+    assert!(site.data_files("quakes").is_empty(), "{stderr}");
+}
+
 /// A machine NTP keeps synchronised, calling an API whose own clock runs days ahead (its
 /// `Date` header wrong): were its clock taken for not set, the source would fail at every run
 /// and never be collected again. Its answer lands, the API's clock said wrong once.

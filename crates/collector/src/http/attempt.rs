@@ -121,7 +121,7 @@ impl SourceClient {
         }
         // Only the API's own answer tells its clock: a captive portal's page or a proxy's
         // refusal comes with the portal's or the proxy's `Date`.
-        if server_clock::the_apis_own(status, &headers, &body)
+        if server_clock::the_apis_own(status, &body)
             && let Some(there) = server_clock::ahead_of(&headers, here)
         {
             self.judge_clock_behind(what, here, there).await?;
