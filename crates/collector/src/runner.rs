@@ -37,7 +37,7 @@ use progress::progress_bar;
 use run_metrics::{Failure, record_failure};
 pub use settings::RunSettings;
 pub use state_file::note_disabled;
-use state_file::{forget_future_runs, save_forgotten, unsaved_state};
+use state_file::{SetAside, forget_future_runs, save_forgotten, unsaved_state};
 
 /// What happened to one source.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,9 +62,9 @@ pub enum SourceResult {
 pub struct Ready {
     _lock: RunLock,
     state: SourceState,
-    /// The state as saved, when runs it dates in the future of this clock were forgotten:
-    /// kept should an API's `Date` tell that this clock is behind.
-    as_saved: Option<SourceState>,
+    /// What the state dated in the future of this clock, forgotten: put back should an API's
+    /// `Date` tell that this clock is behind.
+    set_aside: Option<SetAside>,
     /// The run's settings for this source (the day a per-day source catches up on).
     settings: RunSettings,
 }
@@ -75,20 +75,20 @@ pub struct Ready {
 /// run skips it rather than queuing for the same source behind the same slow API.
 pub fn prepare(source: &Source, settings: &RunSettings) -> Result<Ready, SourceResult> {
     let raw_dir = settings.raw_dir.as_path();
-    let (lock, state, as_saved) = off_the_runtime(|| {
+    let (lock, state, set_aside) = off_the_runtime(|| {
         let lock = take_lock(source, raw_dir, settings.asked_now())?;
         let mut state = SourceState::load(raw_dir, source).map_err(SourceResult::Failed)?;
-        let as_saved = forget_future_runs(source, raw_dir, &mut state);
+        let set_aside = forget_future_runs(source, raw_dir, &mut state);
         // A killed run may have left temporary files: gone now, not once the source is due
         // again (a day later for a daily source).
         if settle_interrupted_run(source, raw_dir, &mut state) {
             remove_orphan_temps(source, raw_dir);
         }
-        Ok((lock, state, as_saved))
+        Ok((lock, state, set_aside))
     })?;
     let this_source = settings.for_source(source, &state);
     if let Some(verdict) = not_ready(source, &this_source, &state) {
-        if as_saved.is_some() {
+        if set_aside.is_some() {
             off_the_runtime(|| save_forgotten(source, raw_dir, &state));
         }
         return Err(verdict);
@@ -96,7 +96,7 @@ pub fn prepare(source: &Source, settings: &RunSettings) -> Result<Ready, SourceR
     Ok(Ready {
         _lock: lock,
         state,
-        as_saved,
+        set_aside,
         settings: this_source,
     })
 }
@@ -135,7 +135,7 @@ pub async fn collect(
     let Ready {
         _lock,
         mut state,
-        as_saved,
+        set_aside,
         settings,
     } = ready;
     let raw_dir = settings.raw_dir.as_path();
@@ -167,7 +167,7 @@ pub async fn collect(
     if let Err(err) = &noted {
         tracing::warn!(source = %source.name, error = %err, "Cannot note the run in the state file; should it be killed, the next run would not know.");
     }
-    let outcome = collect_and_land(source, settings, &mut state, as_saved, limiter, bars).await;
+    let outcome = collect_and_land(source, settings, &mut state, set_aside, limiter, bars).await;
     // Ended, whatever the outcome said of it.
     state.running = None;
     match off_the_runtime(|| state.save(raw_dir, &source.name)) {
@@ -191,7 +191,7 @@ async fn collect_and_land(
     source: &Source,
     settings: &RunSettings,
     state: &mut SourceState,
-    as_saved: Option<SourceState>,
+    set_aside: Option<SetAside>,
     limiter: Arc<RateLimiter>,
     bars: Option<&MultiProgress>,
 ) -> SourceResult {
@@ -250,8 +250,8 @@ async fn collect_and_land(
             if err.clock_behind() {
                 // Said in the run's line; the next run, once the clock is set, goes at once,
                 // the runs this clock took for future ones kept.
-                if let Some(as_saved) = as_saved {
-                    *state = as_saved;
+                if let Some(set_aside) = set_aside {
+                    set_aside.put_back(state);
                 }
                 return SourceResult::Failed(reason);
             }

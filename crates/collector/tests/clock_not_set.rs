@@ -19,6 +19,11 @@ fn collector_at(site: &Site, instant: &str) -> Output {
 /// As [`collector_at`], `timedatectl` answering `synchronised` (`yes` or `no`) whether NTP
 /// keeps the clock synchronised: a script of that name first on the `PATH`.
 fn collector_at_with(site: &Site, instant: &str, synchronised: &str) -> Output {
+    collector_asked_at(site, instant, synchronised, &[])
+}
+
+/// As [`collector_at_with`], the collector given `args` (`--force`, as by hand).
+fn collector_asked_at(site: &Site, instant: &str, synchronised: &str, args: &[&str]) -> Output {
     let bin = site.dir.path().join("bin");
     std::fs::create_dir_all(&bin).expect("a folder for timedatectl");
     let script = bin.join("timedatectl");
@@ -32,6 +37,7 @@ fn collector_at_with(site: &Site, instant: &str, synchronised: &str) -> Output {
         .arg("-f")
         .arg(format!("@{instant}"))
         .arg(env!("CARGO_BIN_EXE_collector"))
+        .args(args)
         .current_dir(site.dir.path())
         .env("PATH", std::env::join_paths(paths).expect("a PATH"))
         // `faketime` reads the instant, written in UTC, in the local zone.
@@ -268,5 +274,53 @@ fn runs_in_the_future_of_a_clock_the_api_finds_behind_are_kept() {
         std::fs::read_to_string(site.raw().join("quakes/.state.json")).expect("the state"),
         String::from_utf8_lossy(&state),
         "the state kept as it was: {stderr}"
+    );
+}
+
+/// The same power cut, killing a run midway: the state still noted it running. The boot's run
+/// (`collector --force`, by hand) settled it, a failed run counted, and the API's `Date` then
+/// told the clock was behind: the state was put back whole as read, the killed run's entry
+/// with it, which the run then cleared: its failure (or its landing, France Travail's landed
+/// day, the cursor) was lost for good. Only the runs taken for future ones are put back.
+#[test]
+fn a_run_killed_by_a_power_cut_stays_settled_when_the_api_finds_the_clock_behind() {
+    let (feed, _calls) = numbered_feed(|_| async { usgs_body(2) });
+    let site = Site::new(&usgs_source("quakes", &format!("{}/feed", feed.url()), ""));
+    collected_at_the_right_time(&site);
+    let landed = site.state("quakes");
+    // Summarised since: its files are no longer in the raw folder.
+    for role in [releve::RawFileRole::Data, releve::RawFileRole::Metrics] {
+        for file in site.files("quakes", role) {
+            std::fs::remove_file(file).expect("summarised");
+        }
+    }
+    site.edit_state("quakes", |state| {
+        state.running = Some(collector::state::Running {
+            started: chrono::Utc::now(),
+            day: None,
+        });
+    });
+    let restored = (chrono::Utc::now() - chrono::TimeDelta::minutes(40))
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string();
+    let booted = collector_asked_at(&site, &restored, "no", &["--force"]);
+    let stderr = String::from_utf8_lossy(&booted.stderr);
+    assert!(stderr.contains("behind the API's"), "{stderr}");
+    let state = site.state("quakes");
+    assert!(state.running.is_none(), "{stderr}");
+    assert_eq!(
+        state.failures_in_a_row, 1,
+        "the killed run counted: {stderr}"
+    );
+    assert!(
+        state
+            .last_error
+            .is_some_and(|error| error.contains("did not finish")),
+        "the killed run's failure kept: {stderr}"
+    );
+    assert_eq!(
+        (state.last_success_started, state.last_success_landed),
+        (landed.last_success_started, landed.last_success_landed),
+        "the last landing, dated ahead of the clock, kept: {stderr}"
     );
 }

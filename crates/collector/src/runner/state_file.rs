@@ -1,9 +1,10 @@
 //! What a run notes in the source's state file besides its outcome (a source found disabled,
 //! runs dated in the future forgotten), and what it says when the file cannot be saved.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
-use chrono::Utc;
+use chrono::{DateTime, NaiveDate, Utc};
 use releve::rawfile;
 use releve::{RunLock, Source};
 
@@ -78,16 +79,53 @@ pub(super) fn unsaved_state(
     })
 }
 
+/// What [`forget_future_runs`] forgot of a state, set aside: put back should an API's `Date`
+/// tell that this clock is behind, over the state as the run has since settled it (a killed
+/// run's outcome, noted at its start, stays).
+pub(super) struct SetAside {
+    last_success_started: Option<DateTime<Utc>>,
+    last_success_landed: Option<DateTime<Utc>>,
+    last_success_sequence: Option<u32>,
+    last_attempt: Option<DateTime<Utc>>,
+    days: BTreeSet<NaiveDate>,
+}
+
+impl SetAside {
+    /// What `forgetful` forgot of `saved`, the state as it was saved.
+    fn between(saved: &SourceState, forgetful: &SourceState) -> SetAside {
+        let lost =
+            |was: Option<DateTime<Utc>>, is: Option<DateTime<Utc>>| was.filter(|_| is.is_none());
+        SetAside {
+            last_success_started: lost(saved.last_success_started, forgetful.last_success_started),
+            last_success_landed: lost(saved.last_success_landed, forgetful.last_success_landed),
+            last_success_sequence: saved.last_success_sequence,
+            last_attempt: lost(saved.last_attempt, forgetful.last_attempt),
+            days: saved.days.difference(&forgetful.days).copied().collect(),
+        }
+    }
+
+    /// Puts back in `state` what was set aside, each time where it is later than the state's.
+    pub(super) fn put_back(self, state: &mut SourceState) {
+        state.last_success_started = state.last_success_started.max(self.last_success_started);
+        state.last_attempt = state.last_attempt.max(self.last_attempt);
+        if self.last_success_landed > state.last_success_landed {
+            state.last_success_landed = self.last_success_landed;
+            state.last_success_sequence = self.last_success_sequence;
+        }
+        state.days.extend(self.days);
+    }
+}
+
 /// Forgets what the state dates in the future (see [`SourceState::forget_future_runs`]),
-/// with a warning, returning the state as saved when something was forgotten. Saved at once
-/// only by a run that is not due now, which would otherwise warn again each minute (see
-/// [`save_forgotten`]): a due run's API may yet tell that this clock is behind, and the
-/// runs forgotten are then kept.
+/// with a warning, returning what was forgotten, set aside. Saved at once only by a run that
+/// is not due now, which would otherwise warn again each minute (see [`save_forgotten`]): a
+/// due run's API may yet tell that this clock is behind, and the runs forgotten are then put
+/// back.
 pub(super) fn forget_future_runs(
     source: &Source,
     raw_dir: &Path,
     state: &mut SourceState,
-) -> Option<SourceState> {
+) -> Option<SetAside> {
     let as_saved = state.clone();
     let future = state.forget_future_runs(Utc::now())?;
     tracing::warn!(
@@ -96,7 +134,7 @@ pub(super) fn forget_future_runs(
         last_run = %future,
         "The state file dates runs or landed days in the future of this clock (this clock behind now, as after a boot restoring it with fake-hwclock before NTP sets it? or a clock that ran ahead when they were saved?): they are forgotten, and the source is scheduled as if they had not happened (kept should an API's `Date` tell this clock is behind)."
     );
-    Some(as_saved)
+    Some(SetAside::between(&as_saved, state))
 }
 
 /// Saves the state whose runs in the future [`forget_future_runs`] forgot, for a run that is
