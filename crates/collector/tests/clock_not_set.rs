@@ -324,3 +324,41 @@ fn a_run_killed_by_a_power_cut_stays_settled_when_the_api_finds_the_clock_behind
         "the last landing, dated ahead of the clock, kept: {stderr}"
     );
 }
+
+/// The same boot, the network not up yet either (NTP has not set the clock for that reason):
+/// the run fails to connect before any `Date` is read. The runs the state dated in the future
+/// of this clock were saved forgotten with its failure, though the README says they are kept
+/// whenever the clock may be the one wrong. With no answer, the clock could not be judged:
+/// they are kept, the failure counted.
+#[test]
+fn runs_in_the_future_are_kept_when_no_api_answered() {
+    let (feed, _calls) = numbered_feed(|_| async { usgs_body(2) });
+    let site = Site::new(&usgs_source("quakes", &format!("{}/feed", feed.url()), ""));
+    collected_at_the_right_time(&site);
+    let landed = site.state("quakes");
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a port no one listens on");
+    std::fs::write(
+        site.config(),
+        usgs_source("quakes", &format!("http://{closed}/feed"), ""),
+    )
+    .expect("the network not up");
+    let restored = (chrono::Utc::now() - chrono::TimeDelta::minutes(40))
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string();
+    let booted = collector_at(&site, &restored);
+    let stderr = String::from_utf8_lossy(&booted.stderr);
+    assert!(stderr.contains("source `quakes` failed"), "{stderr}");
+    let state = site.state("quakes");
+    assert_eq!(state.failures_in_a_row, 1, "its failure counted: {stderr}");
+    assert_eq!(
+        (state.last_success_started, state.last_success_landed),
+        (landed.last_success_started, landed.last_success_landed),
+        "the last landing, dated ahead of the clock, kept: {stderr}"
+    );
+    assert!(
+        state.last_attempt >= landed.last_attempt,
+        "the last attempt kept: {stderr}"
+    );
+}

@@ -121,10 +121,12 @@ impl SourceClient {
         }
         // Only the API's own answer tells its clock: a captive portal's page or a proxy's
         // refusal comes with the portal's or the proxy's `Date`.
-        if server_clock::the_apis_own(status, &body)
-            && let Some(there) = server_clock::ahead_of(&headers, here)
+        if server_clock::the_apis_own(status, &body) && headers.contains_key(reqwest::header::DATE)
         {
-            self.judge_clock_behind(what, here, there).await?;
+            self.clock_told.store(true, Ordering::Relaxed);
+            if let Some(there) = server_clock::ahead_of(&headers, here) {
+                self.judge_clock_behind(what, here, there).await?;
+            }
         }
         self.judge(
             what,

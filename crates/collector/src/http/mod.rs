@@ -105,6 +105,8 @@ pub struct SourceClient {
     synchronised: tokio::sync::OnceCell<Option<bool>>,
     /// An API's clock ahead of this synchronised one has been said in this run.
     api_clock_said: AtomicBool,
+    /// An answer of the API's own, dated by its `Date`, has told its clock in this run.
+    clock_told: AtomicBool,
 }
 
 impl std::fmt::Debug for SourceClient {
@@ -164,6 +166,7 @@ impl SourceClient {
             secrets: Mutex::new(Vec::new()),
             synchronised: tokio::sync::OnceCell::new(),
             api_clock_said: AtomicBool::new(false),
+            clock_told: AtomicBool::new(false),
         })
     }
 
@@ -198,6 +201,13 @@ impl SourceClient {
             retries: self.retries.load(Ordering::Relaxed),
             throttled: self.throttled.load(Ordering::Relaxed),
         }
+    }
+
+    /// Whether an answer of the API's own, with a `Date`, told its clock in this run: without
+    /// one (no server reached, as when a machine boots before its network is up) this clock
+    /// could not be judged.
+    pub fn clock_told(&self) -> bool {
+        self.clock_told.load(Ordering::Relaxed)
     }
 
     /// Sends the request `build` makes (called again for each attempt) with the retry policy.
