@@ -15,7 +15,24 @@ use common::{Site, collector_without_proxies, usgs_source};
 fn a_portal_over_tls() -> (u16, Arc<AtomicUsize>) {
     let made = rcgen::generate_simple_self_signed(vec!["wifi.hotel.example".to_owned()])
         .expect("a certificate");
-    serving(made.cert.der().clone(), made.signing_key.serialize_der())
+    serving(
+        made.cert.der().clone(),
+        made.signing_key.serialize_der(),
+        false,
+    )
+}
+
+/// A campus proxy inspecting HTTPS on loopback: it opens every tunnel asked (`CONNECT`), then
+/// answers the handshake itself with a certificate its own CA signed, which this machine does
+/// not trust: its port and the handshakes begun.
+fn an_inspecting_proxy() -> (u16, Arc<AtomicUsize>) {
+    let made = rcgen::generate_simple_self_signed(vec!["api.example.org".to_owned()])
+        .expect("a certificate");
+    serving(
+        made.cert.der().clone(),
+        made.signing_key.serialize_der(),
+        true,
+    )
 }
 
 /// A loopback listener answering TLS with a certificate for `wifi.hotel.example` signed by a
@@ -33,13 +50,15 @@ fn a_portal_with_a_trusted_certificate(ca: &std::path::Path) -> (u16, Arc<Atomic
         .expect("parameters")
         .signed_by(&key, &issuer)
         .expect("the portal's certificate");
-    serving(leaf.der().clone(), key.serialize_der())
+    serving(leaf.der().clone(), key.serialize_der(), false)
 }
 
-/// A loopback listener answering TLS with `cert` and `key`, then a sign-in page.
+/// A loopback listener answering TLS with `cert` and `key`, then a sign-in page; as a proxy
+/// opening a tunnel first when `tunnel`.
 fn serving(
     cert: rustls::pki_types::CertificateDer<'static>,
     key: Vec<u8>,
+    tunnel: bool,
 ) -> (u16, Arc<AtomicUsize>) {
     let chain = vec![cert];
     let key = rustls::pki_types::PrivateKeyDer::try_from(key).expect("a key");
@@ -57,7 +76,10 @@ fn serving(
     let handshakes = Arc::new(AtomicUsize::new(0));
     let counted = handshakes.clone();
     std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
+        for mut stream in listener.incoming().flatten() {
+            if tunnel && !opened(&mut stream) {
+                continue;
+            }
             counted.fetch_add(1, Ordering::SeqCst);
             let Ok(connection) = rustls::ServerConnection::new(config.clone()) else {
                 continue;
@@ -69,6 +91,23 @@ fn serving(
         }
     });
     (port, handshakes)
+}
+
+/// Reads a `CONNECT` request's head from `stream` and opens the tunnel; whether it did.
+fn opened(stream: &mut std::net::TcpStream) -> bool {
+    use std::io::{Read, Write};
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        match stream.read(&mut byte) {
+            Ok(1) => head.push(byte[0]),
+            _ => return false,
+        }
+    }
+    head.starts_with(b"CONNECT ")
+        && stream
+            .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+            .is_ok()
 }
 
 /// The portal's certificate refused, as it should be: the line read "gave up after 5 attempts:
@@ -129,5 +168,36 @@ fn a_portals_certificate_for_its_own_name_is_said_so_too() {
         line.contains("not valid for name") && line.contains("Wi-Fi"),
         "the line says a network's sign-in page may hold the connection: {line}"
     );
+    assert_eq!(handshakes.load(Ordering::SeqCst), 1, "asked once: {line}");
+}
+
+/// A campus proxy inspecting HTTPS, named in `HTTPS_PROXY` with a login: its certificate was
+/// handshaken five times and said "gave up after 5 attempts: … UnknownIssuer" through the
+/// proxy, without the remedy the same certificate gets without a proxy (its CA in
+/// SSL_CERT_FILE). It is said as the proxy's, once, its login not shown.
+#[test]
+fn an_inspecting_proxys_certificate_is_said_as_the_proxys_and_not_retried() {
+    let (port, handshakes) = an_inspecting_proxy();
+    let site = Site::new(&usgs_source("quakes", "https://api.example.org/feed", ""));
+    let output = collector_without_proxies(&site)
+        .env("COLLECTOR_BACKOFF_MS", "1")
+        .env(
+            "HTTPS_PROXY",
+            format!("http://student:s3cret@127.0.0.1:{port}"),
+        )
+        .env_remove("SSL_CERT_FILE")
+        .env_remove("SSL_CERT_DIR")
+        .output()
+        .expect("collector runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let line = stderr
+        .lines()
+        .find(|line| line.starts_with("collector: source `quakes` failed"))
+        .unwrap_or_else(|| panic!("a failure line: {stderr}"));
+    assert!(
+        line.contains("not the API's") && line.contains("proxy") && line.contains("SSL_CERT_FILE"),
+        "the line says the proxy's CA is to be trusted: {line}"
+    );
+    assert!(!stderr.contains("s3cret"), "the login not shown: {stderr}");
     assert_eq!(handshakes.load(Ordering::SeqCst), 1, "asked once: {line}");
 }

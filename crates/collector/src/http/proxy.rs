@@ -227,6 +227,14 @@ pub(super) async fn failed(
             ))
         })
         .unwrap_or_default();
+    // A proxy inspecting HTTPS answers the handshake with a certificate its own CA signed:
+    // the same at every attempt.
+    if super::failure::not_the_apis_certificate(&err) {
+        let detail = transport_reason(err, limit, None).text;
+        return Attempt::Fatal(FetchError::Proxy(format!(
+            "{what}: the certificate that answered through {proxy} is not the API's ({detail}): the proxy inspecting HTTPS (or security software on this machine), whose CA this machine does not trust? ask its administrators for that CA and add it to SSL_CERT_FILE"
+        )));
+    }
     let causes = super::failure::causes_of(&err);
     let login_refused = |page: &str| login_refused(proxy, &format!("a tunnel to {target}"), page);
     let refused = |status: u16, page: Option<&str>| {
