@@ -2,13 +2,12 @@
 //! the clock at 1970-01-01 and keep it there until NTP sets it, a minute or more later, while
 //! cron already starts the stages. The collector waits for the clock (its own
 //! `clock_not_set.rs`); the summariser and the analyser, run as cron runs them, under
-//! `faketime` (libfaketime; `scripts/test.sh` installs it), do too. MongoDB reads 1970 as
+//! libfaketime (`testkit::faketime`; `scripts/test.sh` installs it), do too. MongoDB reads 1970 as
 //! well (nx-27017 under libfaketime): the summariser's comparison of the two clocks agrees.
 
 mod common;
 
-use std::path::PathBuf;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Output, Stdio};
 
 use chrono::{TimeDelta, Utc};
 use common::installation::{Installation, land};
@@ -25,23 +24,8 @@ time = "properties.time"
 numeric = ["properties.mag"]
 "#;
 
-/// The clock at boot, `faketime`'s `@YYYY-MM-DD HH:MM:SS`.
-const BOOT: &str = "@1970-01-01 00:01:00";
-
-/// libfaketime's library, where Debian's, Ubuntu's or Fedora's package puts it.
-fn libfaketime() -> PathBuf {
-    let candidates = [
-        "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1",
-        "/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1",
-        "/usr/lib64/faketime/libfaketime.so.1",
-        "/usr/lib/faketime/libfaketime.so.1",
-    ];
-    candidates
-        .iter()
-        .map(PathBuf::from)
-        .find(|path| path.exists())
-        .expect("libfaketime.so.1 (install the `faketime` package)")
-}
+/// The clock at boot, in UTC.
+const BOOT: &str = "1970-01-01 00:01:00";
 
 /// nx-27017 at the boot's clock, on a port of its own: a MongoDB on the Pi itself.
 struct MongoAtBoot {
@@ -57,22 +41,19 @@ impl MongoAtBoot {
             .and_then(|listener| listener.local_addr())
             .expect("a free port")
             .port();
-        let server = Command::new(testkit::workspace_root().join(".venv/bin/nx-27017"))
-            .args(["--host", "127.0.0.1", "--port", &port.to_string()])
-            .arg("--data-dir")
-            .arg(dir.path().join("data"))
-            .arg("--log-file")
-            .arg(dir.path().join("nx.log"))
-            .arg("--pid-file")
-            .arg(dir.path().join("nx.pid"))
-            .env("LD_PRELOAD", libfaketime())
-            .env("FAKETIME", BOOT)
-            .env("FAKETIME_DONT_FAKE_MONOTONIC", "1")
-            .env("TZ", "UTC")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("nx-27017 starts (scripts/mongo-local.sh install)");
+        let server =
+            testkit::faketime::command(testkit::workspace_root().join(".venv/bin/nx-27017"), BOOT)
+                .args(["--host", "127.0.0.1", "--port", &port.to_string()])
+                .arg("--data-dir")
+                .arg(dir.path().join("data"))
+                .arg("--log-file")
+                .arg(dir.path().join("nx.log"))
+                .arg("--pid-file")
+                .arg(dir.path().join("nx.pid"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("nx-27017 starts (scripts/mongo-local.sh install)");
         let mut at_boot = MongoAtBoot {
             server,
             uri: format!("mongodb://127.0.0.1:{port}"),
@@ -100,20 +81,14 @@ impl Drop for MongoAtBoot {
 /// on from there, on the database `uri` names.
 fn at_boot(install: &Installation, uri: &str, stage: &str, args: &[&str]) -> Output {
     let _forking = common::writing_or_forking();
-    Command::new("faketime")
-        .arg("-f")
-        .arg(BOOT)
-        .arg(testkit::binary(stage))
+    testkit::faketime::command(testkit::binary(stage), BOOT)
         .args(args)
         .args(["--mongodb-uri", uri, "--database", &install.database])
         .current_dir(install.root())
-        // `faketime` reads the instant, written in UTC, in the local zone.
-        .env("TZ", "UTC")
-        .env("FAKETIME_DONT_FAKE_MONOTONIC", "1")
         .env_remove("MONGODB_URI")
         .env("RUST_LOG", "info")
         .output()
-        .expect("faketime runs the stage (install the `faketime` package)")
+        .expect("the stage runs")
 }
 
 /// The one line a stage said at 1970, and that it exited 2.

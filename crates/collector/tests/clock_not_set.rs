@@ -1,7 +1,7 @@
 //! A Raspberry Pi without a real-time clock, run from the README's crontab: some images boot
 //! with the clock at 1970-01-01 and keep it there until NTP sets it, a minute or more later,
 //! while cron already starts the collector every minute. The real `collector` binary runs
-//! under `faketime` (libfaketime; `scripts/test.sh` installs it).
+//! under libfaketime (`testkit::faketime`; `scripts/test.sh` installs it).
 
 mod common;
 
@@ -10,7 +10,7 @@ use std::process::{Command, Output};
 use common::{Site, numbered_feed, usgs_body, usgs_source};
 
 /// The real `collector` binary in `site`'s folder, as cron starts it (no `--force`), with its
-/// clock at `instant` (`faketime`'s `@YYYY-MM-DD HH:MM:SS`, the clock running on from there).
+/// clock at `instant` (`YYYY-MM-DD HH:MM:SS` UTC, the clock running on from there).
 /// `timedatectl` there says NTP has not synchronised the clock, whatever this machine's says.
 fn collector_at(site: &Site, instant: &str) -> Output {
     collector_at_with(site, instant, "no")
@@ -33,20 +33,14 @@ fn collector_asked_at(site: &Site, instant: &str, synchronised: &str, args: &[&s
     let path = std::env::var_os("PATH").unwrap_or_default();
     let mut paths = vec![bin];
     paths.extend(std::env::split_paths(&path));
-    Command::new("faketime")
-        .arg("-f")
-        .arg(format!("@{instant}"))
-        .arg(env!("CARGO_BIN_EXE_collector"))
+    testkit::faketime::command(env!("CARGO_BIN_EXE_collector"), instant)
         .args(args)
         .current_dir(site.dir.path())
         .env("PATH", std::env::join_paths(paths).expect("a PATH"))
-        // `faketime` reads the instant, written in UTC, in the local zone.
-        .env("TZ", "UTC")
-        .env("FAKETIME_DONT_FAKE_MONOTONIC", "1")
         .env("RUST_LOG", "info")
         .env("COLLECTOR_BACKOFF_MS", "1")
         .output()
-        .expect("faketime runs the collector (install the `faketime` package)")
+        .expect("the collector runs")
 }
 
 /// The real `collector` binary in `site`'s folder at this machine's clock, which succeeded.

@@ -3,6 +3,7 @@
 //! ends), a database name per test, the real binaries, a loopback HTTP server, and a loopback
 //! proxy in front of the MongoDB, far away or going away.
 
+pub mod faketime;
 pub mod france_travail;
 pub mod http;
 pub mod mongo_proxy;
