@@ -103,16 +103,7 @@ impl SourceClient {
             b'{' | b'[' => detail,
             b'<' => {
                 let page = self.api_message(body);
-                // A page answered 200 where data was asked: on a public Wi-Fi, most often its
-                // captive portal's, which answers every address until someone signs in. The
-                // parser's complaint at its first character would read as the API's data broken.
-                if status == 200 && page.starts_with("an HTML page") {
-                    format!(
-                        "{page} (on a public Wi-Fi, its sign-in page? sign in to it, and the next run collects)"
-                    )
-                } else {
-                    format!("{detail}: {page}")
-                }
+                format!("{detail}: {page}")
             }
             _ => {
                 let said = self.api_message(body);
@@ -124,6 +115,22 @@ impl SourceClient {
                 }
             }
         }
+    }
+
+    /// The title of the HTML page answered (200, or a refusal: 4xx) where JSON was asked: on a
+    /// public Wi-Fi, most often its captive portal's sign-in page, answering every address
+    /// until someone signs in. The parser's complaint at its first character would read as the
+    /// API's data broken, and `HTTP 403` alone as the API refusing its key.
+    fn sign_in_page(&self, status: u16, body: &[u8], want_json: bool) -> Option<String> {
+        let html = body
+            .iter()
+            .find(|byte| !byte.is_ascii_whitespace())
+            .is_some_and(|first| *first == b'<');
+        let answered = status == 200 || (400..500).contains(&status);
+        if !(want_json && html && answered) {
+            return None;
+        }
+        Some(self.api_message(body)).filter(|page| page.starts_with("an HTML page"))
     }
 
     /// Whether `answer` answers the request, and if not, whether to try again.
@@ -161,6 +168,13 @@ impl SourceClient {
                 Reason::status(text)
             };
             return Err(Attempt::retry(reason, wait));
+        }
+        if let Some(page) = self.sign_in_page(status, body, want_json) {
+            return Err(Attempt::Fatal(FetchError::SignInPage {
+                what: what.to_owned(),
+                status,
+                page,
+            }));
         }
         if status >= 400 {
             return Err(Attempt::Fatal(FetchError::Rejected {

@@ -140,6 +140,23 @@ pub enum FetchError {
         /// The connection's failure, as the client says it.
         detail: String,
     },
+    /// An HTML page where JSON was asked, answered 200 or with a refusal (4xx): on a public
+    /// Wi-Fi, most often its captive portal's sign-in page, which answers every address until
+    /// someone signs in. Not retried, nor asked otherwise (an export paged instead): the same
+    /// page would come again.
+    #[error(
+        "{what}: {}{page} (on a public Wi-Fi, its sign-in page? sign in to it, and the next run collects{})",
+        if *.status == 200 { "the answer is not the expected JSON: ".to_owned() } else { format!("HTTP {status}: ") },
+        if *.status == 200 { "" } else { "; else the API's own error page" }
+    )]
+    SignInPage {
+        /// The request, in words.
+        what: String,
+        /// The status it came with.
+        status: u16,
+        /// The page, by its title or heading.
+        page: String,
+    },
     /// A proxy variable the client cannot read (it would call the APIs directly).
     #[error("{0}")]
     Proxy(String),
@@ -158,7 +175,9 @@ impl FetchError {
     /// failure, the decoder's or the client's complaint), which may echo a secret.
     pub(super) fn quoted_mut(&mut self) -> &mut String {
         match self {
-            FetchError::Rejected { message, .. } => message,
+            FetchError::Rejected { message, .. } | FetchError::SignInPage { page: message, .. } => {
+                message
+            }
             FetchError::GaveUp { last, .. }
             | FetchError::OutOfTime { last, .. }
             | FetchError::Paused { last, .. } => last,

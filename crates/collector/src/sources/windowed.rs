@@ -224,11 +224,13 @@ pub(super) async fn collect(
 /// is one redirected elsewhere (a download served by a file host): the pages are asked of the
 /// endpoint that has just answered the first, and one redirected too fails the run there. One
 /// too large for the memory is not: its records, paged, would take that memory all the same.
+/// Nor one a network's sign-in page answered, which would answer the pages too.
 fn worth_paging_after(err: &SourceError) -> bool {
     !matches!(
         err,
-        SourceError::Fetch(FetchError::Paused { .. } | FetchError::TooLarge { .. })
-            | SourceError::TooLargeToRead { .. }
+        SourceError::Fetch(
+            FetchError::Paused { .. } | FetchError::TooLarge { .. } | FetchError::SignInPage { .. }
+        ) | SourceError::TooLargeToRead { .. }
     )
 }
 
