@@ -89,6 +89,11 @@ async fn more_hits_than_a_page_come_whole_from_one_download_call() {
         "{requests:?}"
     );
     assert!(requests.iter().all(|r| r.contains("refine.pays=fr")));
+    // The API writes its dates in `timezone`: a portal's own default may not be UTC.
+    assert!(
+        requests.iter().all(|r| r.contains("timezone=UTC")),
+        "{requests:?}"
+    );
     let metrics = &site.metrics("villes")[0];
     assert_eq!((metrics.announced, metrics.shortfall), (Some(2_500), 0));
 }
@@ -395,4 +400,29 @@ async fn an_exclusion_leaves_a_facet_s_value_out() {
         requests.iter().all(|r| r.contains("exclude.name=Ville")),
         "{requests:?}"
     );
+}
+
+/// The API writes its dates in the `timezone` asked; the double's are UTC, and it refuses
+/// another zone rather than answer UTC dates as that zone's.
+#[test]
+fn the_double_refuses_a_timezone_it_does_not_write() {
+    use std::io::{Read, Write};
+    let double = OdsV1Double::new("villes", city_records("villes", 10));
+    let server = LocalServer::start(double.router());
+    let address = server.url().trim_start_matches("http://").to_owned();
+    let answer = |zone: &str| {
+        let mut stream = std::net::TcpStream::connect(&address).expect("a connection");
+        let request = format!(
+            "GET /api/records/1.0/search/?dataset=villes&timezone={zone} HTTP/1.0\r\nHost: {address}\r\n\r\n"
+        );
+        stream.write_all(request.as_bytes()).expect("sent");
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).expect("an answer");
+        answer
+    };
+    let paris = answer("Europe/Paris");
+    assert!(paris.starts_with("HTTP/1.0 400"), "{paris}");
+    assert!(paris.contains("timezone 'Europe/Paris'"), "{paris}");
+    let utc = answer("UTC");
+    assert!(utc.starts_with("HTTP/1.0 200"), "{utc}");
 }

@@ -4,7 +4,8 @@
 //! (the record's `fields.F` equal to the value), `exclude.F` (leaving such records out) and
 //! `q` as plain words (each a whole word of some field's text, ignoring case); search answers give the `facet_groups` of the facets
 //! asked for. What it cannot apply is refused with a 400 rather than ignored: `q` in the
-//! query language (`field:value`, comparisons, quotes, AND/OR/NOT) and `sort`. Records have the
+//! query language (`field:value`, comparisons, quotes, AND/OR/NOT), `sort`, and a `timezone`
+//! other than `UTC` (the API writes its dates in that zone; the double's are UTC). Records have the
 //! v1 shape (`datasetid`, `recordid`, `fields` with `geopoint` as `[lat, lon]`, `geometry`,
 //! `record_timestamp`). Like older portals, it may serve at most 1000 rows a call whatever
 //! `rows` asks (whether such a portal caps or refuses is not known); with a daily quota, calls
@@ -95,6 +96,12 @@ impl OdsV1Double {
     fn selection(&self, params: &[(String, String)]) -> Result<Vec<Value>, String> {
         if query_param(params, "sort").is_some() {
             return Err("The test double does not sort: leave `sort` out".to_owned());
+        }
+        // The API writes its dates in `timezone` (UTC when left out); the double's are UTC.
+        if let Some(zone) = query_param(params, "timezone").filter(|zone| zone != "UTC") {
+            return Err(format!(
+                "The test double writes its dates in UTC alone: it cannot answer the timezone '{zone}'"
+            ));
         }
         let q = query_param(params, "q").unwrap_or_default();
         let words: Vec<String> = q.split_whitespace().map(str::to_lowercase).collect();
