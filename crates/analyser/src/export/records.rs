@@ -50,6 +50,24 @@ fn heading(path: &FieldPath, daily: bool) -> String {
     }
 }
 
+/// The columns' names, each [`heading`]'s, but where two would share one (`--field time`,
+/// headed `data.time`, beside `--field data.time`, a record's own `data` object): each of
+/// those is headed by its path in MongoDB, `data.time` and `data.data.time`, which R and
+/// pandas would otherwise rename `data.time.1`, unsaid.
+fn headings<'p>(paths: impl Iterator<Item = &'p FieldPath> + Clone, daily: bool) -> Vec<String> {
+    let plain: Vec<String> = paths.clone().map(|path| heading(path, daily)).collect();
+    paths
+        .zip(&plain)
+        .map(|(path, name)| {
+            if plain.iter().filter(|other| *other == name).count() > 1 {
+                format!("data.{path}")
+            } else {
+                name.clone()
+            }
+        })
+        .collect()
+}
+
 /// One row per record a report of the period counts: its own time in the UTC hours that begin
 /// in the period (for daily values, in the hours of its days), in time order (then by key):
 /// `time` (UTC), for daily values `day` (the report zone's day it counts in), `key`, then each
@@ -78,7 +96,7 @@ pub(super) async fn records_table<W: Write>(
         .into_iter()
         .filter(|column| daily || *column != "day")
         .map(str::to_owned)
-        .chain(columns.iter().map(|column| heading(&column.path, daily)));
+        .chain(headings(columns.iter().map(|column| &column.path), daily));
     csv.write_record(header)?;
     // The records a report of the period counts: those of the UTC hours that begin in it (in
     // a zone with a half-hour offset, not those of its first half hour), or for daily values
@@ -356,6 +374,19 @@ mod tests {
         assert_eq!(heading_of("properties.time", false), "properties.time");
         assert_eq!(heading_of("day", false), "day");
         assert_eq!(heading_of("day", true), "data.day", "beside the day column");
+    }
+
+    /// `--field time` and `--field data.time` were both headed `data.time`.
+    #[test]
+    fn two_fields_that_would_share_a_heading_are_each_headed_by_their_mongodb_path() {
+        let paths: Vec<FieldPath> = ["time", "data.time", "properties.mag", "data.key"]
+            .iter()
+            .map(|path| path.parse().expect("path"))
+            .collect();
+        assert_eq!(
+            headings(paths.iter(), false),
+            ["data.time", "data.data.time", "properties.mag", "data.key"]
+        );
     }
 
     #[test]
