@@ -30,7 +30,7 @@ pub(super) fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         readable,
         mut refused,
         report_fault,
-    } = read_tables(text, path)?;
+    } = lone_carriage_return(text, path).map_or_else(|| read_tables(text, path), Err)?;
     if file.sources.is_empty() && refused.is_empty() {
         if let Some(fault) = report_fault {
             return Err(fault.into());
@@ -59,6 +59,21 @@ pub(super) fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         report: file.report,
         report_fault,
         left_out,
+    })
+}
+
+/// A carriage return without a line feed (a classic Mac's line end, which Notepad keeps):
+/// TOML reads none, and toml's own words name no remedy.
+fn lone_carriage_return(text: &str, path: &Path) -> Option<ConfigError> {
+    let bytes = text.as_bytes();
+    let at = bytes
+        .iter()
+        .enumerate()
+        .position(|(at, byte)| *byte == b'\r' && bytes.get(at + 1) != Some(&b'\n'))?;
+    Some(ConfigError::Invalid {
+        path: path.to_owned(),
+        line: line_of(text, at),
+        message: "a carriage return without a line feed ends a line (a classic Mac's line end, which Notepad keeps), which TOML does not read: save it with Unix (LF) or Windows (CRLF) line ends".to_owned(),
     })
 }
 

@@ -1082,3 +1082,20 @@ fn a_field_an_api_names_with_a_trailing_space_can_still_be_named() {
         Some(&serde_json::json!(12.5))
     );
 }
+
+/// A `sources.toml` saved with a classic Mac's line ends (a carriage return alone, which
+/// Notepad keeps) was refused in toml's words, "carriage return must be followed by newline"
+/// at line 1, naming no remedy.
+#[test]
+fn a_file_whose_lines_end_in_a_carriage_return_alone_says_how_to_save_it() {
+    let text = "[[source]]\rname = \"quakes\"\rkind = \"http_json\"\r";
+    let refused = Config::parse(text, Path::new("sources.toml"))
+        .expect_err("a carriage return alone")
+        .to_string();
+    assert!(refused.starts_with("sources.toml:1: "), "{refused}");
+    assert!(
+        refused.contains("carriage return without a line feed")
+            && refused.contains("save it with Unix (LF) or Windows (CRLF) line ends"),
+        "{refused}"
+    );
+}
