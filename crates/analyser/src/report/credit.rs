@@ -72,17 +72,8 @@ fn last_updated(data: &SourceData) -> Option<DateTime<Utc>> {
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
-
+    use super::super::published_at::tests::source;
     use super::*;
-
-    fn source(kind: &str) -> Source {
-        let text = format!(
-            "[[source]]\nname = \"s\"\nevery = \"1h\"\nkey = \"id\"\ntime = \"t\"\n{kind}\n"
-        );
-        let config = releve::Config::parse(&text, Path::new("sources.toml")).expect("config");
-        config.sources[0].clone()
-    }
 
     #[test]
     fn a_source_without_summaries_is_credited_without_a_date() {

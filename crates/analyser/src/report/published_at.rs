@@ -110,12 +110,13 @@ fn looks_secret(segment: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use std::path::Path;
 
     use super::*;
 
-    fn source(kind: &str) -> Source {
+    /// A source of `kind`'s table lines, its other keys the least a configuration holds.
+    pub(in crate::report) fn source(kind: &str) -> Source {
         let text = format!(
             "[[source]]\nname = \"s\"\nevery = \"1h\"\nkey = \"id\"\ntime = \"t\"\n{kind}\n"
         );
