@@ -66,9 +66,31 @@ fn instant(text: &str) -> Option<DateTime<Utc>> {
         })
 }
 
-/// An instant as a part's `starttime` or `endtime`: UTC, to the second, without a zone.
+/// An instant as a part's `starttime` or `endtime`: UTC, without a zone, to the second, with
+/// the fraction a bound was written with (`23:59:59.999`, an end of day: cut to the second, it
+/// would leave out that last fraction's events).
 fn written(time: DateTime<Utc>) -> String {
-    time.format("%Y-%m-%dT%H:%M:%S").to_string()
+    time.format("%Y-%m-%dT%H:%M:%S%.f").to_string()
+}
+
+/// The failure of a part answered without records where the source's `records` path leads:
+/// landed alone it would stand for the whole window, the other parts' events lost.
+fn unread_part(
+    source: &Source,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    answer: &Answer,
+) -> SourceError {
+    SourceError::Unexpected {
+        what: "GET".to_owned(),
+        message: format!(
+            "the part {} to {} (UTC) of a window past the API's cap was answered (HTTP {}) without records at `{}`; nothing landed",
+            written(from),
+            written(to),
+            answer.status,
+            source.records_path()
+        ),
+    }
 }
 
 /// The parameters with `starttime` and `endtime` set to `from` and `to`.
@@ -121,7 +143,7 @@ where
         match answer {
             Ok(answer) => {
                 if let Some(unread) = parts.add(answer) {
-                    return Ok(unread);
+                    return Err(unread_part(source, from, to, &unread));
                 }
             }
             Err(err) => match past_the_cap(&err) {
@@ -175,7 +197,7 @@ impl<'a> Parts<'a> {
 
     /// Adds a part's records, an event an earlier part served replaced by this part's copy (a
     /// key one part serves twice is left to the usual key-clash warning); a part whose records
-    /// cannot be read is handed back, to fail as any answer so served does.
+    /// cannot be read is handed back, to fail the run.
     fn add(&mut self, answer: Answer) -> Option<Answer> {
         self.answered += 1;
         if answer.status == 204 && answer.body.iter().all(u8::is_ascii_whitespace) {
@@ -244,7 +266,7 @@ impl<'a> Parts<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::{halves, instant, written};
+    use super::*;
 
     #[test]
     fn a_window_reads_as_fdsn_writes_it_and_halves_to_whole_seconds() {
@@ -262,6 +284,8 @@ mod tests {
             );
         }
         assert_eq!(instant("2026-13-01"), None);
+        let end_of_day = instant("2026-01-31T23:59:59.999").expect("a fraction");
+        assert_eq!(written(end_of_day), "2026-01-31T23:59:59.999");
         let end = instant("2026-01-01T00:00:03").expect("time");
         let parts: Vec<_> = halves(day, end)
             .into_iter()
@@ -276,5 +300,51 @@ mod tests {
                 window("00:00:00", "00:00:01")
             ]
         );
+    }
+    /// A part answered `{"features": null}` (an API refusing with USGS's words, not USGS) is no
+    /// answer of the window: the run fails naming the part; before, that part was landed alone,
+    /// the other parts' events lost.
+    #[tokio::test]
+    async fn a_part_without_records_fails_naming_its_window() {
+        let config = releve::Config::parse(
+            "[[source]]\nname = \"quakes\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/q\"\nevery = \"1d\"\nrecords = \"features\"\nkey = \"id\"\ntime = \"properties.time\"\n",
+            std::path::Path::new("sources.toml"),
+        )
+        .expect("valid");
+        let params = vec![
+            ("starttime".to_owned(), "2026-01-01".to_owned()),
+            ("endtime".to_owned(), "2026-01-01T00:00:04".to_owned()),
+        ];
+        let answered = |body: &'static str| Answer {
+            status: 200,
+            headers: reqwest::header::HeaderMap::new(),
+            body: bytes::Bytes::from_static(body.as_bytes()),
+        };
+        let served = answer(&config.sources[0], &params, |asked| async move {
+            let bound = |name: &str| {
+                asked
+                    .iter()
+                    .find(|(param, _)| param == name)
+                    .map(|(_, value)| value.clone())
+                    .unwrap_or_default()
+            };
+            match (bound("starttime").as_str(), bound("endtime").as_str()) {
+                ("2026-01-01", _) => Err(SourceError::Fetch(FetchError::Rejected {
+                    what: "GET".to_owned(),
+                    status: 400,
+                    message: format!("20160 {PAST_THE_CAP} of 20000."),
+                })),
+                ("2026-01-01T00:00:00", _) => Ok(answered(r#"{"features": [{"id": "a"}]}"#)),
+                _ => Ok(answered(r#"{"features": null}"#)),
+            }
+        })
+        .await;
+        match served {
+            Err(err) => assert_eq!(
+                err.to_string(),
+                "GET: the part 2026-01-01T00:00:02 to 2026-01-01T00:00:04 (UTC) of a window past the API's cap was answered (HTTP 200) without records at `features`; nothing landed"
+            ),
+            Ok(answer) => panic!("landed: {:?}", String::from_utf8_lossy(&answer.body)),
+        }
     }
 }
