@@ -39,6 +39,12 @@ fn an_inspecting_proxy() -> (u16, Arc<AtomicUsize>) {
 /// CA this machine trusts, written to `ca` (as a portal with a real certificate of its own
 /// name answers): its port and the handshakes begun.
 fn a_portal_with_a_trusted_certificate(ca: &std::path::Path) -> (u16, Arc<AtomicUsize>) {
+    trusted_for_another_name(ca, false)
+}
+
+/// As [`a_portal_with_a_trusted_certificate`], as a proxy opening a tunnel first when `tunnel`
+/// (a plain proxy, not inspecting: the certificate behind it is the server's own).
+fn trusted_for_another_name(ca: &std::path::Path, tunnel: bool) -> (u16, Arc<AtomicUsize>) {
     let ca_key = rcgen::KeyPair::generate().expect("a CA key");
     let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).expect("CA parameters");
     params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
@@ -50,7 +56,7 @@ fn a_portal_with_a_trusted_certificate(ca: &std::path::Path) -> (u16, Arc<Atomic
         .expect("parameters")
         .signed_by(&key, &issuer)
         .expect("the portal's certificate");
-    serving(leaf.der().clone(), key.serialize_der(), false)
+    serving(leaf.der().clone(), key.serialize_der(), tunnel)
 }
 
 /// A loopback listener answering TLS with `cert` and `key`, then a sign-in page; as a proxy
@@ -199,5 +205,34 @@ fn an_inspecting_proxys_certificate_is_said_as_the_proxys_and_not_retried() {
         "the line says the proxy's CA is to be trusted: {line}"
     );
     assert!(!stderr.contains("s3cret"), "the login not shown: {stderr}");
+    assert_eq!(handshakes.load(Ordering::SeqCst), 1, "asked once: {line}");
+}
+
+/// Through a plain proxy, a certificate made for another name than the host asked, signed by a
+/// CA this machine trusts: no inspecting proxy's (it makes one for the name asked), but the
+/// server's own, the `url` naming another host. It was said as the proxy's CA to trust.
+#[test]
+fn a_certificate_for_another_name_through_a_proxy_is_said_as_the_urls() {
+    let site = Site::new(&usgs_source("quakes", "https://api.example.org/feed", ""));
+    let ca = site.dir.path().join("ca.pem");
+    let (port, handshakes) = trusted_for_another_name(&ca, true);
+    let output = collector_without_proxies(&site)
+        .env("COLLECTOR_BACKOFF_MS", "1")
+        .env("HTTPS_PROXY", format!("http://127.0.0.1:{port}"))
+        .env("SSL_CERT_FILE", &ca)
+        .env_remove("SSL_CERT_DIR")
+        .output()
+        .expect("collector runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let line = stderr
+        .lines()
+        .find(|line| line.starts_with("collector: source `quakes` failed"))
+        .unwrap_or_else(|| panic!("a failure line: {stderr}"));
+    assert!(
+        line.contains("made for another name than api.example.org:443")
+            && line.contains("the source's `url`")
+            && !line.contains("SSL_CERT_FILE"),
+        "the line points at the url, not at a CA to trust: {line}"
+    );
     assert_eq!(handshakes.load(Ordering::SeqCst), 1, "asked once: {line}");
 }

@@ -148,6 +148,15 @@ pub(super) fn not_the_apis_certificate(err: &reqwest::Error) -> bool {
         .any(|words| causes.contains(words))
 }
 
+/// Whether `err` is a handshake refused for a certificate made for another name than the
+/// host asked (signed by a CA this machine trusts).
+pub(super) fn made_for_another_name(err: &reqwest::Error) -> bool {
+    let causes = causes_of(err);
+    ["NotValidForName", "not valid for name"]
+        .iter()
+        .any(|words| causes.contains(words))
+}
+
 /// The causes of `err`, `: `-separated, without its own text (which names the URL).
 pub(super) fn causes_of(err: &reqwest::Error) -> String {
     std::error::Error::source(err)

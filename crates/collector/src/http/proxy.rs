@@ -227,13 +227,21 @@ pub(super) async fn failed(
             ))
         })
         .unwrap_or_default();
-    // A proxy inspecting HTTPS answers the handshake with a certificate its own CA signed:
-    // the same at every attempt.
+    // A proxy inspecting HTTPS answers the handshake with a certificate its own CA signed,
+    // made for the name asked: the same at every attempt. One made for another name is no
+    // inspecting proxy's: the API's own, its `url` naming another host than its certificate.
     if super::failure::not_the_apis_certificate(&err) {
+        let other_name = super::failure::made_for_another_name(&err);
         let detail = transport_reason(err, limit, None).text;
-        return Attempt::Fatal(FetchError::Proxy(format!(
-            "{what}: the certificate that answered through {proxy} is not the API's ({detail}): the proxy inspecting HTTPS (or security software on this machine), whose CA this machine does not trust? ask its administrators for that CA and add it to SSL_CERT_FILE"
-        )));
+        return Attempt::Fatal(FetchError::Proxy(if other_name {
+            format!(
+                "{what}: the certificate that answered through {proxy} was made for another name than {target} ({detail}): check the host the source's `url` names against the API's own address"
+            )
+        } else {
+            format!(
+                "{what}: the certificate that answered through {proxy} is not the API's ({detail}): the proxy inspecting HTTPS (or security software on this machine), whose CA this machine does not trust? ask its administrators for that CA and add it to SSL_CERT_FILE (or, for an API with a certificate of its own making, add that one)"
+            )
+        }));
     }
     let causes = super::failure::causes_of(&err);
     let login_refused = |page: &str| login_refused(proxy, &format!("a tunnel to {target}"), page);
