@@ -53,10 +53,19 @@ fn heading(path: &FieldPath, daily: bool) -> String {
 /// The columns' names, each [`heading`]'s, but where two would share one (`--field time`,
 /// headed `data.time`, beside `--field data.time`, a record's own `data` object): each of
 /// those is headed by its path in MongoDB, `data.time` and `data.data.time`, which R and
-/// pandas would otherwise rename `data.time.1`, unsaid.
+/// pandas would otherwise rename `data.time.1`, unsaid. Where that still leaves two alike
+/// (`--field data.data.time` as well), every column is headed by its path in MongoDB, one per
+/// path.
 fn headings<'p>(paths: impl Iterator<Item = &'p FieldPath> + Clone, daily: bool) -> Vec<String> {
+    let unique = |names: &[String]| {
+        names.iter().collect::<std::collections::HashSet<_>>().len() == names.len()
+    };
     let plain: Vec<String> = paths.clone().map(|path| heading(path, daily)).collect();
-    paths
+    if unique(&plain) {
+        return plain;
+    }
+    let apart: Vec<String> = paths
+        .clone()
         .zip(&plain)
         .map(|(path, name)| {
             if plain.iter().filter(|other| *other == name).count() > 1 {
@@ -65,7 +74,11 @@ fn headings<'p>(paths: impl Iterator<Item = &'p FieldPath> + Clone, daily: bool)
                 name.clone()
             }
         })
-        .collect()
+        .collect();
+    if unique(&apart) {
+        return apart;
+    }
+    paths.map(|path| format!("data.{path}")).collect()
 }
 
 /// One row per record a report of the period counts: its own time in the UTC hours that begin
@@ -386,6 +399,20 @@ mod tests {
         assert_eq!(
             headings(paths.iter(), false),
             ["data.time", "data.data.time", "properties.mag", "data.key"]
+        );
+        let three: Vec<FieldPath> = ["time", "data.time", "data.data.time", "place"]
+            .iter()
+            .map(|path| path.parse().expect("path"))
+            .collect();
+        assert_eq!(
+            headings(three.iter(), false),
+            [
+                "data.time",
+                "data.data.time",
+                "data.data.data.time",
+                "data.place"
+            ],
+            "three alike: each by its MongoDB path"
         );
     }
 
