@@ -78,10 +78,12 @@ pub fn prepare(source: &Source, settings: &RunSettings) -> Result<Ready, SourceR
     let (lock, state, set_aside) = off_the_runtime(|| {
         let lock = take_lock(source, raw_dir, settings.asked_now())?;
         let mut state = SourceState::load(raw_dir, source).map_err(SourceResult::Failed)?;
+        // As the state recorded it before a killed run began, whatever this clock says of it.
+        let landed_before = state.last_landing();
         let set_aside = forget_future_runs(source, raw_dir, &mut state);
         // A killed run may have left temporary files: gone now, not once the source is due
         // again (a day later for a daily source).
-        if settle_interrupted_run(source, raw_dir, &mut state) {
+        if settle_interrupted_run(source, raw_dir, &mut state, landed_before) {
             remove_orphan_temps(source, raw_dir);
         }
         Ok((lock, state, set_aside))
@@ -149,8 +151,10 @@ pub async fn collect(
     let settings = &settings;
     // Only before a landing: a run that is not due reads nothing more than its state.
     off_the_runtime(|| remove_orphan_temps(source, raw_dir));
+    // Its metrics carry this start as noted, which tells them its own should it be killed.
+    let started = Utc::now();
     state.running = Some(Running {
-        started: Utc::now(),
+        started,
         day: settings.day_of(source),
     });
     let noted = off_the_runtime(|| state.save(raw_dir, &source.name));
@@ -167,7 +171,10 @@ pub async fn collect(
     if let Err(err) = &noted {
         tracing::warn!(source = %source.name, error = %err, "Cannot note the run in the state file; should it be killed, the next run would not know.");
     }
-    let outcome = collect_and_land(source, settings, &mut state, set_aside, limiter, bars).await;
+    let outcome = collect_and_land(
+        source, settings, &mut state, started, set_aside, limiter, bars,
+    )
+    .await;
     // Ended, whatever the outcome said of it.
     state.running = None;
     match off_the_runtime(|| state.save(raw_dir, &source.name)) {
@@ -191,12 +198,12 @@ async fn collect_and_land(
     source: &Source,
     settings: &RunSettings,
     state: &mut SourceState,
+    started: chrono::DateTime<Utc>,
     set_aside: Option<SetAside>,
     limiter: Arc<RateLimiter>,
     bars: Option<&MultiProgress>,
 ) -> SourceResult {
     let raw_dir = settings.raw_dir.as_path();
-    let started = Utc::now();
     let client = match SourceClient::new(
         sources::request_timeout(source),
         limiter.rate(),

@@ -356,3 +356,35 @@ fn runs_in_the_future_are_kept_when_no_api_answered() {
         "the last attempt kept: {stderr}"
     );
 }
+
+/// The same power cut three days after the last landing was fully recorded, its metrics still
+/// in the raw folder (not summarised yet): the boot's clock, days behind, pulled the killed
+/// run's start back to its own time, and the settling took the run before's metrics for the
+/// killed run's: counted as landed ("wrote its metrics but not its state"), not as failed.
+/// A killed run is settled by its own files only.
+#[test]
+fn a_killed_run_is_not_settled_by_the_run_befores_metrics_at_a_clock_behind() {
+    let (feed, _calls) = numbered_feed(|_| async { usgs_body(2) });
+    let site = Site::new(&usgs_source("quakes", &format!("{}/feed", feed.url()), ""));
+    collected_at_the_right_time(&site);
+    site.edit_state("quakes", |state| {
+        state.running = Some(collector::state::Running {
+            started: chrono::Utc::now(),
+            day: None,
+        });
+    });
+    let restored = (chrono::Utc::now() - chrono::TimeDelta::days(3))
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string();
+    let booted = collector_asked_at(&site, &restored, "no", &["--force"]);
+    let stderr = String::from_utf8_lossy(&booted.stderr);
+    assert!(
+        !stderr.contains("wrote its metrics but not its state"),
+        "the run before's metrics taken for the killed run's: {stderr}"
+    );
+    let state = site.state("quakes");
+    assert_eq!(
+        state.failures_in_a_row, 1,
+        "the killed run counted failed: {stderr}"
+    );
+}

@@ -532,8 +532,9 @@ async fn a_run_that_landed_but_could_not_save_its_state_is_not_counted_twice() {
             .file_name()
             .and_then(|n| n.to_str())
             .expect("name");
-        // The state as the run saved it before fetching, the save after landing lost.
-        let started = site.state("usgs").last_success_started.expect("started");
+        // The state as the run saved it before fetching, the save after landing lost: the run
+        // noted under way at the start its metrics carry.
+        let started = site.metrics("usgs")[0].started;
         site.edit_state("usgs", |state| {
             let earlier = started - chrono::TimeDelta::hours(1);
             state.last_success_started = Some(earlier);

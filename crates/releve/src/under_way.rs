@@ -93,8 +93,8 @@ impl Running {
         machine_started().is_some_and(|booted| self.started < booted)
     }
 
-    /// What the run left among `files`, its source's landed files: its metrics (of a run
-    /// started no earlier than it, to the millisecond), else the newest data file it could
+    /// What the run left among `files`, its source's landed files: its metrics (whose start is
+    /// the one it noted, to the millisecond), else the newest data file it could
     /// have landed: named no earlier than the second it started, after `landed_before` (the
     /// last landing its source's state recorded before it began, see [`unfinished_run`]), and
     /// claimed by no run's metrics. A file the run before landed in the second it started is
@@ -113,9 +113,9 @@ impl Running {
             .iter()
             .filter(|name| name.role == RawFileRole::Metrics)
             .filter_map(|name| RunMetrics::read(&name.path_in(raw_dir)).ok())
-            // Its metrics tell when it started to the millisecond, after it noted its start:
-            // a run before, started in the same second, is not taken for it.
-            .find(|metrics| metrics.started.timestamp_millis() >= self.started.timestamp_millis());
+            // Its metrics carry the start it noted, to the millisecond: a run before (started
+            // in the same second, or later by a clock since set back) is not taken for it.
+            .find(|metrics| metrics.started.timestamp_millis() == self.started.timestamp_millis());
         if let Some(metrics) = metrics {
             return Trace::Metrics(Box::new(metrics));
         }

@@ -19,24 +19,32 @@ use crate::state::SourceState;
 /// could not save its state. When it landed a data file (see [`Running::trace`]), it is
 /// recorded as landed, its records counted from the file. Otherwise it is recorded as failed,
 /// with metrics saying so, for `status` and the report, and the backoff applies to it.
-/// Returns whether there was one.
+/// The run is told its files by its start as noted and `landed_before`, the last landing its
+/// state recorded before it (as read, before runs dated ahead of this clock were forgotten):
+/// never by this clock, which may be behind since, and would take the run before's files for
+/// its own. Returns whether there was one.
 pub(super) fn settle_interrupted_run(
     source: &Source,
     raw_dir: &Path,
     state: &mut SourceState,
+    landed_before: Option<LandingOrder>,
 ) -> bool {
-    let Some(mut running) = state.running.take() else {
+    let Some(noted) = state.running.take() else {
         return false;
     };
-    // Noted while the clock ran ahead: dated now, not in the future.
-    running.started = running.started.min(Utc::now());
-    let started = running
+    let started = noted
         .started
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     // Settling it notes a failure or a landing, which ends a disabled stretch noted since.
     let disabled_since = state.disabled_since;
     let files = rawfile::list(raw_dir, &source.name).unwrap_or_default();
-    match running.trace(raw_dir, &files, state.last_landing()) {
+    let trace = noted.trace(raw_dir, &files, landed_before);
+    // Noted while the clock ran ahead: recorded as of now, not in the future.
+    let running = Running {
+        started: noted.started.min(Utc::now()),
+        ..noted
+    };
+    match trace {
         Trace::Metrics(metrics) => {
             tracing::warn!(source = %source.name, "The run started at {started} wrote its metrics but not its state (a full disk?): its outcome stands as its metrics say.");
             match &metrics.error {
@@ -219,10 +227,12 @@ mod tests {
         let before = landed_by_run_before(&probe);
         let (dir, file) = folder_with(Some(&before));
         let mut state = killed_at(at(1, 0, 400));
+        let landed_before = state.last_landing();
         assert!(settle_interrupted_run(
             &crate::testing::minutely(),
             dir.path(),
-            &mut state
+            &mut state,
+            landed_before
         ));
         let kept = RunMetrics::read(&file.metrics().path_in(dir.path())).expect("metrics");
         assert_eq!(kept, before, "the run before's metrics stand");
@@ -239,10 +249,12 @@ mod tests {
         let mut state = killed_at(at(1, 0, 400));
         state.last_success_started = Some(at(0, 59, 900));
         state.last_success_landed = Some(at(1, 0, 0));
+        let landed_before = state.last_landing();
         assert!(settle_interrupted_run(
             &crate::testing::minutely(),
             dir.path(),
-            &mut state
+            &mut state,
+            landed_before
         ));
         assert_eq!(state.failures_in_a_row, 1, "the killed run failed");
         assert_eq!(state.last_success_started, Some(at(0, 59, 900)));
@@ -277,7 +289,7 @@ mod tests {
         };
         let (dir, file) = folder_with(Some(&failure));
         let mut state = killed_at(at(1, 0, 400));
-        settle_interrupted_run(&crate::testing::minutely(), dir.path(), &mut state);
+        settle_interrupted_run(&crate::testing::minutely(), dir.path(), &mut state, None);
         let runs: Vec<RunMetrics> = rawfile::list(dir.path(), "usgs")
             .expect("listing")
             .iter()
@@ -303,7 +315,7 @@ mod tests {
         std::fs::create_dir_all(dir.path().join("usgs")).expect("source folder");
         let mut state = killed_at(at(1, 0, 400));
         state.disabled_since = Some(at(1, 30, 0));
-        settle_interrupted_run(&crate::testing::minutely(), dir.path(), &mut state);
+        settle_interrupted_run(&crate::testing::minutely(), dir.path(), &mut state, None);
         assert_eq!(state.failures_in_a_row, 1);
         assert_eq!(state.disabled_since, Some(at(1, 30, 0)));
     }
