@@ -272,9 +272,10 @@ async fn collect_and_land(
             };
             off_the_runtime(|| record_failure(source, raw_dir, state, started, counts, failure));
             // No API told its clock (none reached, the network not up at a boot): this clock,
-            // maybe behind, could not be judged; the runs it took for future ones are kept.
+            // maybe behind, could not be judged; the runs it took for future ones are kept, the
+            // failure's attempt last, for the backoff.
             if let Some(set_aside) = set_aside.filter(|_| !ctx.client.clock_told()) {
-                set_aside.put_back(state);
+                set_aside.put_back_after_failure(state);
             }
             SourceResult::Failed(reason)
         }

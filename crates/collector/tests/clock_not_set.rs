@@ -352,8 +352,8 @@ fn runs_in_the_future_are_kept_when_no_api_answered() {
         "the last landing, dated ahead of the clock, kept: {stderr}"
     );
     assert!(
-        state.last_attempt >= landed.last_attempt,
-        "the last attempt kept: {stderr}"
+        state.last_attempt < landed.last_attempt,
+        "the failed attempt last, for its backoff: {stderr}"
     );
 }
 
@@ -386,5 +386,37 @@ fn a_killed_run_is_not_settled_by_the_run_befores_metrics_at_a_clock_behind() {
     assert_eq!(
         state.failures_in_a_row, 1,
         "the killed run counted failed: {stderr}"
+    );
+}
+
+/// The boot's network still down a minute later: the runs dated ahead were put back over the
+/// failed run's own attempt, forgotten again by the next run, which found the source due at
+/// once, every cron minute, without the backoff a failure brings. The failure's attempt holds.
+#[test]
+fn a_failure_with_no_api_answering_backs_off_at_a_clock_behind() {
+    let (feed, _calls) = numbered_feed(|_| async { usgs_body(2) });
+    let site = Site::new(&usgs_source("quakes", &format!("{}/feed", feed.url()), ""));
+    collected_at_the_right_time(&site);
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a port no one listens on");
+    std::fs::write(
+        site.config(),
+        usgs_source("quakes", &format!("http://{closed}/feed"), ""),
+    )
+    .expect("the network not up");
+    let boot = chrono::Utc::now() - chrono::TimeDelta::minutes(40);
+    for minutes in 0..3 {
+        let at = (boot + chrono::TimeDelta::minutes(minutes))
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string();
+        let booted = collector_at(&site, &at);
+        assert!(booted.status.code().is_some(), "{booted:?}");
+    }
+    let state = site.state("quakes");
+    assert!(
+        state.failures_in_a_row <= 2,
+        "retried each minute without backoff: {} failures in 3 minutes",
+        state.failures_in_a_row
     );
 }

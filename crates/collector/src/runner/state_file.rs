@@ -106,8 +106,16 @@ impl SetAside {
 
     /// Puts back in `state` what was set aside, each time where it is later than the state's.
     pub(super) fn put_back(self, state: &mut SourceState) {
-        state.last_success_started = state.last_success_started.max(self.last_success_started);
         state.last_attempt = state.last_attempt.max(self.last_attempt);
+        self.put_back_after_failure(state);
+    }
+
+    /// As [`SetAside::put_back`], but the attempt that failed stays the last: dated by this
+    /// clock, it is not forgotten by the next run, whose schedule backs off from it. Put back
+    /// dated ahead, it was forgotten again at every run, the source due at once each minute
+    /// while no API answered.
+    pub(super) fn put_back_after_failure(self, state: &mut SourceState) {
+        state.last_success_started = state.last_success_started.max(self.last_success_started);
         if self.last_success_landed > state.last_success_landed {
             state.last_success_landed = self.last_success_landed;
             state.last_success_sequence = self.last_success_sequence;
