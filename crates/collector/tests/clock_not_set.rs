@@ -330,9 +330,7 @@ fn runs_in_the_future_are_kept_when_no_api_answered() {
     let site = Site::new(&usgs_source("quakes", &format!("{}/feed", feed.url()), ""));
     collected_at_the_right_time(&site);
     let landed = site.state("quakes");
-    let closed = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .expect("a port no one listens on");
+    let (_held, closed) = testkit::http::refusing_port();
     std::fs::write(
         site.config(),
         usgs_source("quakes", &format!("http://{closed}/feed"), ""),
@@ -397,9 +395,7 @@ fn a_failure_with_no_api_answering_backs_off_at_a_clock_behind() {
     let (feed, _calls) = numbered_feed(|_| async { usgs_body(2) });
     let site = Site::new(&usgs_source("quakes", &format!("{}/feed", feed.url()), ""));
     collected_at_the_right_time(&site);
-    let closed = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .expect("a port no one listens on");
+    let (_held, closed) = testkit::http::refusing_port();
     std::fs::write(
         site.config(),
         usgs_source("quakes", &format!("http://{closed}/feed"), ""),

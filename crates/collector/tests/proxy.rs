@@ -45,12 +45,6 @@ fn https_site() -> Site {
     Site::new(&usgs_source("usgs", "https://api.example.org/feed", ""))
 }
 
-/// A loopback port nothing listens on: a proxy that is down.
-fn closed_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    listener.local_addr().expect("address").port()
-}
-
 /// An HTTP proxy double on loopback answering every request with `status` and an HTML page
 /// of its own (as Squid or a campus gateway does), counting the requests it was sent.
 struct RefusingProxy {
@@ -131,7 +125,9 @@ impl RefusingProxy {
 #[test]
 fn a_proxy_failure_is_said_as_the_proxys_not_as_the_api_host_failing() {
     let site = https_site();
-    let port = closed_port();
+    // A proxy that is down: a port refusing connections, held for the test.
+    let (_held, down_at) = testkit::http::refusing_port();
+    let port = down_at.port();
     let down = failure_line(
         &collector_behind(
             &site,

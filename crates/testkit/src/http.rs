@@ -86,3 +86,23 @@ pub fn query_param(params: &[(String, String)], name: &str) -> Option<String> {
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.clone())
 }
+
+/// A loopback port that refuses connections, held for as long as the returned socket lives:
+/// bound, never listening, so no other test can take it meanwhile (a port found free and
+/// let go could be taken by a test running beside, and answer).
+///
+/// # Panics
+/// When no loopback port can be bound.
+pub fn refusing_port() -> (socket2::Socket, SocketAddr) {
+    let socket =
+        socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).expect("a socket");
+    socket
+        .bind(&SocketAddr::from(([127, 0, 0, 1], 0)).into())
+        .expect("a loopback port");
+    let addr = socket
+        .local_addr()
+        .ok()
+        .and_then(|addr| addr.as_socket())
+        .expect("its address");
+    (socket, addr)
+}
