@@ -148,3 +148,143 @@ fn a_group_trusted_to_write_the_checkout_is_named_outside_it() {
         "{said}"
     );
 }
+
+/// The lines of `said` warning of the folder `folder`.
+fn folder_lines<'a>(said: &'a str, folder: &Path) -> Vec<&'a str> {
+    let named = format!("{} can be written by", folder.display());
+    said.lines().filter(|line| line.contains(&named)).collect()
+}
+
+/// A checkout folder classmates can write (`drwxrwxr-x`, its group `users` under a umask of
+/// 002, or `chmod -R g+w`), its `sources.toml` and `.env` mended with `chmod go-w`: any of them
+/// could still rename their own `sources.toml` or `.env` over hers, or replace what her
+/// crontab runs, and nothing was said. Expected: one line naming the folder, who can write it
+/// and `chmod o-w,g-w`, whichever files are in it; none once mended, none for a folder only
+/// its owner (root here) can write, none for a sticky folder (as /tmp: others cannot rename
+/// over her files), none for the group trusted in `RELEVE_TRUSTED_GROUP`. Needs root, to give
+/// the folder the group `users` (gid 100, Debian's).
+#[test]
+fn a_checkout_folder_others_can_write_is_said_once_at_each_run() {
+    assert!(
+        rustix::process::geteuid().is_root(),
+        "this test needs root: it gives the checkout the group `users`"
+    );
+    let body = usgs_body(2);
+    let server = LocalServer::start(Router::new().route(
+        "/feed",
+        get(move || {
+            let body = body.clone();
+            async move { body }
+        }),
+    ));
+    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    let folder = std::fs::canonicalize(site.dir.path()).expect("the checkout's path");
+    std::os::unix::fs::chown(&folder, None, Some(100)).expect("chgrp users");
+    mode(&folder, 0o775);
+    mode(&site.config(), 0o644);
+    std::fs::write(folder.join(".env"), "RELEVE_TEST_FOLDER_LOG=debug\n").expect(".env");
+    mode(&folder.join(".env"), 0o600);
+
+    let said = collected(&site);
+    let lines = folder_lines(&said, &folder);
+    let quoted = format!("`chmod o-w,g-w {}`", folder.display());
+    assert!(
+        lines.len() == 1
+            && lines[0].contains("the members of group `users`")
+            && lines[0].contains(&quoted),
+        "one line says classmates can write the checkout: {said}"
+    );
+    assert!(!said.contains("sources.toml can be written by"), "{said}");
+
+    mode(&folder, 0o777);
+    let said = collected(&site);
+    let lines = folder_lines(&said, &folder);
+    assert!(
+        lines.len() == 1 && lines[0].contains("every user of this machine"),
+        "{said}"
+    );
+
+    let said = collected_with(&site, &[("RELEVE_TRUSTED_GROUP", "users")]);
+    assert_eq!(
+        folder_lines(&said, &folder).len(),
+        1,
+        "every user is never trusted: {said}"
+    );
+    mode(&folder, 0o775);
+    let said = collected_with(&site, &[("RELEVE_TRUSTED_GROUP", "users")]);
+    assert!(folder_lines(&said, &folder).is_empty(), "trusted: {said}");
+
+    mode(&folder, 0o1777);
+    let said = collected(&site);
+    assert!(folder_lines(&said, &folder).is_empty(), "sticky: {said}");
+
+    mode(&folder, 0o755);
+    let said = collected(&site);
+    assert!(
+        folder_lines(&said, &folder).is_empty(),
+        "its owner's: {said}"
+    );
+}
+
+/// The collector a crontab runs, from a folder classmates can write (a `bin/` of the checkout
+/// made `drwxrwxr-x` with the group `users`): any of them could replace the program, which
+/// then runs as her at the next minute. Expected: one line naming that folder; run from the
+/// checkout folder itself, one line for the two, not one each. Needs root, as above.
+#[test]
+fn the_folder_of_the_program_run_is_judged_as_the_checkout_s() {
+    assert!(
+        rustix::process::geteuid().is_root(),
+        "this test needs root: it gives the folder the group `users`"
+    );
+    let body = usgs_body(2);
+    let server = LocalServer::start(Router::new().route(
+        "/feed",
+        get(move || {
+            let body = body.clone();
+            async move { body }
+        }),
+    ));
+    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    let folder = std::fs::canonicalize(site.dir.path()).expect("the checkout's path");
+    mode(&folder, 0o755);
+    let bin = folder.join("bin");
+    std::fs::create_dir(&bin).expect("bin");
+    std::os::unix::fs::chown(&bin, None, Some(100)).expect("chgrp users");
+    mode(&bin, 0o775);
+    let program = bin.join("collector");
+    let built = Path::new(env!("CARGO_BIN_EXE_collector"));
+    if std::fs::hard_link(built, &program).is_err() {
+        std::fs::copy(built, &program).expect("the collector copied");
+    }
+    let run = |program: &Path| {
+        let output = Command::new(program)
+            .current_dir(&folder)
+            .env("RUST_LOG", "warn")
+            .env_remove("RELEVE_TRUSTED_GROUP")
+            .output()
+            .expect("collector runs");
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert!(output.status.success(), "{stderr}");
+        stderr
+    };
+
+    let said = run(&program);
+    let lines = folder_lines(&said, &bin);
+    assert!(
+        lines.len() == 1 && lines[0].contains("the members of group `users`"),
+        "one line says classmates can replace the program: {said}"
+    );
+    assert!(folder_lines(&said, &folder).is_empty(), "{said}");
+
+    std::os::unix::fs::chown(&folder, None, Some(100)).expect("chgrp users");
+    mode(&folder, 0o775);
+    let beside = folder.join("collector");
+    std::fs::rename(&program, &beside).expect("the program moved beside sources.toml");
+    let said = run(&beside);
+    assert_eq!(
+        said.matches("can be written by").count(),
+        1,
+        "one line for the folder: {said}"
+    );
+    assert_eq!(folder_lines(&said, &folder).len(), 1, "{said}");
+}

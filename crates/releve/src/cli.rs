@@ -75,16 +75,27 @@ pub fn start(stage: &str) -> Result<(), std::process::ExitCode> {
     crate::logging::init();
     let config = config.unwrap_or_else(|| PathBuf::from(DEFAULT_CONFIG));
     let written = crate::shared_access::config_written_by_others(&config);
-    for warning in warnings.into_iter().chain(written) {
+    let folders = crate::shared_access::folders::judged(&config);
+    let folders_written = folders
+        .iter()
+        .filter_map(|folder| crate::shared_access::folders::written_by_others(folder));
+    for warning in warnings.into_iter().chain(written).chain(folders_written) {
         tracing::warn!("{warning}");
     }
     // The `.env` read: the working folder's, else the one beside `--config`.
     let dotenv = Some(PathBuf::from(".env"))
         .filter(|here| here.symlink_metadata().is_ok())
         .or_else(|| folder.map(|folder| folder.join(".env")));
+    // The program's folder outside the checkout (the checkout's own is said with its files).
+    let program_elsewhere = folders.iter().skip(1).filter(|folder| {
+        folders
+            .first()
+            .is_none_or(|checkout| !folder.starts_with(checkout))
+    });
     let judged: Vec<&std::path::Path> = [Some(config.as_path()), dotenv.as_deref()]
         .into_iter()
         .flatten()
+        .chain(program_elsewhere.map(PathBuf::as_path))
         .collect();
     if let Some(note) = crate::shared_access::windows_drive_note(&judged) {
         // Said to a person, once, not at each of cron's runs: nothing they can do mends it

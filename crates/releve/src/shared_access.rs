@@ -17,8 +17,12 @@
 //! from the run's own environment (a crontab's lines, a systemd unit) before `.env` is loaded,
 //! never from `.env`, which the group may write: a member could silence their own change.
 //! Only that group's access is then left unsaid, never every user's.
+//!
+//! The folders holding `sources.toml` and the running program are judged alike ([`folders`]):
+//! whoever can write them can replace the files and programs in them.
 
 mod file_system;
+pub mod folders;
 
 use std::path::Path;
 
