@@ -288,3 +288,52 @@ fn the_folder_of_the_program_run_is_judged_as_the_checkout_s() {
     );
     assert_eq!(folder_lines(&said, &folder).len(), 1, "{said}");
 }
+
+/// The crontab runs `target/release/collector` of the checkout: `target/` made `drwxrwxr-x`
+/// with the group `users` (a `chmod -R g+w` of the checkout, `release/` rebuilt 755 since)
+/// lets any classmate rename `release/` aside and put a folder of theirs, and their program,
+/// in its place. Expected: the folders from the program's up to the checkout's are judged, one
+/// line naming `target/`. Needs root, as above.
+#[test]
+fn a_folder_between_the_checkout_and_its_program_is_judged_too() {
+    assert!(
+        rustix::process::geteuid().is_root(),
+        "this test needs root: it gives the folder the group `users`"
+    );
+    let body = usgs_body(2);
+    let server = LocalServer::start(Router::new().route(
+        "/feed",
+        get(move || {
+            let body = body.clone();
+            async move { body }
+        }),
+    ));
+    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    let folder = std::fs::canonicalize(site.dir.path()).expect("the checkout's path");
+    mode(&folder, 0o755);
+    let target = folder.join("target");
+    let release = target.join("release");
+    std::fs::create_dir_all(&release).expect("target/release");
+    std::os::unix::fs::chown(&target, None, Some(100)).expect("chgrp users");
+    mode(&target, 0o775);
+    mode(&release, 0o755);
+    let program = release.join("collector");
+    let built = Path::new(env!("CARGO_BIN_EXE_collector"));
+    if std::fs::hard_link(built, &program).is_err() {
+        std::fs::copy(built, &program).expect("the collector copied");
+    }
+    let output = Command::new(&program)
+        .current_dir(&folder)
+        .env("RUST_LOG", "warn")
+        .env_remove("RELEVE_TRUSTED_GROUP")
+        .output()
+        .expect("collector runs");
+    let said = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "{said}");
+    let lines = folder_lines(&said, &target);
+    assert!(
+        lines.len() == 1 && lines[0].contains("the members of group `users`"),
+        "one line says classmates can replace target/release: {said}"
+    );
+    assert_eq!(said.matches("can be written by").count(), 1, "{said}");
+}

@@ -8,22 +8,34 @@ use std::path::{Path, PathBuf};
 
 use super::{Access, mode_bits, others_with, remedy, trusted, unchangeable};
 
-/// The folders judged for a run reading the configuration `config`: the one holding it and
-/// the one holding the running program, each once, canonical (as said to the user).
+/// The folders judged for a run reading the configuration `config`: the one holding it, then
+/// the one holding the running program and, when that is inside the checkout
+/// (`target/release/`), each folder between them (`target/`: whoever can write it can put
+/// another `release/` in its place); each once, canonical (as said to the user).
 pub fn judged(config: &Path) -> Vec<PathBuf> {
     let holding = |path: &Path| {
         std::fs::canonicalize(path)
             .ok()
             .and_then(|path| path.parent().map(Path::to_path_buf))
     };
-    let program = std::env::current_exe().ok();
-    let mut folders: Vec<PathBuf> = Vec::new();
-    for folder in [holding(config), program.as_deref().and_then(holding)]
-        .into_iter()
-        .flatten()
-    {
-        if !folders.contains(&folder) {
-            folders.push(folder);
+    let checkout = holding(config);
+    let program = std::env::current_exe().ok().as_deref().and_then(holding);
+    let mut folders: Vec<PathBuf> = checkout.iter().cloned().collect();
+    if let Some(program) = program {
+        let within = checkout
+            .as_deref()
+            .filter(|checkout| program.starts_with(checkout));
+        let up_to_checkout = program
+            .ancestors()
+            .take_while(|folder| within.is_some_and(|checkout| *folder != checkout));
+        let between: Vec<&Path> = match within {
+            Some(_) => up_to_checkout.collect(),
+            None => vec![program.as_path()],
+        };
+        for folder in between {
+            if !folders.iter().any(|judged| judged == folder) {
+                folders.push(folder.to_path_buf());
+            }
         }
     }
     folders
