@@ -16,6 +16,24 @@ fn mode(path: &Path, mode: u32) {
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
 }
 
+/// A checkout collecting a USGS feed from a loopback server; for a test that needs root to
+/// give `what` the group `users`.
+fn a_checkout_as_root(what: &str) -> Site {
+    assert!(
+        rustix::process::geteuid().is_root(),
+        "this test needs root: it gives {what} the group `users`"
+    );
+    let body = usgs_body(2);
+    let server = LocalServer::start(Router::new().route(
+        "/feed",
+        get(move || {
+            let body = body.clone();
+            async move { body }
+        }),
+    ));
+    Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""))
+}
+
 /// The stderr of the real collector's run in `site`'s folder, as cron runs it.
 fn collected(site: &Site) -> String {
     collected_with(site, &[])
@@ -47,19 +65,7 @@ fn collected_with(site: &Site, set: &[(&str, &str)]) -> String {
 /// `users` (gid 100, Debian's).
 #[test]
 fn files_others_can_write_in_a_checkout_are_said_at_each_run() {
-    assert!(
-        rustix::process::geteuid().is_root(),
-        "this test needs root: it gives sources.toml the group `users`"
-    );
-    let body = usgs_body(2);
-    let server = LocalServer::start(Router::new().route(
-        "/feed",
-        get(move || {
-            let body = body.clone();
-            async move { body }
-        }),
-    ));
-    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    let site = a_checkout_as_root("sources.toml");
     mode(site.dir.path(), 0o755);
     let config = site.config();
     std::os::unix::fs::chown(&config, None, Some(100)).expect("chgrp users");
@@ -103,19 +109,7 @@ fn files_others_can_write_in_a_checkout_are_said_at_each_run() {
 /// could silence their own change) it is not read, and that is said. Needs root, as above.
 #[test]
 fn a_group_trusted_to_write_the_checkout_is_named_outside_it() {
-    assert!(
-        rustix::process::geteuid().is_root(),
-        "this test needs root: it gives sources.toml the group `users`"
-    );
-    let body = usgs_body(2);
-    let server = LocalServer::start(Router::new().route(
-        "/feed",
-        get(move || {
-            let body = body.clone();
-            async move { body }
-        }),
-    ));
-    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    let site = a_checkout_as_root("sources.toml");
     mode(site.dir.path(), 0o755);
     let config = site.config();
     std::os::unix::fs::chown(&config, None, Some(100)).expect("chgrp users");
@@ -165,19 +159,7 @@ fn folder_lines<'a>(said: &'a str, folder: &Path) -> Vec<&'a str> {
 /// the folder the group `users` (gid 100, Debian's).
 #[test]
 fn a_checkout_folder_others_can_write_is_said_once_at_each_run() {
-    assert!(
-        rustix::process::geteuid().is_root(),
-        "this test needs root: it gives the checkout the group `users`"
-    );
-    let body = usgs_body(2);
-    let server = LocalServer::start(Router::new().route(
-        "/feed",
-        get(move || {
-            let body = body.clone();
-            async move { body }
-        }),
-    ));
-    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    let site = a_checkout_as_root("the checkout");
     let folder = std::fs::canonicalize(site.dir.path()).expect("the checkout's path");
     std::os::unix::fs::chown(&folder, None, Some(100)).expect("chgrp users");
     mode(&folder, 0o775);
@@ -232,19 +214,7 @@ fn a_checkout_folder_others_can_write_is_said_once_at_each_run() {
 /// checkout folder itself, one line for the two, not one each. Needs root, as above.
 #[test]
 fn the_folder_of_the_program_run_is_judged_as_the_checkout_s() {
-    assert!(
-        rustix::process::geteuid().is_root(),
-        "this test needs root: it gives the folder the group `users`"
-    );
-    let body = usgs_body(2);
-    let server = LocalServer::start(Router::new().route(
-        "/feed",
-        get(move || {
-            let body = body.clone();
-            async move { body }
-        }),
-    ));
-    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    let site = a_checkout_as_root("the folder");
     let folder = std::fs::canonicalize(site.dir.path()).expect("the checkout's path");
     mode(&folder, 0o755);
     let bin = folder.join("bin");
@@ -296,19 +266,7 @@ fn the_folder_of_the_program_run_is_judged_as_the_checkout_s() {
 /// line naming `target/`. Needs root, as above.
 #[test]
 fn a_folder_between_the_checkout_and_its_program_is_judged_too() {
-    assert!(
-        rustix::process::geteuid().is_root(),
-        "this test needs root: it gives the folder the group `users`"
-    );
-    let body = usgs_body(2);
-    let server = LocalServer::start(Router::new().route(
-        "/feed",
-        get(move || {
-            let body = body.clone();
-            async move { body }
-        }),
-    ));
-    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    let site = a_checkout_as_root("the folder");
     let folder = std::fs::canonicalize(site.dir.path()).expect("the checkout's path");
     mode(&folder, 0o755);
     let target = folder.join("target");
