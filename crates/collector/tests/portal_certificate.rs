@@ -10,6 +10,17 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use common::{Site, collector_without_proxies, usgs_source};
 
+/// The collector's stderr, and its line saying `quakes` failed.
+fn failure_of(output: &std::process::Output) -> (String, String) {
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let line = stderr
+        .lines()
+        .find(|line| line.starts_with("collector: source `quakes` failed"))
+        .unwrap_or_else(|| panic!("a failure line: {stderr}"))
+        .to_owned();
+    (stderr, line)
+}
+
 /// A loopback listener answering TLS with a self-signed certificate for `wifi.hotel.example`,
 /// then its sign-in page: its port and the handshakes begun.
 fn a_portal_over_tls() -> (u16, Arc<AtomicUsize>) {
@@ -134,11 +145,7 @@ fn a_portals_certificate_is_said_as_maybe_a_wi_fis_sign_in_and_not_retried() {
         .env_remove("SSL_CERT_DIR")
         .output()
         .expect("collector runs");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let line = stderr
-        .lines()
-        .find(|line| line.starts_with("collector: source `quakes` failed"))
-        .unwrap_or_else(|| panic!("a failure line: {stderr}"));
+    let (stderr, line) = failure_of(&output);
     assert!(
         line.contains("certificate") && line.contains("Wi-Fi") && line.contains("sign in"),
         "the line says a network's sign-in page may hold the connection: {line}"
@@ -165,11 +172,7 @@ fn a_portals_certificate_for_its_own_name_is_said_so_too() {
         .env_remove("SSL_CERT_DIR")
         .output()
         .expect("collector runs");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let line = stderr
-        .lines()
-        .find(|line| line.starts_with("collector: source `quakes` failed"))
-        .unwrap_or_else(|| panic!("a failure line: {stderr}"));
+    let (_, line) = failure_of(&output);
     assert!(
         line.contains("not valid for name") && line.contains("Wi-Fi"),
         "the line says a network's sign-in page may hold the connection: {line}"
@@ -195,11 +198,7 @@ fn an_inspecting_proxys_certificate_is_said_as_the_proxys_and_not_retried() {
         .env_remove("SSL_CERT_DIR")
         .output()
         .expect("collector runs");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let line = stderr
-        .lines()
-        .find(|line| line.starts_with("collector: source `quakes` failed"))
-        .unwrap_or_else(|| panic!("a failure line: {stderr}"));
+    let (stderr, line) = failure_of(&output);
     assert!(
         line.contains("not the API's") && line.contains("proxy") && line.contains("SSL_CERT_FILE"),
         "the line says the proxy's CA is to be trusted: {line}"
@@ -223,11 +222,7 @@ fn a_certificate_for_another_name_through_a_proxy_is_said_as_the_urls() {
         .env_remove("SSL_CERT_DIR")
         .output()
         .expect("collector runs");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let line = stderr
-        .lines()
-        .find(|line| line.starts_with("collector: source `quakes` failed"))
-        .unwrap_or_else(|| panic!("a failure line: {stderr}"));
+    let (_, line) = failure_of(&output);
     assert!(
         line.contains("made for another name than api.example.org:443")
             && line.contains("the source's `url`")
