@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use axum::http::{HeaderMap, StatusCode};
-use common::eco2mix::{eco2mix_source, start};
+use common::eco2mix::{eco2mix_source, landed_records, start};
 use common::{Site, collector_without_proxies, numbered_feed, usgs_source_every};
 use testkit::http::LocalServer;
 use testkit::opendatasoft::eco2mix_records;
@@ -142,4 +142,41 @@ fn an_export_answered_by_a_sign_in_page_fails_the_run_at_once() {
         2,
         "the first page and the export, nothing more: {stderr}"
     );
+}
+
+/// A portal whose search answers JSON and whose export answers an HTML refusal (exports
+/// switched off behind its reverse proxy, a WAF's "Access denied" page): its own error page,
+/// since the same host has just answered JSON. The export failed with the sign-in question at
+/// every run, nothing landed; it is paged instead, as an export the portal refuses in JSON is.
+#[test]
+fn an_export_refused_with_an_html_page_by_a_portal_that_answered_json_is_paged() {
+    use axum::response::IntoResponse;
+    use testkit::opendatasoft::OpendatasoftDouble;
+    for status in [StatusCode::FORBIDDEN, StatusCode::NOT_FOUND] {
+        let double = OpendatasoftDouble::new("eco2mix-national-tr", eco2mix_records(250, start()));
+        let router = double.router().layer(axum::middleware::from_fn(
+            move |request: axum::extract::Request, next: axum::middleware::Next| async move {
+                if request.uri().path().ends_with("/exports/json") {
+                    let page =
+                        "<html><head><title>Access denied</title></head><body>WAF</body></html>";
+                    (status, html(), page).into_response()
+                } else {
+                    next.run(request).await
+                }
+            },
+        ));
+        let server = LocalServer::start(router);
+        let site = Site::new(&eco2mix_source(&server.url(), ""));
+        let output = collector_without_proxies(&site)
+            .output()
+            .expect("the collector runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "HTTP {status}: {stderr}");
+        assert!(
+            stderr.contains("The bulk export failed; paging the selection instead"),
+            "HTTP {status}: {stderr}"
+        );
+        assert!(!stderr.contains("Wi-Fi"), "HTTP {status}: {stderr}");
+        assert_eq!(landed_records(&site).len(), 250, "HTTP {status}: {stderr}");
+    }
 }

@@ -937,3 +937,98 @@ fn a_day_of_offers_without_contacts_does_not_call_a_written_contact_drop_misspel
         "a source whose `drop` is the README's example is told its `contact` path may be misspelt on a day whose offers hold no contact:\n{stderr}"
     );
 }
+
+/// `router` with every answer of `status` under `API_PATH` replaced by an HTML page of that
+/// status (the API's gateway's error page, where the double answers JSON or nothing).
+fn html_refusals(router: axum::Router, status: u16) -> axum::Router {
+    router.layer(axum::middleware::from_fn(
+        move |request: axum::extract::Request, next: axum::middleware::Next| async move {
+            let picked = request.uri().path().starts_with(API_PATH);
+            let answer = next.run(request).await;
+            if picked && answer.status().as_u16() == status {
+                let page = "<html><head><title>Error</title></head><body>Refused</body></html>";
+                (answer.status(), [("content-type", "text/html")], page).into_response()
+            } else {
+                answer
+            }
+        },
+    ))
+}
+
+/// A revoked token's 401 with an HTML page (the API's gateway) failed the run as maybe a
+/// Wi-Fi's sign-in page, where the API's own 401 renews the token: renewed all the same.
+#[test]
+fn a_revoked_token_refused_with_an_html_page_is_renewed() {
+    let mut settings = DoubleSettings::new(plain_day(300, 5));
+    settings.token_calls = Some(1);
+    let double = FranceTravailDouble::new(settings);
+    let router = html_refusals(double.router(), 401);
+    let run = collect_from(router, &double, 40, &double.settings().client_secret, "");
+    run.assert_succeeded();
+    assert!(!run.stderr().contains("Wi-Fi"), "{}", run.stderr());
+    assert_eq!(run.landed_offers().len(), 300);
+    let counts = double.counts();
+    assert!(counts.unauthorized >= 1, "a revoked token met: {counts:?}");
+    assert!(counts.tokens_issued >= 2, "tokens renewed: {counts:?}");
+}
+
+/// A later page's 416 with an HTML page is the end of its query, as the API's own 416 is.
+#[test]
+fn a_later_page_answered_416_with_an_html_page_ends_its_query() {
+    let double = FranceTravailDouble::new(DoubleSettings::new(plain_day(300, 4)));
+    let router = double.router().layer(axum::middleware::from_fn(
+        |request: axum::extract::Request, next: axum::middleware::Next| async move {
+            let past_the_end = request
+                .uri()
+                .query()
+                .is_some_and(|query| query.contains("range=150-"));
+            if past_the_end {
+                let page = "<html><head><title>416 Range Not Satisfiable</title></head></html>";
+                let status = axum::http::StatusCode::RANGE_NOT_SATISFIABLE;
+                (status, [("content-type", "text/html")], page).into_response()
+            } else {
+                next.run(request).await
+            }
+        },
+    ));
+    let run = collect_from(router, &double, 40, &double.settings().client_secret, "");
+    run.assert_succeeded();
+    assert_eq!(run.landed_offers().len(), 150);
+    assert_eq!(run.metrics().shortfall, 150);
+}
+
+/// The token endpoint refusing the credentials with an HTML page (401, or 400) names the
+/// credentials to check, as its JSON refusal does, not a Wi-Fi's sign-in page.
+#[test]
+fn credentials_refused_with_an_html_page_are_named() {
+    for status in [401, 400] {
+        let double = FranceTravailDouble::new(DoubleSettings::new(plain_day(10, 3)));
+        let router = double.router().layer(axum::middleware::from_fn(
+            move |request: axum::extract::Request, next: axum::middleware::Next| async move {
+                if request.uri().path() == TOKEN_PATH {
+                    let page = "<html><head><title>Error</title></head><body>Refused</body></html>";
+                    let status = axum::http::StatusCode::from_u16(status).expect("a status");
+                    (status, [("content-type", "text/html")], page).into_response()
+                } else {
+                    next.run(request).await
+                }
+            },
+        ));
+        let run = collect_from(router, &double, 10, "wrong-secret-4711", "");
+        assert!(!run.output.status.success(), "the run must fail");
+        let stderr = run.stderr();
+        let failure = stderr
+            .lines()
+            .find(|l| l.starts_with("collector: source `france-travail` failed"))
+            .unwrap_or_else(|| panic!("a failure line:\n{stderr}"));
+        assert!(
+            failure.contains("refused the client credentials (an HTML page titled \"Error\")"),
+            "HTTP {status}: {failure}"
+        );
+        assert!(
+            failure.contains("FRANCE_TRAVAIL_CLIENT_SECRET"),
+            "{failure}"
+        );
+        assert!(!failure.contains("Wi-Fi"), "HTTP {status}: {failure}");
+    }
+}

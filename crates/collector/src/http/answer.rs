@@ -117,16 +117,25 @@ impl SourceClient {
         }
     }
 
-    /// The title of the HTML page answered (200, or a refusal: 4xx) where JSON was asked: on a
-    /// public Wi-Fi, most often its captive portal's sign-in page, answering every address
-    /// until someone signs in. The parser's complaint at its first character would read as the
-    /// API's data broken, and `HTTP 403` alone as the API refusing its key.
-    fn sign_in_page(&self, status: u16, body: &[u8], want_json: bool) -> Option<String> {
+    /// The title of the HTML page answered where JSON was asked, 200 or a refusal (4xx) from
+    /// `origin` before it answered any JSON in this run: on a public Wi-Fi, most often its
+    /// captive portal's sign-in page, answering every address until someone signs in. The
+    /// parser's complaint at its first character would read as the API's data broken, and
+    /// `HTTP 403` alone as the API refusing its key. A host that has answered JSON refuses with
+    /// its own error page (exports off behind a reverse proxy, a WAF's `Access denied`).
+    fn sign_in_page(
+        &self,
+        origin: &str,
+        status: u16,
+        body: &[u8],
+        want_json: bool,
+    ) -> Option<String> {
         let html = body
             .iter()
             .find(|byte| !byte.is_ascii_whitespace())
             .is_some_and(|first| *first == b'<');
-        let answered = status == 200 || (400..500).contains(&status);
+        let answered =
+            status == 200 || ((400..500).contains(&status) && !self.json_hosts.answered(origin));
         if !(want_json && html && answered) {
             return None;
         }
@@ -137,10 +146,15 @@ impl SourceClient {
     pub(super) fn judge(
         &self,
         what: &str,
+        origin: &str,
         answer: Answer,
         want_json: bool,
     ) -> Result<Answer, Attempt> {
         let (status, headers, body) = (answer.status, &answer.headers, &answer.body);
+        // An error in JSON is the API's own: its host is reached, past any sign-in page.
+        if status >= 400 && serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok() {
+            self.json_hosts.note(origin);
+        }
         if status == 429 {
             self.throttled.fetch_add(1, Ordering::Relaxed);
         }
@@ -169,7 +183,7 @@ impl SourceClient {
             };
             return Err(Attempt::retry(reason, wait));
         }
-        if let Some(page) = self.sign_in_page(status, body, want_json) {
+        if let Some(page) = self.sign_in_page(origin, status, body, want_json) {
             return Err(Attempt::Fatal(FetchError::SignInPage {
                 what: what.to_owned(),
                 status,
@@ -202,6 +216,7 @@ impl SourceClient {
             && let Some(body) = near_json(what, body)
         {
             warn_of_wide_integers(what, &body);
+            self.json_hosts.note(origin);
             return Ok(Answer {
                 body: Bytes::from(body),
                 ..answer
@@ -209,6 +224,7 @@ impl SourceClient {
         }
         if matches!(parsed, Some(Ok(_))) {
             warn_of_wide_integers(what, body);
+            self.json_hosts.note(origin);
         }
         if let Some(Err(err)) = parsed {
             let detail = self.not_json(status, headers, body, &err);

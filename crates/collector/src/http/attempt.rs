@@ -109,6 +109,7 @@ impl SourceClient {
         let via = (status == 407)
             .then(|| proxy::for_url(response.url()).map(|via| (via, response.url().clone())))
             .flatten();
+        let origin = response.url().origin().ascii_serialization();
         let mut body = self.read_body(what, response, limit).await?;
         if let Some((via, answered)) = via {
             let page = self.api_message(&body);
@@ -130,6 +131,7 @@ impl SourceClient {
         }
         self.judge(
             what,
+            &origin,
             Answer {
                 status,
                 headers,

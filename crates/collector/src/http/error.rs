@@ -140,10 +140,11 @@ pub enum FetchError {
         /// The connection's failure, as the client says it.
         detail: String,
     },
-    /// An HTML page where JSON was asked, answered 200 or with a refusal (4xx): on a public
-    /// Wi-Fi, most often its captive portal's sign-in page, which answers every address until
-    /// someone signs in. Not retried, nor asked otherwise (an export paged instead): the same
-    /// page would come again.
+    /// An HTML page where JSON was asked, answered 200, or with a refusal (4xx) by a host that
+    /// has answered no JSON in this run: on a public Wi-Fi, most often its captive portal's
+    /// sign-in page, which answers every address until someone signs in. Not retried, nor
+    /// asked otherwise (an export paged instead): the same page would come again. A caller
+    /// reading a refusal's status reads it with [`FetchError::refusal`].
     #[error(
         "{what}: {}{page} (on a public Wi-Fi, its sign-in page? sign in to it, and the next run collects{})",
         if *.status == 200 { "the answer is not the expected JSON: ".to_owned() } else { format!("HTTP {status}: ") },
@@ -171,6 +172,22 @@ pub enum FetchError {
 }
 
 impl FetchError {
+    /// The status and message of a refusal (a 4xx): the API's own, or an HTML page that may be
+    /// a public Wi-Fi's sign-in page. A caller that reads a status (a 401 renewing a token, a
+    /// 416 ending a query) reads it here, before the sign-in question: an API's gateway may
+    /// answer its refusals in HTML.
+    pub fn refusal(&self) -> Option<(u16, &str)> {
+        match self {
+            FetchError::Rejected {
+                status, message, ..
+            } => Some((*status, message)),
+            FetchError::SignInPage { status, page, .. } if (400..500).contains(status) => {
+                Some((*status, page))
+            }
+            _ => None,
+        }
+    }
+
     /// The text the error quotes from outside the program (the API's message, the last
     /// failure, the decoder's or the client's complaint), which may echo a secret.
     pub(super) fn quoted_mut(&mut self) -> &mut String {

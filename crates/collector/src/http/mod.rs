@@ -29,8 +29,11 @@
 //!   a long collection making progress goes on (an export out of time is paged). An answer
 //!   still arriving when its time limit struck fails as [`FetchError::StillArriving`], not
 //!   downloaded again.
-//! - Any other 4xx fails at once as [`FetchError::Rejected`] with the API's own message; a
-//!   body larger than [`MAX_BODY_BYTES`] fails at once as [`FetchError::TooLarge`].
+//! - Any other 4xx fails at once as [`FetchError::Rejected`] with the API's own message, or
+//!   as [`FetchError::SignInPage`] when it is an HTML page from a host that has answered no
+//!   JSON in this run (a public Wi-Fi's sign-in page?): a caller reading a status reads it with
+//!   [`FetchError::refusal`], which gives both; a body larger than [`MAX_BODY_BYTES`] fails at
+//!   once as [`FetchError::TooLarge`].
 //! - Errors never carry URLs (they could hold a key): they name the request by `what`. Call
 //!   [`SourceClient::hide`] with any secret the source uses; it is scrubbed from messages.
 //! - The backoff base can be shortened for tests with `COLLECTOR_BACKOFF_MS`.
@@ -43,6 +46,7 @@ mod caps;
 mod edits;
 mod error;
 mod failure;
+mod json_hosts;
 mod limiter;
 mod lone_surrogates;
 pub mod memory;
@@ -107,6 +111,8 @@ pub struct SourceClient {
     api_clock_said: AtomicBool,
     /// An answer of the API's own, dated by its `Date`, has told its clock in this run.
     clock_told: AtomicBool,
+    /// The hosts that have answered JSON in this run: their HTML refusals are their own.
+    json_hosts: json_hosts::JsonHosts,
 }
 
 impl std::fmt::Debug for SourceClient {
@@ -167,6 +173,7 @@ impl SourceClient {
             synchronised: tokio::sync::OnceCell::new(),
             api_clock_said: AtomicBool::new(false),
             clock_told: AtomicBool::new(false),
+            json_hosts: json_hosts::JsonHosts::default(),
         })
     }
 

@@ -224,7 +224,9 @@ pub(super) async fn collect(
 /// is one redirected elsewhere (a download served by a file host): the pages are asked of the
 /// endpoint that has just answered the first, and one redirected too fails the run there. One
 /// too large for the memory is not: its records, paged, would take that memory all the same.
-/// Nor one a network's sign-in page answered, which would answer the pages too.
+/// Nor one a network's sign-in page answered, which would answer the pages too (an HTML page
+/// answered 200; one refusing it, from the portal whose first page has just answered JSON, is
+/// the portal's own error page, as exports switched off behind a proxy answer, and is paged).
 fn worth_paging_after(err: &SourceError) -> bool {
     !matches!(
         err,

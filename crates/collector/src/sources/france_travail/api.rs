@@ -134,12 +134,12 @@ impl<'a> OffersApi<'a> {
             .await;
         let answer = match answer {
             Ok(answer) => answer,
-            Err(FetchError::Rejected {
-                status, message, ..
-            }) if status == 400 || status == 401 => {
-                return Err(token_refusal(status, message, self.scope));
-            }
-            Err(err) => return Err(err.into()),
+            Err(err) => match err.refusal() {
+                Some((status, message)) if status == 400 || status == 401 => {
+                    return Err(token_refusal(status, message.to_owned(), self.scope));
+                }
+                _ => return Err(err.into()),
+            },
         };
         let token = parse_token(&answer.body, Instant::now()).map_err(|lack| {
             FranceTravailError::TokenAnswer {
@@ -174,12 +174,12 @@ impl<'a> OffersApi<'a> {
                 })
                 .await;
             match answer {
-                Err(FetchError::Rejected { status: 401, .. }) if renewals < MAX_RENEWALS => {
+                Err(err) if refused_with(&err, 401) && renewals < MAX_RENEWALS => {
                     tracing::info!("France Travail refused the access token; renewing it.");
                     self.tokens.lock().await.forget(&token);
                     renewals += 1;
                 }
-                Err(FetchError::Rejected { status: 401, .. }) => {
+                Err(err) if refused_with(&err, 401) => {
                     return Err(FranceTravailError::Unauthorized);
                 }
                 other => return Ok(other?),
@@ -267,11 +267,12 @@ fn token_refusal(status: u16, message: String, scope: &str) -> FranceTravailErro
 /// day is read). It is read as the 204 of a query without more offers, whose offers the
 /// first page announced count as shortfall, rather than failing the day.
 fn past_the_end(start: u64, err: &FranceTravailError) -> bool {
-    start > 0
-        && matches!(
-            err,
-            FranceTravailError::Fetch(FetchError::Rejected { status: 416, .. })
-        )
+    start > 0 && matches!(err, FranceTravailError::Fetch(err) if refused_with(err, 416))
+}
+
+/// Whether `err` is a refusal with `status`, in JSON or in HTML (the API's gateway's page).
+fn refused_with(err: &FetchError, status: u16) -> bool {
+    err.refusal().is_some_and(|(refused, _)| refused == status)
 }
 
 #[cfg(test)]
@@ -293,6 +294,20 @@ mod tests {
             "a first page has no end to be past"
         );
         assert!(!past_the_end(150, &refused(400)));
+    }
+
+    /// The API's host (not the token endpoint's) answering its first request with an HTML
+    /// 401 or a later one with an HTML 416: the sign-in question yields to the status.
+    #[test]
+    fn a_refusal_in_html_is_read_by_its_status() {
+        let page = |status| FetchError::SignInPage {
+            what: "offres/search".to_owned(),
+            status,
+            page: "an HTML page titled \"Error\"".to_owned(),
+        };
+        assert!(refused_with(&page(401), 401));
+        assert!(past_the_end(150, &FranceTravailError::Fetch(page(416))));
+        assert!(!refused_with(&page(200), 200), "an HTML 200 is no refusal");
     }
 
     #[test]
