@@ -37,7 +37,7 @@ use progress::progress_bar;
 use run_metrics::{Failure, record_failure};
 pub use settings::RunSettings;
 pub use state_file::note_disabled;
-use state_file::{SetAside, forget_future_runs, save_forgotten, unsaved_state};
+use state_file::{SetAside, forget_future_runs, unsaved_state};
 
 /// What happened to one source.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,19 +80,22 @@ pub fn prepare(source: &Source, settings: &RunSettings) -> Result<Ready, SourceR
         let mut state = SourceState::load(raw_dir, source).map_err(SourceResult::Failed)?;
         // As the state recorded it before a killed run began, whatever this clock says of it.
         let landed_before = state.last_landing();
-        let set_aside = forget_future_runs(source, raw_dir, &mut state);
-        // A killed run may have left temporary files: gone now, not once the source is due
-        // again (a day later for a daily source).
+        // Settled (and saved) before runs dated ahead of this clock are forgotten, which the
+        // state file keeps until an API tells this clock is right. A killed run may have left
+        // temporary files: gone now, not once the source is due again (a day later for a
+        // daily source).
         if settle_interrupted_run(source, raw_dir, &mut state, landed_before) {
             remove_orphan_temps(source, raw_dir);
         }
+        let set_aside = forget_future_runs(&mut state);
         Ok((lock, state, set_aside))
     })?;
     let this_source = settings.for_source(source, &state);
-    if let Some(verdict) = not_ready(source, &this_source, &state) {
-        if set_aside.is_some() {
-            off_the_runtime(|| save_forgotten(source, raw_dir, &state));
-        }
+    let verdict = not_ready(source, &this_source, &state);
+    if let Some(set_aside) = &set_aside {
+        set_aside.say(source, raw_dir, verdict.is_none());
+    }
+    if let Some(verdict) = verdict {
         return Err(verdict);
     }
     Ok(Ready {
@@ -157,7 +160,11 @@ pub async fn collect(
         started,
         day: settings.day_of(source),
     });
-    let noted = off_the_runtime(|| state.save(raw_dir, &source.name));
+    // With the runs dated ahead of this clock, should the run be killed before an API tells.
+    let noted = off_the_runtime(|| match &set_aside {
+        Some(set_aside) => set_aside.kept_in(&state).save(raw_dir, &source.name),
+        None => state.save(raw_dir, &source.name),
+    });
     if let Err(err) = &noted
         && let Some(advice) = releve::disk_fault::advice(err)
     {

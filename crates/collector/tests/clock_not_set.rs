@@ -7,7 +7,7 @@ mod common;
 
 use std::process::{Command, Output};
 
-use common::{Site, numbered_feed, usgs_body, usgs_source};
+use common::{Site, numbered_feed, usgs_body, usgs_source, usgs_source_every};
 
 /// The real `collector` binary in `site`'s folder, as cron starts it (no `--force`), with its
 /// clock at `instant` (`YYYY-MM-DD HH:MM:SS` UTC, the clock running on from there).
@@ -24,6 +24,14 @@ fn collector_at_with(site: &Site, instant: &str, synchronised: &str) -> Output {
 
 /// As [`collector_at_with`], the collector given `args` (`--force`, as by hand).
 fn collector_asked_at(site: &Site, instant: &str, synchronised: &str, args: &[&str]) -> Output {
+    collector_command(site, instant, synchronised)
+        .args(args)
+        .output()
+        .expect("the collector runs")
+}
+
+/// The command [`collector_asked_at`] runs, for a test to give it more or spawn it.
+fn collector_command(site: &Site, instant: &str, synchronised: &str) -> Command {
     let bin = site.dir.path().join("bin");
     std::fs::create_dir_all(&bin).expect("a folder for timedatectl");
     let script = bin.join("timedatectl");
@@ -33,14 +41,13 @@ fn collector_asked_at(site: &Site, instant: &str, synchronised: &str, args: &[&s
     let path = std::env::var_os("PATH").unwrap_or_default();
     let mut paths = vec![bin];
     paths.extend(std::env::split_paths(&path));
-    testkit::faketime::command(env!("CARGO_BIN_EXE_collector"), instant)
-        .args(args)
+    let mut command = testkit::faketime::command(env!("CARGO_BIN_EXE_collector"), instant);
+    command
         .current_dir(site.dir.path())
         .env("PATH", std::env::join_paths(paths).expect("a PATH"))
         .env("RUST_LOG", "info")
-        .env("COLLECTOR_BACKOFF_MS", "1")
-        .output()
-        .expect("the collector runs")
+        .env("COLLECTOR_BACKOFF_MS", "1");
+    command
 }
 
 /// The real `collector` binary in `site`'s folder at this machine's clock, which succeeded.
@@ -414,5 +421,183 @@ fn a_failure_with_no_api_answering_backs_off_at_a_clock_behind() {
         state.failures_in_a_row <= 2,
         "retried each minute without backoff: {} failures in 3 minutes",
         state.failures_in_a_row
+    );
+}
+
+/// A boot's clock three days behind, at noon to the second (whatever this machine's second),
+/// and `minute` cron minutes later: as the collector's clock is given.
+fn boot_minute(minute: i64) -> String {
+    let noon = (chrono::Utc::now().date_naive() - chrono::Days::new(3))
+        .and_hms_opt(12, 0, 5)
+        .expect("noon")
+        .and_utc();
+    (noon + chrono::TimeDelta::minutes(minute))
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
+/// The source `quakes` of `site` pointed at a port that refuses connections: the network
+/// not up yet.
+fn network_down(site: &Site, every: &str) -> impl Sized {
+    let (held, closed) = testkit::http::refusing_port();
+    std::fs::write(
+        site.config(),
+        usgs_source_every("quakes", &format!("http://{closed}/feed"), every, ""),
+    )
+    .expect("the network not up");
+    held
+}
+
+/// A boot's clock behind, the network down at each cron minute `minutes` after it: the runs
+/// put back after the first failure were forgotten again by the next run, and a run that found
+/// the source not due (backing off) saved the state without them: the last landing was lost for
+/// good, and once NTP set the clock the source ran as if it had never landed. Each minute keeps
+/// them, the source scheduled from its failures alone (`failures`, the runs due).
+fn landings_dated_ahead_outlive_a_boot_s_minutes(every: &str, minutes: &[i64], failures: u32) {
+    let (feed, _calls) = numbered_feed(|_| async { usgs_body(2) });
+    let site = Site::new(&usgs_source_every(
+        "quakes",
+        &format!("{}/feed", feed.url()),
+        every,
+        "",
+    ));
+    collected_at_the_right_time(&site);
+    let landed = site.state("quakes");
+    let _held = network_down(&site, every);
+    for minute in minutes {
+        let run = collector_at(&site, &boot_minute(*minute));
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        let state = site.state("quakes");
+        assert_eq!(
+            (state.last_success_started, state.last_success_landed),
+            (landed.last_success_started, landed.last_success_landed),
+            "a {every} source at the boot's minute {minute}: the last landing, dated ahead of the clock, kept: {stderr}"
+        );
+    }
+    assert_eq!(
+        site.state("quakes").failures_in_a_row,
+        failures,
+        "a {every} source backed off from its failures, not from its landing dated ahead"
+    );
+}
+
+#[test]
+fn a_minutely_source_keeps_its_landing_dated_ahead_through_a_boot_s_minutes() {
+    // Due at 0, 1 and 3; backing off at 2.
+    landings_dated_ahead_outlive_a_boot_s_minutes("1m", &[0, 1, 2, 3], 3);
+}
+
+#[test]
+fn an_hourly_source_keeps_its_landing_dated_ahead_through_a_boot_s_minutes() {
+    // Due at 0 and 15; backing off at 1 and 2.
+    landings_dated_ahead_outlive_a_boot_s_minutes("1h", &[0, 1, 2, 15], 2);
+}
+
+/// France Travail after a boot three days behind, the network down: the days it landed are
+/// not over by this clock, forgotten, put back after the failed run, and lost at the next
+/// minute (backing off), when its state was saved without them: once NTP set the clock the
+/// days were collected again, spending the quota. They are kept at every minute.
+#[test]
+fn a_per_day_source_keeps_its_landed_days_through_a_boot_s_minutes() {
+    let (_held, closed) = testkit::http::refusing_port();
+    let site = Site::new(&format!(
+        r#"[[source]]
+name = "offers"
+kind = "france_travail"
+url = "http://{closed}/partenaire/offresdemploi/v2/offres/search"
+token_url = "http://{closed}/connexion/oauth2/access_token?realm=/partenaire"
+every = "1d"
+key = "id"
+time = "dateCreation"
+"#
+    ));
+    let now = chrono::Utc::now();
+    let landed_day = now.date_naive() - chrono::Days::new(1);
+    let landed_at = (now - chrono::TimeDelta::hours(1)).to_rfc3339();
+    std::fs::create_dir_all(site.raw().join("offers")).expect("the source's folder");
+    std::fs::write(
+        site.raw().join("offers/.state.json"),
+        format!(
+            r#"{{"last_success_started":"{landed_at}","last_success_landed":"{landed_at}","last_attempt":"{landed_at}","last_error":null,"cursor":null,"days":["{landed_day}"]}}"#
+        ),
+    )
+    .expect("the state");
+    let landed = site.state("offers");
+    for minute in [0, 1, 2, 15] {
+        let run = collector_command(&site, &boot_minute(minute), "no")
+            .env("FRANCE_TRAVAIL_CLIENT_ID", "an-id")
+            .env("FRANCE_TRAVAIL_CLIENT_SECRET", "a-secret")
+            .output()
+            .expect("the collector runs");
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        let state = site.state("offers");
+        assert!(
+            state.days.contains(&landed_day),
+            "minute {minute}: the day landed, {landed_day}, kept: {stderr}"
+        );
+        assert_eq!(
+            (state.last_success_started, state.last_success_landed),
+            (landed.last_success_started, landed.last_success_landed),
+            "minute {minute}: the last landing kept: {stderr}"
+        );
+    }
+    assert_eq!(
+        site.state("offers").failures_in_a_row,
+        2,
+        "due at the boot's minutes 0 and 15 only"
+    );
+}
+
+/// A collector killed (out of memory, a power cut) while its API had not answered, at a boot's
+/// clock behind: the state it noted the run in before calling the API was saved without the
+/// runs dated ahead, which the kill then left forgotten for good. They are kept, and the next
+/// run counts the killed one failed.
+#[test]
+fn a_collector_killed_at_a_clock_behind_keeps_the_runs_dated_ahead() {
+    let (called, calling) = std::sync::mpsc::channel();
+    let (feed, _calls) = numbered_feed(move |n| {
+        let called = called.clone();
+        async move {
+            if n > 0 {
+                let _ = called.send(n);
+                std::future::pending::<()>().await;
+            }
+            usgs_body(2)
+        }
+    });
+    let site = Site::new(&usgs_source("quakes", &format!("{}/feed", feed.url()), ""));
+    collected_at_the_right_time(&site);
+    let landed = site.state("quakes");
+    let mut run = collector_command(&site, &boot_minute(0), "no")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the collector runs");
+    calling
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the collector called the API");
+    run.kill().expect("the collector killed");
+    run.wait().expect("the collector ended");
+    let state = site.state("quakes");
+    assert!(state.running.is_some(), "killed mid-run");
+    assert_eq!(
+        (state.last_success_started, state.last_success_landed),
+        (landed.last_success_started, landed.last_success_landed),
+        "the last landing, dated ahead of the clock, kept when killed"
+    );
+    let _held = network_down(&site, "1m");
+    let next = collector_at(&site, &boot_minute(0));
+    let stderr = String::from_utf8_lossy(&next.stderr);
+    let state = site.state("quakes");
+    assert!(
+        state
+            .last_error
+            .is_some_and(|error| error.contains("did not finish")),
+        "the killed run counted failed: {stderr}"
+    );
+    assert_eq!(
+        (state.last_success_started, state.last_success_landed),
+        (landed.last_success_started, landed.last_success_landed),
+        "the last landing kept by the run after: {stderr}"
     );
 }

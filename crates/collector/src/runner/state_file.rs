@@ -80,9 +80,12 @@ pub(super) fn unsaved_state(
 }
 
 /// What [`forget_future_runs`] forgot of a state, set aside: put back should an API's `Date`
-/// tell that this clock is behind, over the state as the run has since settled it (a killed
-/// run's outcome, noted at its start, stays).
+/// tell that this clock is behind, or none answer, over the state as the run has since settled
+/// it. Until an API's `Date` tells that this clock is right, the state file keeps them: a run
+/// schedules from the state without them, and saves it with them.
 pub(super) struct SetAside {
+    /// The latest time forgotten (a day as its start).
+    latest: DateTime<Utc>,
     last_success_started: Option<DateTime<Utc>>,
     last_success_landed: Option<DateTime<Utc>>,
     last_success_sequence: Option<u32>,
@@ -91,11 +94,12 @@ pub(super) struct SetAside {
 }
 
 impl SetAside {
-    /// What `forgetful` forgot of `saved`, the state as it was saved.
-    fn between(saved: &SourceState, forgetful: &SourceState) -> SetAside {
+    /// What `forgetful` forgot of `saved`, the state as it was saved, `latest` the latest.
+    fn between(saved: &SourceState, forgetful: &SourceState, latest: DateTime<Utc>) -> SetAside {
         let lost =
             |was: Option<DateTime<Utc>>, is: Option<DateTime<Utc>>| was.filter(|_| is.is_none());
         SetAside {
+            latest,
             last_success_started: lost(saved.last_success_started, forgetful.last_success_started),
             last_success_landed: lost(saved.last_success_landed, forgetful.last_success_landed),
             last_success_sequence: saved.last_success_sequence,
@@ -104,8 +108,33 @@ impl SetAside {
         }
     }
 
+    /// Warns that the state dates runs in the future of this clock, for a run about to call
+    /// its API; a run that is not due only notes it (it saves nothing, and would warn each
+    /// minute while the source backs off).
+    pub(super) fn say(&self, source: &Source, raw_dir: &Path, due: bool) {
+        let file = rawfile::state_file(raw_dir, &source.name);
+        if !due {
+            tracing::debug!(source = %source.name, file = %file.display(), last_run = %self.latest, "The state file dates runs in the future of this clock: scheduled as if they had not happened, kept in the file.");
+            return;
+        }
+        tracing::warn!(
+            source = %source.name,
+            file = %file.display(),
+            last_run = %self.latest,
+            "The state file dates runs or landed days in the future of this clock (this clock behind now, as after a boot restoring it with fake-hwclock before NTP sets it? or a clock that ran ahead when they were saved?): the source is scheduled as if they had not happened, and they are forgotten once an API's `Date` tells this clock is right (kept should it tell this clock is behind, or no API answer)."
+        );
+    }
+
+    /// `state` with what was set aside put back, as the state file keeps it while no API's
+    /// `Date` told this clock is right (a run noted under way, killed before it ends).
+    pub(super) fn kept_in(&self, state: &SourceState) -> SourceState {
+        let mut kept = state.clone();
+        self.put_back(&mut kept);
+        kept
+    }
+
     /// Puts back in `state` what was set aside, each time where it is later than the state's.
-    pub(super) fn put_back(self, state: &mut SourceState) {
+    pub(super) fn put_back(&self, state: &mut SourceState) {
         state.last_attempt = state.last_attempt.max(self.last_attempt);
         self.put_back_after_failure(state);
     }
@@ -114,42 +143,22 @@ impl SetAside {
     /// clock, it is not forgotten by the next run, whose schedule backs off from it. Put back
     /// dated ahead, it was forgotten again at every run, the source due at once each minute
     /// while no API answered.
-    pub(super) fn put_back_after_failure(self, state: &mut SourceState) {
+    pub(super) fn put_back_after_failure(&self, state: &mut SourceState) {
         state.last_success_started = state.last_success_started.max(self.last_success_started);
         if self.last_success_landed > state.last_success_landed {
             state.last_success_landed = self.last_success_landed;
             state.last_success_sequence = self.last_success_sequence;
         }
-        state.days.extend(self.days);
+        state.days.extend(self.days.iter().copied());
     }
 }
 
-/// Forgets what the state dates in the future (see [`SourceState::forget_future_runs`]),
-/// with a warning, returning what was forgotten, set aside. Saved at once only by a run that
-/// is not due now, which would otherwise warn again each minute (see [`save_forgotten`]): a
-/// due run's API may yet tell that this clock is behind, and the runs forgotten are then put
-/// back.
-pub(super) fn forget_future_runs(
-    source: &Source,
-    raw_dir: &Path,
-    state: &mut SourceState,
-) -> Option<SetAside> {
+/// Forgets what the state dates in the future (see [`SourceState::forget_future_runs`]) in
+/// `state`, the state the source is scheduled from, returning what was forgotten, set aside.
+/// Nothing forgotten is saved before an API's `Date` tells this clock is right: a clock
+/// behind (a boot before NTP sets it) would otherwise lose the source's last runs for good.
+pub(super) fn forget_future_runs(state: &mut SourceState) -> Option<SetAside> {
     let as_saved = state.clone();
-    let future = state.forget_future_runs(Utc::now())?;
-    tracing::warn!(
-        source = %source.name,
-        file = %rawfile::state_file(raw_dir, &source.name).display(),
-        last_run = %future,
-        "The state file dates runs or landed days in the future of this clock (this clock behind now, as after a boot restoring it with fake-hwclock before NTP sets it? or a clock that ran ahead when they were saved?): they are forgotten, and the source is scheduled as if they had not happened (kept should an API's `Date` tell this clock is behind)."
-    );
-    Some(SetAside::between(&as_saved, state))
-}
-
-/// Saves the state whose runs in the future [`forget_future_runs`] forgot, for a run that is
-/// not due now.
-pub(super) fn save_forgotten(source: &Source, raw_dir: &Path, state: &SourceState) {
-    let file = rawfile::state_file(raw_dir, &source.name);
-    if let Err(err) = state.save(raw_dir, &source.name) {
-        tracing::warn!(source = %source.name, file = %file.display(), error = %err, "Cannot save the state file.");
-    }
+    let latest = state.forget_future_runs(Utc::now())?;
+    Some(SetAside::between(&as_saved, state, latest))
 }
