@@ -1,6 +1,7 @@
 //! File systems whose permission bits no `chmod` can change: WSL's Windows drives (drvfs,
 //! mounted without `metadata`, where every file shows 777), and FAT, exFAT or NTFS disks, whose
-//! every file takes the one mode its mount's options give. A warning ending "run `chmod …`"
+//! every file takes the one mode its mount's options give (NTFS through ntfs-3g, a `fuseblk`
+//! mount, unless mounted with its `permissions` option). A warning ending "run `chmod …`"
 //! would be said at every run, whatever the user did.
 
 use std::path::Path;
@@ -8,7 +9,8 @@ use std::path::Path;
 /// A file system whose files' modes `chmod` cannot change, and where it is mounted.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Unchangeable {
-    /// Its type, as `/proc/self/mountinfo` names it (`9p`, `drvfs`, `vfat`, `exfat`, …).
+    /// Its type, as `/proc/self/mountinfo` names it (`9p`, `drvfs`, `vfat`, `exfat`,
+    /// `fuseblk`, …).
     pub kind: String,
     /// Where it is mounted (`/mnt/c`).
     pub mount_point: String,
@@ -21,9 +23,14 @@ impl Unchangeable {
     /// disk's file system (WSL's drives are spoken of once: see
     /// [`super::windows_drive_note`]).
     pub fn remedy(&self) -> String {
+        // ntfs-3g, Ubuntu's NTFS driver, shows as FUSE's `fuseblk`: said by its name too.
+        let (kind, or_permissions) = match self.kind.as_str() {
+            "fuseblk" => ("fuseblk (ntfs-3g)", " (or ntfs-3g's `permissions`)"),
+            other => (other, ""),
+        };
         format!(
-            "`chmod` changes nothing on this {} file system ({}), whose mount gives every file one mode: mount it with `uid=` yours and `fmask=0177,dmask=0077`, or move the file to a Linux file system",
-            self.kind, self.mount_point
+            "`chmod` changes nothing on this {kind} file system ({}), whose mount gives every file one mode: mount it with `uid=` yours and `fmask=0177,dmask=0077`{or_permissions}, or move the file to a Linux file system",
+            self.mount_point
         )
     }
 }
@@ -73,6 +80,10 @@ fn unchangeable_in(mountinfo: &str, path: &Path) -> Option<Unchangeable> {
                 .any(|option| option == "aname=drvfs"));
     let unchangeable = if windows_drive {
         !option("metadata")
+    } else if kind == "fuseblk" {
+        // ntfs-3g (and exfat-fuse): modes are kept only with ntfs-3g's `permissions`, which
+        // hands FUSE `default_permissions`. Other FUSE file systems (`fuse.sshfs`) keep theirs.
+        !option("default_permissions")
     } else {
         matches!(kind, "vfat" | "msdos" | "exfat" | "ntfs" | "ntfs3")
     };

@@ -68,3 +68,42 @@ fn a_mount_point_s_escapes_are_read() {
     assert_eq!(unescape("/a\\134b\\011c"), "/a\\b\tc");
     assert_eq!(unescape("/a\\x"), "/a\\x");
 }
+
+/// Ubuntu's NTFS driver for a USB disk or a dual-boot partition, ntfs-3g, is FUSE: its mounts
+/// show as `fuseblk`. Without ntfs-3g's `permissions` option (which the table shows as
+/// `default_permissions`) every file takes the mount's one mode; sshfs (`fuse.sshfs`) keeps the
+/// server's modes, which `chmod` changes.
+#[test]
+fn ntfs_3g_s_fuseblk_keeps_no_modes_unless_mounted_with_permissions() {
+    let table = "\
+25 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw\n\
+36 25 8:2 / /media/jean/DATA rw,nosuid,nodev,relatime shared:60 - fuseblk /dev/sda2 rw,user_id=0,group_id=0,allow_other,blksize=4096\n\
+37 25 8:3 / /mnt/windows rw,relatime shared:61 - fuseblk /dev/sda3 rw,user_id=0,group_id=0,default_permissions,allow_other,blksize=4096\n\
+38 25 0:50 / /home/jean/server rw,nosuid,nodev,relatime shared:62 - fuse.sshfs jean@host:/home/jean rw,user_id=1000,group_id=1000\n";
+    let remedy = unchangeable_in(table, Path::new("/media/jean/DATA/releve/.env"))
+        .map(|held| held.remedy())
+        .unwrap_or_default();
+    assert!(
+        remedy.contains("this fuseblk (ntfs-3g) file system (/media/jean/DATA)")
+            && remedy.contains("`fmask=0177,dmask=0077` (or ntfs-3g's `permissions`)"),
+        "{remedy}"
+    );
+    let held = |path: &str| {
+        unchangeable_in(table, Path::new(path)).map(|held| (held.kind, held.mount_point))
+    };
+    assert_eq!(
+        held("/media/jean/DATA/releve/sources.toml"),
+        Some(("fuseblk".into(), "/media/jean/DATA".into())),
+        "ntfs-3g without `permissions`"
+    );
+    assert_eq!(
+        held("/mnt/windows/releve/sources.toml"),
+        None,
+        "ntfs-3g with `permissions` keeps modes"
+    );
+    assert_eq!(
+        held("/home/jean/server/releve/sources.toml"),
+        None,
+        "sshfs's modes are the server's"
+    );
+}
