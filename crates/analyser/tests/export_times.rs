@@ -173,3 +173,43 @@ async fn a_version_named_as_a_time_field_is_written_as_times_in_its_place() {
         String::from_utf8_lossy(&as_times.stderr)
     );
 }
+
+/// A value of a `--time-field` that reads as no time is left empty, and the warning said to
+/// export the field with `--field` to see it as served: given beside `--time-field`, `--field`
+/// is the same column, still written as times, so the advice did nothing. The warning now says
+/// to remove the `--time-field`, and a `--time-field` no record holds is said as one, not as a
+/// `--field`.
+#[tokio::test]
+async fn the_advice_for_values_read_as_no_time_is_to_remove_the_time_field() {
+    let (dir, database) = two_revised_quakes(golden::CONFIG, "export_time_advice").await;
+    let output = export(
+        dir.path(),
+        &database,
+        &[
+            "--field",
+            "properties.updated",
+            "--time-field",
+            "properties.updated",
+            "--time-field",
+            "properties.revised",
+        ],
+    )
+    .await;
+    let said = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "{said}");
+    assert!(
+        said.contains("remove `--time-field properties.updated`"),
+        "{said}"
+    );
+    assert!(
+        said.contains("No record exported holds these --time-field paths")
+            && said.contains("`properties.revised`")
+            && !said.contains("these --field paths"),
+        "{said}"
+    );
+    let served = export(dir.path(), &database, &["--field", "properties.updated"]).await;
+    assert!(
+        String::from_utf8_lossy(&served.stdout).contains(",ND\n"),
+        "the advice followed shows the value as served"
+    );
+}

@@ -102,7 +102,7 @@ pub(super) async fn records_table<W: Write>(
             path,
         })
         .collect();
-    let mut unheld = Unheld::of(source, &extra);
+    let mut unheld = Unheld::of(source, &extra, asked.times);
     let mut no_time = NoTime::default();
     let daily = source.resolution == Resolution::Day;
     let header = ["time", "day", "key"]
@@ -192,7 +192,7 @@ impl NoTime {
                 source = %source,
                 count = self.count,
                 first = %format!("`{path}`: {value}"),
-                "Values of --time-field paths read as no time (epoch seconds or milliseconds, ISO 8601, as `time` is read): their cells are left empty (`count` of them; `first`, with its path, as served). Export the field with --field to see them all as served."
+                "Values of --time-field paths read as no time (epoch seconds or milliseconds, ISO 8601, as `time` is read): their cells are left empty (`count` of them; `first`, with its path, as served). To see them all as served, export the field with --field instead: remove `--time-field {path}` (given with it, --field writes the same column, as times)."
             );
         }
     }
@@ -206,27 +206,36 @@ struct Reading<'r, 'a> {
     unread: &'r Unread,
 }
 
-/// The `--field` columns no record written has held yet (even as null), and of them those a
-/// record holds as one member whose name holds a dot (`"pm2.5"`), which a path reads as steps.
+/// The `--field` and `--time-field` columns no record written has held yet (even as null), and
+/// of them those a record holds as one member whose name holds a dot (`"pm2.5"`), which a path
+/// reads as steps.
 struct Unheld<'a> {
     paths: Vec<&'a FieldPath>,
     dotted: Vec<&'a FieldPath>,
+    /// The `--time-field` paths, said as such.
+    times: &'a [FieldPath],
 }
 
 impl<'a> Unheld<'a> {
-    /// The `extra` paths that are not `source`'s configured fields, none held yet.
-    fn of(source: &Source, extra: &'a [FieldPath]) -> Self {
-        let paths = extra
-            .iter()
-            .filter(|path| {
-                !source
-                    .read_fields()
-                    .any(|(_, read)| read.as_str() == path.as_str())
-            })
-            .collect();
+    /// The `extra` paths that are not `source`'s configured fields, none held yet, of which
+    /// `times` were given as `--time-field`s.
+    fn of(source: &Source, extra: &'a [FieldPath], times: &'a [FieldPath]) -> Self {
+        let mut paths: Vec<&FieldPath> = Vec::new();
+        let unconfigured = extra.iter().filter(|path| {
+            !source
+                .read_fields()
+                .any(|(_, read)| read.as_str() == path.as_str())
+        });
+        // A path given as both `--field` and `--time-field` is one column: named once.
+        for path in unconfigured {
+            if !paths.contains(&path) {
+                paths.push(path);
+            }
+        }
         Unheld {
             paths,
             dotted: Vec::new(),
+            times,
         }
     }
 
@@ -249,7 +258,18 @@ impl<'a> Unheld<'a> {
                 .join(", ")
         };
         let dotted = named(&mut self.paths.iter().filter(|p| self.dotted.contains(p)));
-        let absent = named(&mut self.paths.iter().filter(|p| !self.dotted.contains(p)));
+        let absent = named(
+            &mut self
+                .paths
+                .iter()
+                .filter(|p| !self.dotted.contains(p) && !self.times.contains(p)),
+        );
+        let absent_times = named(
+            &mut self
+                .paths
+                .iter()
+                .filter(|p| !self.dotted.contains(p) && self.times.contains(p)),
+        );
         if !dotted.is_empty() {
             tracing::warn!(
                 source = %source,
@@ -262,6 +282,13 @@ impl<'a> Unheld<'a> {
                 source = %source,
                 fields = %absent,
                 "No record exported holds these --field paths, not even as null: their columns are empty. Check the paths against a record as the API serves it (a dotted path, `properties.place`)."
+            );
+        }
+        if !absent_times.is_empty() {
+            tracing::warn!(
+                source = %source,
+                fields = %absent_times,
+                "No record exported holds these --time-field paths, not even as null: their columns are empty. Check the paths against a record as the API serves it (a dotted path, `properties.updated`)."
             );
         }
     }
