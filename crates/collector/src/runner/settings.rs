@@ -52,9 +52,11 @@ impl RunSettings {
 
     /// Whether a source skipped for want of credentials is said at info level, and an entry
     /// left out of the configuration at all: in a run by hand, and in a routine run's first
-    /// minute of the hour (once an hour in cron's log).
+    /// minute of the hour (once an hour in cron's log), counted as the schedule counts it: a
+    /// run begun in 12:59's last two seconds is cron's 13:00 (see
+    /// [`releve::config::run_minute`]).
     pub fn says_skips(&self) -> bool {
-        !self.routine || self.began.minute() == 0
+        !self.routine || releve::config::run_minute(self.began).minute() == 0
     }
 
     /// The day `source` collects in this run, when it collects by day (France Travail).
