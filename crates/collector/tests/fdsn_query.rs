@@ -148,6 +148,28 @@ async fn a_second_still_past_the_cap_fails_with_one_line_naming_it() {
     );
 }
 
+/// An `offset` beside a window past the cap would skip its first events in every part asked,
+/// silently: the run fails with one line naming `offset` and nothing lands (before, each part
+/// skipped its own first events and the run landed short without a word).
+#[tokio::test]
+async fn an_offset_beside_a_window_past_the_cap_fails_naming_offset() {
+    let start = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
+        .expect("time")
+        .to_utc();
+    let catalogue = Catalogue::evenly(start, 45_000, 50_000);
+    let server = LocalServer::start(catalogue.router());
+    let site = Site::new(&catalogue_source(
+        &server,
+        "starttime = \"2026-01-01\", endtime = \"2026-02-01\", offset = \"5\"",
+    ));
+    let reason = site.failed_run(true).await;
+    assert!(
+        reason.contains("`offset` = 5 in `params`") && reason.contains("nothing landed"),
+        "{reason}"
+    );
+    assert_eq!(catalogue.asked().len(), 1, "no part asked");
+}
+
 /// A query source of the double's catalogue, its window in `params`.
 fn catalogue_source(server: &LocalServer, window: &str) -> String {
     usgs_source_every(

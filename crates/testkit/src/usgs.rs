@@ -5,7 +5,8 @@
 //! answers `204 No Content` when none matches, and `400` with its plain-text body when more
 //! than [`SEARCH_LIMIT`] match (`20160 matching events exceeds search limit of 20000. Modify
 //! the search to match fewer events.`) or when a parameter is unknown or a time unreadable
-//! (`Bad starttime value "2026-13-01".`, the double's wording of the real one's).
+//! (`Bad starttime value "2026-13-01".`, the double's wording of the real one's). `offset`
+//! (from 1, as USGS counts) skips the events before it, of those matching in time order.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -25,7 +26,14 @@ pub const SEARCH_LIMIT: usize = 20_000;
 pub const QUERY_PATH: &str = "/fdsnws/event/1/query";
 
 /// The parameters the double knows.
-const KNOWN: &[&str] = &["format", "starttime", "endtime", "minmagnitude", "orderby"];
+const KNOWN: &[&str] = &[
+    "format",
+    "starttime",
+    "endtime",
+    "minmagnitude",
+    "orderby",
+    "offset",
+];
 
 /// The double's catalogue and the windows it was asked for.
 #[derive(Clone)]
@@ -122,10 +130,16 @@ async fn query(
             matching.len()
         ));
     }
-    if matching.is_empty() {
+    // `offset` counts from 1, after the cap is judged on every matching event.
+    let skipped = match params.get("offset").map(|text| text.parse::<usize>()) {
+        None => 0,
+        Some(Ok(offset)) if offset >= 1 => offset - 1,
+        Some(_) => return refusal("Bad offset value."),
+    };
+    if matching.len() <= skipped {
         return StatusCode::NO_CONTENT.into_response();
     }
-    let features: Vec<_> = matching
+    let features: Vec<_> = matching[skipped..]
         .iter()
         .map(|(i, time)| {
             json!({

@@ -93,6 +93,22 @@ fn unread_part(
     }
 }
 
+/// The failure of a window past the cap asked with an `offset` past the first event: every
+/// part would skip its own first events, the run landing short without a word.
+fn offset_in_parts(params: &[(String, String)]) -> Option<SourceError> {
+    let (_, offset) = params.iter().find(|(name, _)| name == "offset")?;
+    if offset.trim() == "1" {
+        return None;
+    }
+    Some(SourceError::Unexpected {
+        what: "GET".to_owned(),
+        message: format!(
+            "`offset` = {} in `params` would skip events in each part of a window past the API's cap (asked in parts): remove it, or narrow the window to fewer events than the cap; nothing landed",
+            offset.escape_debug()
+        ),
+    })
+}
+
 /// The parameters with `starttime` and `endtime` set to `from` and `to`.
 fn with_window(params: &[(String, String)], from: &str, to: &str) -> Vec<(String, String)> {
     params
@@ -128,6 +144,9 @@ where
     let (Some(from), Some(to)) = (bound("starttime"), bound("endtime")) else {
         return Err(refused);
     };
+    if let Some(offset) = offset_in_parts(params) {
+        return Err(offset);
+    }
     tracing::info!(
         source = %source.name,
         "The API refused the window as past its cap on events: asking for it in parts."
