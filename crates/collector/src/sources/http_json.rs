@@ -90,7 +90,7 @@ pub(super) async fn collect(
             .await
             .map_err(SourceError::from)
     };
-    let answer = search_limit::answer(source, &params, get).await?;
+    let answer = search_limit::answer(source, &params, Utc::now(), get).await?;
     let answered = Utc::now();
     let no_content = no_content::as_no_records(source, &answer);
     let empty = no_content.is_some();

@@ -5,7 +5,8 @@
 //! the parts asked one after another (each through the client's retries and politeness); their
 //! events land together in the run's one body, each `key` once (an event on a boundary, both
 //! ends being inclusive, is served by both parts: the later copy is kept). A part that fails
-//! fails the run, nothing landed. Any other refusal fails as served.
+//! fails the run, nothing landed. Any other refusal fails as served. A bound `params` leave
+//! out is USGS's default: `starttime` 30 days before the source is asked, `endtime` then.
 
 use std::collections::HashMap;
 
@@ -21,6 +22,10 @@ use crate::sources::SourceError;
 
 /// What USGS's refusal of a window past its cap says (its count and cap before and after).
 const PAST_THE_CAP: &str = "matching events exceeds search limit";
+
+/// USGS's window when `params` leave its bounds out: from 30 days before now (`starttime`) to
+/// now (`endtime`), as its service documents.
+const DEFAULT_SPAN: TimeDelta = TimeDelta::days(30);
 
 /// A window no longer halved: a part this short still refused fails the run.
 const SHORTEST: TimeDelta = TimeDelta::seconds(1);
@@ -109,24 +114,26 @@ fn offset_in_parts(params: &[(String, String)]) -> Option<SourceError> {
     })
 }
 
-/// The parameters with `starttime` and `endtime` set to `from` and `to`.
+/// The parameters with `starttime` and `endtime` set to `from` and `to` (added when `params`
+/// left them out).
 fn with_window(params: &[(String, String)], from: &str, to: &str) -> Vec<(String, String)> {
-    params
+    let mut window: Vec<(String, String)> = params
         .iter()
-        .map(|(name, value)| match name.as_str() {
-            "starttime" => (name.clone(), from.to_owned()),
-            "endtime" => (name.clone(), to.to_owned()),
-            _ => (name.clone(), value.clone()),
-        })
-        .collect()
+        .filter(|(name, _)| name != "starttime" && name != "endtime")
+        .cloned()
+        .collect();
+    window.push(("starttime".to_owned(), from.to_owned()));
+    window.push(("endtime".to_owned(), to.to_owned()));
+    window
 }
 
 /// The answer to `params`, from `get`: as served, unless it is the refusal of a window past
-/// the cap and `params` hold the window (`starttime` and `endtime`): then one answer holding
-/// the events of the window's parts.
+/// the cap: then one answer holding the events of the window's parts, the window being
+/// `starttime` to `endtime`, each left out being USGS's default reckoned from `now`.
 pub(super) async fn answer<F, Fut>(
     source: &Source,
     params: &[(String, String)],
+    now: DateTime<Utc>,
     get: F,
 ) -> Result<Answer, SourceError>
 where
@@ -137,11 +144,16 @@ where
         Err(err) if past_the_cap(&err).is_some() => err,
         served => return served,
     };
-    let bound = |name: &str| {
-        let (_, value) = params.iter().find(|(param, _)| param == name)?;
-        instant(value)
-    };
-    let (Some(from), Some(to)) = (bound("starttime"), bound("endtime")) else {
+    // A bound left out is USGS's default; one written unreadably was refused for it first.
+    let bound =
+        |name: &str, default: DateTime<Utc>| match params.iter().find(|(param, _)| param == name) {
+            Some((_, value)) => instant(value),
+            None => Some(default),
+        };
+    let (Some(from), Some(to)) = (
+        bound("starttime", now - DEFAULT_SPAN),
+        bound("endtime", now),
+    ) else {
         return Err(refused);
     };
     if let Some(offset) = offset_in_parts(params) {
@@ -320,6 +332,61 @@ mod tests {
             ]
         );
     }
+    /// A window past the cap asked without `starttime` and `endtime` (USGS's default, the last
+    /// 30 days to now) is split from 30 days before the run to the run, each part asked with
+    /// both bounds; before, the run failed with USGS's words.
+    #[tokio::test]
+    async fn a_window_without_bounds_is_split_from_thirty_days_before_now() {
+        let config = releve::Config::parse(
+            "[[source]]\nname = \"quakes\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/q\"\nevery = \"1d\"\nrecords = \"features\"\nkey = \"id\"\ntime = \"properties.time\"\n",
+            std::path::Path::new("sources.toml"),
+        )
+        .expect("valid");
+        let params = vec![("format".to_owned(), "geojson".to_owned())];
+        let now = instant("2026-12-07T12:00:00").expect("time");
+        let asked = std::sync::Mutex::new(Vec::new());
+        let served = answer(&config.sources[0], &params, now, |params| {
+            let bound = |name: &str| {
+                params
+                    .iter()
+                    .find(|(param, _)| param == name)
+                    .map(|(_, value)| value.clone())
+            };
+            let window = (bound("starttime"), bound("endtime"));
+            if let Ok(mut asked) = asked.lock() {
+                asked.push(window.clone());
+            }
+            async move {
+                match window {
+                    (None, None) => Err(SourceError::Fetch(FetchError::Rejected {
+                        what: "GET".to_owned(),
+                        status: 400,
+                        message: format!("20160 {PAST_THE_CAP} of 20000."),
+                    })),
+                    _ => Ok(Answer {
+                        status: 200,
+                        headers: reqwest::header::HeaderMap::new(),
+                        body: bytes::Bytes::from_static(br#"{"features": []}"#),
+                    }),
+                }
+            }
+        })
+        .await;
+        assert!(
+            served.is_ok(),
+            "answered: {:?}",
+            served.err().map(|e| e.to_string())
+        );
+        let bounds = |from: &str, to: &str| (Some(from.to_owned()), Some(to.to_owned()));
+        assert_eq!(
+            asked.lock().map(|asked| asked.clone()).unwrap_or_default(),
+            [
+                (None, None),
+                bounds("2026-11-07T12:00:00", "2026-11-22T12:00:00"),
+                bounds("2026-11-22T12:00:00", "2026-12-07T12:00:00"),
+            ]
+        );
+    }
     /// A part answered `{"features": null}` (an API refusing with USGS's words, not USGS) is no
     /// answer of the window: the run fails naming the part; before, that part was landed alone,
     /// the other parts' events lost.
@@ -339,7 +406,8 @@ mod tests {
             headers: reqwest::header::HeaderMap::new(),
             body: bytes::Bytes::from_static(body.as_bytes()),
         };
-        let served = answer(&config.sources[0], &params, |asked| async move {
+        let now = instant("2026-12-07").expect("time");
+        let served = answer(&config.sources[0], &params, now, |asked| async move {
             let bound = |name: &str| {
                 asked
                     .iter()
