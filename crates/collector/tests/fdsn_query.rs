@@ -55,8 +55,8 @@ async fn a_window_without_events_answered_no_content_lands_no_events_and_does_no
 }
 
 /// A month of 45,000 events, refused whole by USGS for its 20,000 cap, lands every event once
-/// in the run's one file: the collector halves the window until each part fits, one part after
-/// another.
+/// in the run's one file, with USGS's `metadata` (the first part's, its `count` corrected):
+/// the collector halves the window until each part fits, one part after another.
 #[tokio::test]
 async fn a_month_of_forty_five_thousand_events_lands_each_once_in_one_file() {
     let start = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
@@ -85,6 +85,21 @@ async fn a_month_of_forty_five_thousand_events_lands_each_once_in_one_file() {
         .collect();
     let distinct: std::collections::BTreeSet<&str> = ids.iter().copied().collect();
     assert_eq!((ids.len(), distinct.len()), (45_000, 45_000));
+    // The file reads as USGS serves a window: the first part's `metadata`, its count the file's.
+    assert_eq!(
+        (
+            &landed["type"],
+            &landed["metadata"]["title"],
+            &landed["metadata"]["count"]
+        ),
+        (
+            &serde_json::json!("FeatureCollection"),
+            &serde_json::json!("USGS Earthquakes"),
+            &serde_json::json!(45_000)
+        ),
+        "as USGS serves it: {}",
+        landed["metadata"]
+    );
     assert_eq!(site.metrics("usgs-catalogue")[0].records, 45_000);
     let asked = catalogue.asked();
     assert_eq!(

@@ -3,7 +3,8 @@
 //! `20160 matching events exceeds search limit of 20000. Modify the search to match fewer
 //! events.` The window is then halved, and each half refused halved again, down to one second,
 //! the parts asked one after another (each through the client's retries and politeness); their
-//! events land together in the run's one body, each `key` once (an event on a boundary, both
+//! events land together in the run's one body (the first part's `type` and `metadata` beside
+//! them, its `count` theirs), each `key` once (an event on a boundary, both
 //! ends being inclusive, is served by both parts: the later copy is kept). A part that fails
 //! fails the run, nothing landed. Any other refusal fails as served. A bound `params` leave
 //! out is USGS's default: `starttime` 30 days before the source is asked, `endtime` then.
@@ -214,6 +215,18 @@ struct Parts<'a> {
     at: HashMap<String, usize>,
     /// The parts answered.
     answered: usize,
+    /// The first part's members beside its records (USGS's `type` and `metadata`), when its
+    /// records are a member of the top level.
+    beside: Option<Beside>,
+}
+
+/// What USGS serves beside a window's `features`: its `type` and its `metadata` (the `count`
+/// of which is corrected to the events landed).
+#[derive(serde::Deserialize)]
+struct Beside {
+    #[serde(rename = "type")]
+    kind: Option<Value>,
+    metadata: Option<serde_json::Map<String, Value>>,
 }
 
 impl<'a> Parts<'a> {
@@ -223,6 +236,7 @@ impl<'a> Parts<'a> {
             records: Vec::new(),
             at: HashMap::new(),
             answered: 0,
+            beside: None,
         }
     }
 
@@ -244,6 +258,9 @@ impl<'a> Parts<'a> {
         });
         if !matches!(located, Ok(Located::Records)) {
             return Some(answer);
+        }
+        if self.beside.is_none() && path.segments().len() == 1 {
+            self.beside = serde_json::from_str(text.trim_start_matches('\u{feff}')).ok();
         }
         let mut new_keys = HashMap::new();
         for record in served {
@@ -273,8 +290,11 @@ impl<'a> Parts<'a> {
         let path = self.source.records_path();
         let segments = path.segments();
         let mut body = String::new();
-        for segment in segments {
+        for (depth, segment) in segments.iter().enumerate() {
             body.push('{');
+            if let (0, Some(beside)) = (depth, &self.beside) {
+                body.push_str(&beside.written(self.records.len()));
+            }
             body.push_str(&Value::String(segment.clone()).to_string());
             body.push(':');
         }
@@ -292,6 +312,24 @@ impl<'a> Parts<'a> {
             headers: reqwest::header::HeaderMap::new(),
             body: Bytes::from(body),
         }
+    }
+}
+
+impl Beside {
+    /// The members, each followed by a comma, `metadata.count` set to `count`.
+    fn written(&self, count: usize) -> String {
+        let mut written = String::new();
+        if let Some(kind) = &self.kind {
+            written.push_str(&format!("\"type\":{kind},"));
+        }
+        if let Some(metadata) = &self.metadata {
+            let mut metadata = metadata.clone();
+            if metadata.contains_key("count") {
+                metadata.insert("count".to_owned(), Value::from(count));
+            }
+            written.push_str(&format!("\"metadata\":{},", Value::Object(metadata)));
+        }
+        written
     }
 }
 
