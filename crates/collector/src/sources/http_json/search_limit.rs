@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 
 use bytes::Bytes;
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeDelta, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, SubsecRound, TimeDelta, Utc};
 use releve::Source;
 use releve::locate::{Located, for_each_record};
 use serde_json::Value;
@@ -145,7 +145,9 @@ where
         Err(err) if past_the_cap(&err).is_some() => err,
         served => return served,
     };
-    // A bound left out is USGS's default; one written unreadably was refused for it first.
+    // A bound left out is USGS's default; one written unreadably was refused for it first. The
+    // default's ends are whole seconds: a clock's nanoseconds are past what USGS documents.
+    let now = now.trunc_subsecs(0);
     let bound =
         |name: &str, default: DateTime<Utc>| match params.iter().find(|(param, _)| param == name) {
             Some((_, value)) => instant(value),
@@ -381,7 +383,9 @@ mod tests {
         )
         .expect("valid");
         let params = vec![("format".to_owned(), "geojson".to_owned())];
-        let now = instant("2026-12-07T12:00:00").expect("time");
+        // Asked at a clock read to the nanosecond: the bounds written for the parts are whole
+        // seconds, as USGS documents its times (at most microseconds).
+        let now = instant("2026-12-07T12:00:00.123456789").expect("time");
         let asked = std::sync::Mutex::new(Vec::new());
         let served = answer(&config.sources[0], &params, now, |params| {
             let bound = |name: &str| {
