@@ -997,11 +997,22 @@ fn a_later_page_answered_416_with_an_html_page_ends_its_query() {
     assert_eq!(run.metrics().shortfall, 150);
 }
 
-/// The token endpoint refusing the credentials with an HTML page (401, or 400) names the
-/// credentials to check, as its JSON refusal does, not a Wi-Fi's sign-in page.
+/// The token endpoint refusing with an HTML page names the credentials to check (401), as its
+/// JSON refusal does, or its `token_url` (400), not a Wi-Fi's sign-in page.
 #[test]
 fn credentials_refused_with_an_html_page_are_named() {
-    for status in [401, 400] {
+    // A 401 refuses the credentials; a 400 in HTML is a gateway's refusal of the request (OAuth2
+    // says `invalid_client` in JSON): its `token_url` is named instead.
+    for (status, named) in [
+        (
+            401,
+            "refused the client credentials (an HTML page titled \"Error\")",
+        ),
+        (
+            400,
+            "refused the request (an HTML page titled \"Error\"): check the source's `token_url`",
+        ),
+    ] {
         let double = FranceTravailDouble::new(DoubleSettings::new(plain_day(10, 3)));
         let router = double.router().layer(axum::middleware::from_fn(
             move |request: axum::extract::Request, next: axum::middleware::Next| async move {
@@ -1021,12 +1032,10 @@ fn credentials_refused_with_an_html_page_are_named() {
             .lines()
             .find(|l| l.starts_with("collector: source `france-travail` failed"))
             .unwrap_or_else(|| panic!("a failure line:\n{stderr}"));
-        assert!(
-            failure.contains("refused the client credentials (an HTML page titled \"Error\")"),
-            "HTTP {status}: {failure}"
-        );
-        assert!(
+        assert!(failure.contains(named), "HTTP {status}: {failure}");
+        assert_eq!(
             failure.contains("FRANCE_TRAVAIL_CLIENT_SECRET"),
+            status == 401,
             "{failure}"
         );
         assert!(!failure.contains("Wi-Fi"), "HTTP {status}: {failure}");

@@ -251,6 +251,11 @@ fn token_refusal(status: u16, message: String, scope: &str) -> FranceTravailErro
     let code = message.split(':').next().unwrap_or_default().trim();
     match code {
         _ if status == 401 => FranceTravailError::Credentials { code: message },
+        // OAuth2 refuses credentials in JSON (`invalid_client`): a 400 in HTML is a gateway's
+        // refusal of the request itself (a wrong `token_url` path, a request blocked).
+        _ if message.starts_with("an HTML page") => {
+            FranceTravailError::TokenRequest { code: message }
+        }
         "invalid_scope" => FranceTravailError::Scope {
             scope: scope.to_owned(),
             code: message,
@@ -323,6 +328,10 @@ mod tests {
         assert!(said(400, "invalid_request").contains("check the source's `token_url`"));
         assert!(said(400, "unsupported_grant_type").contains("`token_url`"));
         assert!(said(400, "something else").contains("client credentials"));
+        assert!(
+            said(400, "an HTML page titled \"Bad Request\"").contains("`token_url`"),
+            "a gateway's HTML 400 is the request's, not the credentials'"
+        );
         assert!(
             said(400, "invalid_scope: Scope not allowed for this client").contains("scope `x`"),
             "the code decides, not words of the description"
