@@ -165,6 +165,8 @@ struct Column {
 struct NoTime {
     count: u64,
     first: Option<(FieldPath, String)>,
+    /// Every path with a value read as no time, in the order first met.
+    paths: Vec<FieldPath>,
 }
 
 impl NoTime {
@@ -180,19 +182,33 @@ impl NoTime {
                 self.count += 1;
                 self.first
                     .get_or_insert_with(|| (path.clone(), cut_example(&value.to_string())));
+                if !self.paths.contains(path) {
+                    self.paths.push(path.clone());
+                }
                 String::new()
             }
         }
     }
 
-    /// Warns of the values left empty, naming the first.
+    /// The `--time-field` options to remove to see the values as served: one per path that
+    /// held a value read as no time (`` `--time-field a`, `--time-field b` ``).
+    fn removals(&self) -> String {
+        self.paths
+            .iter()
+            .map(|path| format!("`--time-field {path}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// Warns of the values left empty, naming the first, and every path to remove.
     fn warn(&self, source: &str) {
         if let Some((path, value)) = &self.first {
+            let removals = self.removals();
             tracing::warn!(
                 source = %source,
                 count = self.count,
                 first = %format!("`{path}`: {value}"),
-                "Values of --time-field paths read as no time (epoch seconds or milliseconds, ISO 8601, as `time` is read): their cells are left empty (`count` of them; `first`, with its path, as served). To see them all as served, export the field with --field instead: remove `--time-field {path}` (given with it, --field writes the same column, as times)."
+                "Values of --time-field paths read as no time (epoch seconds or milliseconds, ISO 8601, as `time` is read): their cells are left empty (`count` of them; `first`, with its path, as served). To see them all as served, export the field with --field instead: remove {removals} (given with it, --field writes the same column, as times)."
             );
         }
     }
@@ -490,5 +506,30 @@ mod tests {
         );
         assert!(first.ends_with('…'), "{first}");
         assert_eq!(no_time.count, 1);
+    }
+
+    /// Two `--time-field` paths holding values read as no time: the advice removes both, not
+    /// the first alone (the warning would come back for the second).
+    #[test]
+    fn every_time_field_read_as_no_time_is_named_for_removal() {
+        let config = Config::parse(
+            "[[source]]\nname = \"quakes\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/q\"\nevery = \"1m\"\nrecords = \"features\"\nkey = \"id\"\ntime = \"properties.time\"\n",
+            Path::new("sources.toml"),
+        )
+        .expect("valid");
+        let source = &config.sources[0];
+        let (revised, updated): (FieldPath, FieldPath) = (
+            "properties.revised".parse().expect("path"),
+            "properties.updated".parse().expect("path"),
+        );
+        let mut no_time = NoTime::default();
+        for path in [&revised, &updated, &revised] {
+            assert_eq!(no_time.cell(path, Some(&json!("soon")), source), "");
+        }
+        assert_eq!(
+            no_time.removals(),
+            "`--time-field properties.revised`, `--time-field properties.updated`"
+        );
+        assert_eq!(no_time.count, 3);
     }
 }
