@@ -81,8 +81,11 @@ fn unchangeable_in(mountinfo: &str, path: &Path) -> Option<Unchangeable> {
     let unchangeable = if windows_drive {
         !option("metadata")
     } else if kind == "fuseblk" {
-        // ntfs-3g (and exfat-fuse): modes are kept only with ntfs-3g's `permissions`, which
-        // hands FUSE `default_permissions`. Other FUSE file systems (`fuse.sshfs`) keep theirs.
+        // ntfs-3g keeps modes only with its `permissions`, which hands FUSE
+        // `default_permissions`. exfat-fuse passes `default_permissions` by default though it
+        // keeps no modes: both show alike, so such an exFAT disk is judged as one that keeps
+        // them (the older driver: Linux 5.7 and later mount exFAT as `exfat`). Other FUSE
+        // file systems (`fuse.sshfs`) keep theirs.
         !option("default_permissions")
     } else {
         matches!(kind, "vfat" | "msdos" | "exfat" | "ntfs" | "ntfs3")
