@@ -257,7 +257,15 @@ async fn collect_and_land(
     let counts = ctx.client.counts();
     match collected {
         Ok(collected) => {
-            off_the_runtime(|| land(source, settings, state, started, counts, collected))
+            let landed =
+                off_the_runtime(|| land(source, settings, state, started, counts, collected));
+            // No API's `Date` judged this clock (an API that sends none): maybe behind, its
+            // landing must not erase later ones (France Travail's landed days, collected again
+            // once NTP sets the clock). Kept, the source scheduled from this run's attempt.
+            if let Some(set_aside) = set_aside.as_ref().filter(|_| !ctx.client.clock_told()) {
+                set_aside.put_back_after_own_attempt(state);
+            }
+            landed
         }
         Err(err) => {
             let reason = ctx.client.scrub(&err.to_string());
@@ -282,7 +290,7 @@ async fn collect_and_land(
             // maybe behind, could not be judged; the runs it took for future ones are kept, the
             // failure's attempt last, for the backoff.
             if let Some(set_aside) = set_aside.filter(|_| !ctx.client.clock_told()) {
-                set_aside.put_back_after_failure(state);
+                set_aside.put_back_after_own_attempt(state);
             }
             SourceResult::Failed(reason)
         }

@@ -7,7 +7,10 @@ mod common;
 
 use std::process::{Command, Output};
 
-use common::{Site, numbered_feed, usgs_body, usgs_source, usgs_source_every};
+use common::{
+    Site, answering_each_request, closing_answer, numbered_feed, usgs_body, usgs_source,
+    usgs_source_every,
+};
 
 /// The real `collector` binary in `site`'s folder, as cron starts it (no `--force`), with its
 /// clock at `instant` (`YYYY-MM-DD HH:MM:SS` UTC, the clock running on from there).
@@ -599,5 +602,39 @@ fn a_collector_killed_at_a_clock_behind_keeps_the_runs_dated_ahead() {
         (state.last_success_started, state.last_success_landed),
         (landed.last_success_started, landed.last_success_landed),
         "the last landing kept by the run after: {stderr}"
+    );
+}
+
+/// A boot's clock three days behind, the network up, the API one that sends no `Date` header
+/// (nothing tells the clock wrong): the run lands, and its state was saved without the landing
+/// dated ahead of that clock, forgotten for good though no API had told the clock right (a
+/// France Travail source lost its landed days so, collected again once NTP set the clock). A
+/// landing at a clock that may be behind keeps the later ones, the source scheduled from its
+/// own.
+#[test]
+fn a_landing_at_a_clock_behind_no_api_dated_keeps_the_later_landing() {
+    let (feed, _calls) = numbered_feed(|_| async { usgs_body(2) });
+    let site = Site::new(&usgs_source("quakes", &format!("{}/feed", feed.url()), ""));
+    collected_at_the_right_time(&site);
+    let landed = site.state("quakes");
+    let undated = closing_answer("200 OK", "", "application/json", &usgs_body(2));
+    let (port, _requests) = answering_each_request("127.0.0.1:0", undated);
+    std::fs::write(
+        site.config(),
+        usgs_source("quakes", &format!("http://127.0.0.1:{port}/feed"), ""),
+    )
+    .expect("an API sending no Date");
+    let booted = collector_at(&site, &boot_minute(0));
+    let stderr = String::from_utf8_lossy(&booted.stderr);
+    assert!(booted.status.success(), "landed: {stderr}");
+    let state = site.state("quakes");
+    assert_eq!(
+        (state.last_success_started, state.last_success_landed),
+        (landed.last_success_started, landed.last_success_landed),
+        "the landing dated ahead of the clock kept: {stderr}"
+    );
+    assert!(
+        state.last_attempt < landed.last_attempt,
+        "the run landed at this clock last, for its schedule: {stderr}"
     );
 }

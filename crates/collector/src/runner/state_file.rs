@@ -121,7 +121,7 @@ impl SetAside {
             source = %source.name,
             file = %file.display(),
             last_run = %self.latest,
-            "The state file dates runs or landed days in the future of this clock (this clock behind now, as after a boot restoring it with fake-hwclock before NTP sets it? or a clock that ran ahead when they were saved?): the source is scheduled as if they had not happened, and they are forgotten once an API's `Date` tells this clock is right (kept should it tell this clock is behind, or no API answer)."
+            "The state file dates runs or landed days in the future of this clock (this clock behind now, as after a boot restoring it with fake-hwclock before NTP sets it? or a clock that ran ahead when they were saved?): the source is scheduled as if they had not happened, and they are forgotten once an API's `Date` tells this clock is right (kept should it tell this clock is behind, or no API's `Date` tell)."
         );
     }
 
@@ -136,14 +136,15 @@ impl SetAside {
     /// Puts back in `state` what was set aside, each time where it is later than the state's.
     pub(super) fn put_back(&self, state: &mut SourceState) {
         state.last_attempt = state.last_attempt.max(self.last_attempt);
-        self.put_back_after_failure(state);
+        self.put_back_after_own_attempt(state);
     }
 
-    /// As [`SetAside::put_back`], but the attempt that failed stays the last: dated by this
-    /// clock, it is not forgotten by the next run, whose schedule backs off from it. Put back
-    /// dated ahead, it was forgotten again at every run, the source due at once each minute
-    /// while no API answered.
-    pub(super) fn put_back_after_failure(&self, state: &mut SourceState) {
+    /// As [`SetAside::put_back`], but this run's attempt (failed, or landed where no API's
+    /// `Date` judged this clock) stays the last: dated by this clock, it is not forgotten by
+    /// the next run, whose schedule backs off from a failure, or waits its period from a
+    /// landing. Put back dated ahead, it was forgotten again at every run, the source due at
+    /// once each minute while no API answered.
+    pub(super) fn put_back_after_own_attempt(&self, state: &mut SourceState) {
         state.last_success_started = state.last_success_started.max(self.last_success_started);
         if self.last_success_landed > state.last_success_landed {
             state.last_success_landed = self.last_success_landed;
