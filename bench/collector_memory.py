@@ -4,6 +4,9 @@
 
 Serves, on 127.0.0.1 and a free port (written to PORT_FILE once ready):
   /usgs                     a USGS-shaped FeatureCollection of 90,000 features (~65 MB)
+  /fdsnws/event/1/query     USGS's catalogue query over the same events, one a second from
+                            2025-11-21T08:00:00Z: a window of more than 20,000 is refused
+                            with USGS's 400 (the collector asks it in parts)
   /tiny                     a JSON array of 3,000,000 tiny records (~122 MB)
   /api/explore/v2.1/catalog/datasets/tiny/records       a first page of 100 of 1,000,000
   /api/explore/v2.1/catalog/datasets/tiny/exports/json  the first 1,000,000 of them (~40 MB)
@@ -13,10 +16,13 @@ Serves, on 127.0.0.1 and a free port (written to PORT_FILE once ready):
                             records of 200 numeric fields (~24 MB), as `rows = 10000` asks
 """
 
+import bisect
+import datetime
 import http.server
 import json
 import os
 import sys
+import urllib.parse
 
 
 def usgs(features):
@@ -38,10 +44,35 @@ def usgs(features):
             "geometry": {"type": "Point", "coordinates": [-116.0 - (i % 1000) / 1000, 33.0 + (i % 700) / 1000, 5.5 + i % 20]},
             "id": f"ci{i:08d}",
         })
+    return items
+
+
+def collection(items):
     doc = {"type": "FeatureCollection",
-           "metadata": {"generated": 1763712000000, "url": "https://earthquake.usgs.gov/x", "title": "USGS All Earthquakes", "status": 200, "api": "1.10.3", "count": features},
+           "metadata": {"generated": 1763712000000, "url": "https://earthquake.usgs.gov/x", "title": "USGS All Earthquakes", "status": 200, "api": "1.10.3", "count": len(items)},
            "features": items}
     return json.dumps(doc, separators=(",", ":")).encode()
+
+
+def fdsn_query(query):
+    """USGS's `query` over the /usgs events: a window's events (both bounds inclusive), `204`
+    when none, `400` with USGS's words when more than 20,000 match."""
+    params = urllib.parse.parse_qs(query)
+    def bound(name, default):
+        text = params.get(name, [None])[0]
+        if text is None:
+            return default
+        when = datetime.datetime.fromisoformat(text.removesuffix("Z"))
+        return int(when.replace(tzinfo=datetime.timezone.utc).timestamp() * 1000)
+    start, end = bound("starttime", 0), bound("endtime", 2**62)
+    first = bisect.bisect_left(EVENT_TIMES, start)
+    last = bisect.bisect_right(EVENT_TIMES, end)
+    if last - first > 20_000:
+        said = f"{last - first} matching events exceeds search limit of 20000. Modify the search to match fewer events."
+        return 400, f"Error 400: Bad Request\n\n{said}\n".encode()
+    if last == first:
+        return 204, b""
+    return 200, collection(EVENTS[first:last])
 
 
 def tiny_records(count):
@@ -87,6 +118,8 @@ def array(parts):
 
 
 BODIES = {}
+EVENTS = []
+EVENT_TIMES = []
 DATASETS = ("tiny", "rows", "wide")
 ODS = "/api/explore/v2.1/catalog/datasets/"
 
@@ -105,6 +138,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
             body = BODIES[path[1:]]
         elif path == "/api/records/1.0/search/":
             body = BODIES["v1_page"]
+        elif path == "/fdsnws/event/1/query":
+            status, body = fdsn_query(self.path.partition("?")[2])
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json" if status == 200 else "text/plain")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
         else:
             self.send_response(404)
             self.send_header("Content-Length", "0")
@@ -121,7 +162,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 
 def main():
-    BODIES["usgs"] = usgs(90_000)
+    EVENTS.extend(usgs(90_000))
+    EVENT_TIMES.extend(event["properties"]["time"] for event in EVENTS)
+    BODIES["usgs"] = collection(EVENTS)
     BODIES["v1_page"] = v1_page(10_000, 200)
     records = tiny_records(3_000_000)
     BODIES["tiny"] = array(records)

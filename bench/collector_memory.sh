@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Peak memory of the collector on large answers: a ~65 MB USGS-shaped body and a ~122 MB array
+# Peak memory of the collector on large answers: a ~65 MB USGS-shaped body (served whole, and
+# by a USGS `query` double refusing windows past 20,000 events, asked in parts), a ~122 MB array
 # of 3,000,000 tiny records (`http_json`), and Opendatasoft exports of 1,000,000 and 2,000,000
 # tiny records (~40 and ~81 MB) and of 200,000 wide rows (~107 MB), and an Opendatasoft v1 page
 # holding a whole selection of 10,000 records of 200 numeric fields (~24 MB), each collected by its own
@@ -33,6 +34,18 @@ cat > "$work/sources.toml" <<TOML
 name = "usgs"
 kind = "http_json"
 url = "$base/usgs"
+records = "features"
+every = "1m"
+key = "id"
+time = "properties.time"
+numeric = ["properties.mag"]
+timeout = "120s"
+
+[[source]]
+name = "fdsn"
+kind = "http_json"
+url = "$base/fdsnws/event/1/query"
+params = { format = "geojson", starttime = "2025-11-21", endtime = "2025-11-23" }
 records = "features"
 every = "1m"
 key = "id"
@@ -97,7 +110,7 @@ timeout = "120s"
 TOML
 
 printf '%-8s %12s %12s %8s %8s  %s\n' case peak_rss_MB landed_MB ratio wall_s sha256
-for name in ${CASES:-usgs tiny export rows wide page}; do
+for name in ${CASES:-usgs fdsn tiny export rows wide page}; do
     (cd "$work" && /usr/bin/time -v -o "time-$name" "$collector" --config sources.toml \
         --raw-dir raw --source "$name" --force >"log-$name" 2>&1) || {
         echo "collector failed on $name:" >&2; cat "$work/log-$name" >&2; exit 1; }

@@ -10,13 +10,13 @@
 //! out is USGS's default: `starttime` 30 days before the source is asked, `endtime` then.
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use bytes::Bytes;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, SubsecRound, TimeDelta, Utc};
 use releve::Source;
 use releve::locate::{Located, for_each_record};
 use serde_json::Value;
-use serde_json::value::RawValue;
 
 use crate::http::{Answer, FetchError};
 use crate::sources::SourceError;
@@ -208,13 +208,17 @@ fn halves(from: DateTime<Utc>, to: DateTime<Utc>) -> [Window; 2] {
 /// A window to ask, its start and end, with its refusal when it was asked already.
 type Window = (DateTime<Utc>, DateTime<Utc>, Option<SourceError>);
 
-/// The events of the parts answered so far, each key once.
+/// The events of the parts answered so far, each key once, written one after another as the
+/// landed body holds them: each part's body is dropped once its events are copied, so a window
+/// asked in parts is held about once (not its parts' texts and then the body made of them).
 struct Parts<'a> {
     source: &'a Source,
-    /// Each record's text, in the order served.
-    records: Vec<Box<RawValue>>,
-    /// Where each key served by an earlier part is in `records`.
-    at: HashMap<String, usize>,
+    /// The records' texts, in the order served, separated by commas.
+    records: Vec<u8>,
+    /// The records written so far.
+    count: usize,
+    /// Where the text of each key served by an earlier part is in `records`.
+    at: HashMap<String, Range<usize>>,
     /// The parts answered.
     answered: usize,
     /// The first part's members beside its records (USGS's `type` and `metadata`), when its
@@ -236,6 +240,7 @@ impl<'a> Parts<'a> {
         Parts {
             source,
             records: Vec::new(),
+            count: 0,
             at: HashMap::new(),
             answered: 0,
             beside: None,
@@ -244,7 +249,7 @@ impl<'a> Parts<'a> {
 
     /// Adds a part's records, an event an earlier part served replaced by this part's copy (a
     /// key one part serves twice is left to the usual key-clash warning); a part whose records
-    /// cannot be read is handed back, to fail the run.
+    /// cannot be read is handed back, to fail the run (the records written are then unused).
     fn add(&mut self, answer: Answer) -> Option<Answer> {
         self.answered += 1;
         if answer.status == 204 && answer.body.iter().all(u8::is_ascii_whitespace) {
@@ -253,62 +258,80 @@ impl<'a> Parts<'a> {
         let Ok(text) = std::str::from_utf8(&answer.body) else {
             return Some(answer);
         };
-        let mut served: Vec<Box<RawValue>> = Vec::new();
+        let text = text.trim_start_matches('\u{feff}');
         let path = self.source.records_path();
-        let located = for_each_record(text.trim_start_matches('\u{feff}'), path.segments(), |r| {
-            served.push(r.to_owned());
+        let mut new_keys = HashMap::new();
+        let located = for_each_record(text, path.segments(), |record| {
+            let key = serde_json::from_str::<Value>(record.get())
+                .ok()
+                .and_then(|value| self.source.key.get(&value));
+            match key.as_ref().and_then(|key| self.at.get(key)).cloned() {
+                Some(earlier) => self.replace(earlier, record.get(), &mut new_keys),
+                None => {
+                    if self.count > 0 {
+                        self.records.push(b',');
+                    }
+                    let start = self.records.len();
+                    self.records.extend_from_slice(record.get().as_bytes());
+                    self.count += 1;
+                    if let Some(key) = key {
+                        new_keys.entry(key).or_insert(start..self.records.len());
+                    }
+                }
+            }
         });
         if !matches!(located, Ok(Located::Records)) {
             return Some(answer);
         }
         if self.beside.is_none() && path.segments().len() == 1 {
-            self.beside = serde_json::from_str(text.trim_start_matches('\u{feff}')).ok();
-        }
-        let mut new_keys = HashMap::new();
-        for record in served {
-            let key = serde_json::from_str::<Value>(record.get())
-                .ok()
-                .and_then(|value| self.source.key.get(&value));
-            match key {
-                Some(key) if self.at.contains_key(&key) => {
-                    if let Some(slot) = self.at.get(&key).and_then(|i| self.records.get_mut(*i)) {
-                        *slot = record;
-                    }
-                }
-                key => {
-                    if let Some(key) = key {
-                        new_keys.entry(key).or_insert(self.records.len());
-                    }
-                    self.records.push(record);
-                }
-            }
+            self.beside = serde_json::from_str(text).ok();
         }
         self.at.extend(new_keys);
         None
     }
 
-    /// One answer holding every part's records at the source's `records` path.
+    /// Writes `text` in place of an earlier part's copy at `earlier`, the texts after it moved
+    /// when their lengths differ (an event on a boundary between parts: few).
+    fn replace(
+        &mut self,
+        earlier: Range<usize>,
+        text: &str,
+        new_keys: &mut HashMap<String, Range<usize>>,
+    ) {
+        let (old_len, new_len) = (earlier.len(), text.len());
+        self.records
+            .splice(earlier.clone(), text.bytes())
+            .for_each(drop);
+        let moved = |range: &mut Range<usize>| {
+            if range.start > earlier.start {
+                *range = range.start + new_len - old_len..range.end + new_len - old_len;
+            } else if range.start == earlier.start {
+                range.end = range.start + new_len;
+            }
+        };
+        self.at.values_mut().for_each(moved);
+        new_keys.values_mut().for_each(moved);
+    }
+
+    /// One answer holding every part's records at the source's `records` path, written around
+    /// the records' texts in place.
     fn into_answer(self) -> Answer {
         let path = self.source.records_path();
         let segments = path.segments();
-        let mut body = String::new();
+        let mut opening = String::new();
         for (depth, segment) in segments.iter().enumerate() {
-            body.push('{');
+            opening.push('{');
             if let (0, Some(beside)) = (depth, &self.beside) {
-                body.push_str(&beside.written(self.records.len()));
+                opening.push_str(&beside.written(self.count));
             }
-            body.push_str(&Value::String(segment.clone()).to_string());
-            body.push(':');
+            opening.push_str(&Value::String(segment.clone()).to_string());
+            opening.push(':');
         }
-        body.push('[');
-        for (index, record) in self.records.iter().enumerate() {
-            if index > 0 {
-                body.push(',');
-            }
-            body.push_str(record.get());
-        }
-        body.push(']');
-        body.push_str(&"}".repeat(segments.len()));
+        opening.push('[');
+        let mut body = self.records;
+        body.splice(0..0, opening.bytes()).for_each(drop);
+        body.push(b']');
+        body.extend_from_slice("}".repeat(segments.len()).as_bytes());
         Answer {
             status: 200,
             headers: reqwest::header::HeaderMap::new(),
@@ -427,6 +450,31 @@ mod tests {
                 bounds("2026-11-07T12:00:00", "2026-11-22T12:00:00"),
                 bounds("2026-11-22T12:00:00", "2026-12-07T12:00:00"),
             ]
+        );
+    }
+    /// An event two parts serve (on their boundary) lands once, at the first part's place, as
+    /// the later part wrote it, the events after it unchanged when the copies differ in length.
+    #[test]
+    fn a_boundary_event_lands_once_as_the_later_part_wrote_it() {
+        let config = releve::Config::parse(
+            "[[source]]\nname = \"quakes\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/q\"\nevery = \"1d\"\nrecords = \"features\"\nkey = \"id\"\ntime = \"properties.time\"\n",
+            std::path::Path::new("sources.toml"),
+        )
+        .expect("valid");
+        let answered = |body: &'static str| Answer {
+            status: 200,
+            headers: reqwest::header::HeaderMap::new(),
+            body: bytes::Bytes::from_static(body.as_bytes()),
+        };
+        let mut parts = Parts::new(&config.sources[0]);
+        let first = r#"{"type": "FeatureCollection", "metadata": {"count": 3}, "features": [{"id": "a"}, {"id": "b", "v": 1}, {"id": "c"}]}"#;
+        assert!(parts.add(answered(first)).is_none());
+        let second = r#"{"features": [{"id": "b", "v": 12345}, {"id": "d"}]}"#;
+        assert!(parts.add(answered(second)).is_none());
+        let landed = parts.into_answer();
+        assert_eq!(
+            String::from_utf8_lossy(&landed.body),
+            r#"{"type":"FeatureCollection","metadata":{"count":4},"features":[{"id": "a"},{"id": "b", "v": 12345},{"id": "c"},{"id": "d"}]}"#
         );
     }
     /// A part answered `{"features": null}` (an API refusing with USGS's words, not USGS) is no
