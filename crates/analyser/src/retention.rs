@@ -153,16 +153,17 @@ mod tests {
     #[test]
     fn temporary_files_a_killed_write_left_go_once_an_hour_old() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let two_hours_ago = std::time::SystemTime::now() - Duration::from_secs(7200);
+        // Every time is set from the process's own clock, the one `prune` judges by, not
+        // left to the kernel's stamp: under libfaketime (a clock sweep) the two differ.
+        let now = std::time::SystemTime::now();
+        let two_hours_ago = now - Duration::from_secs(7200);
         for (name, modified) in [
-            (".2026-11-19.pdf.0.tmp", Some(two_hours_ago)),
-            (".2026-11-21.pdf.1.tmp", None),
-            (".week-2026-W46.pdf.0.tmp", Some(two_hours_ago)),
+            (".2026-11-19.pdf.0.tmp", two_hours_ago),
+            (".2026-11-21.pdf.1.tmp", now),
+            (".week-2026-W46.pdf.0.tmp", two_hours_ago),
         ] {
             let file = std::fs::File::create(dir.path().join(name)).expect("create");
-            if let Some(at) = modified {
-                file.set_modified(at).expect("set the time");
-            }
+            file.set_modified(modified).expect("set the time");
         }
         let removed = deleted(prune(dir.path(), PeriodKind::Day, 0, "2026-11-21.pdf"));
         assert_eq!(removed, vec![dir.path().join(".2026-11-19.pdf.0.tmp")]);

@@ -351,11 +351,12 @@ fn every_line_the_crontab_s_report_job_logs_carries_its_time() {
         "[report]\ntimezone = \"UTC\"\n\n[[source]]\nname = \"usgs\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/feed\"\nevery = \"1h\"\nrecords = \"features\"\nkey = \"id\"\ntime = \"properties.time\"\n",
     )
     .expect("sources.toml");
-    // The day reports the job may ask for (yesterday, or the day before in the first two
-    // hours of a UTC day), written once complete: the job finds its report written.
-    let today = chrono::Utc::now().date_naive();
-    for back in 1..=2 {
-        let day = today - chrono::TimeDelta::days(back);
+    // The job runs at a fixed instant: taken from the wall clock, the days written here and
+    // the day the job asks for fell on either side of a midnight the test ran across. The day
+    // reports it may ask for (yesterday, or the day before in the first two hours of a UTC
+    // day), written once complete: the job finds its report written.
+    const RUN_AT: &str = "2026-12-02 12:00:00";
+    for day in ["2026-11-30", "2026-12-01"] {
         std::fs::write(
             dir.path().join(format!("reports/{day}.pdf")),
             b"%PDF-1.4\n%%EOF\n",
@@ -381,7 +382,7 @@ fn every_line_the_crontab_s_report_job_logs_carries_its_time() {
         mongo.fresh_database("dated")
     );
     let _forking = common::writing_or_forking();
-    let status = Command::new("sh")
+    let status = testkit::faketime::command("sh", RUN_AT)
         .arg("-c")
         .arg(&command)
         .env("MONGODB_URI", &uri)
