@@ -254,6 +254,14 @@ fn summarised_checkout(
     (server, database, started, site)
 }
 
+/// The day `at` falls on in the report's zone, the one `--date` names: `CONFIG` sets none, so
+/// Paris, the default. Its UTC date is the day before from 23:00 UTC (22:00 in summer).
+fn report_day(at: DateTime<Utc>) -> String {
+    at.with_timezone(&chrono_tz::Europe::Paris)
+        .date_naive()
+        .to_string()
+}
+
 /// `analyser export` of `usgs`'s `day` from `database`, run from the folder `from` with
 /// `--config config`, as a user runs it by hand from another folder.
 fn export_from(from: &Path, day: &str, database: &str, config: &Path) -> Command {
@@ -322,7 +330,7 @@ fn lecturer_exports_alice_s_source(name: &str, home_mode: u32) {
     let lecturer = tempfile::tempdir().expect("the lecturer's folder");
     std::os::unix::fs::chown(lecturer.path(), Some(65_534), Some(65_534)).expect("chown");
     let config = alice.path().join("sources.toml");
-    let day = started.date_naive().to_string();
+    let day = report_day(started);
     let output = export_from(lecturer.path(), &day, &database, &config)
         .env("MONGODB_URI", server.uri())
         .env("RUST_LOG", "warn")
@@ -365,7 +373,7 @@ fn a_dotenv_linked_by_its_owner_to_another_s_file_is_read() {
     std::os::unix::fs::chown(&kept, Some(65_534), Some(65_534)).expect("chown");
     std::os::unix::fs::symlink(&kept, site.path().join(".env")).expect("link");
     let elsewhere = tempfile::tempdir().expect("another folder");
-    let day = started.date_naive().to_string();
+    let day = report_day(started);
     let output = export_from(
         elsewhere.path(),
         &day,
