@@ -96,8 +96,9 @@ impl Running {
     /// What the run left among `files`, its source's landed files: its metrics (whose start is
     /// the one it noted, to the millisecond), else the newest data file it could
     /// have landed: named no earlier than the second it started, after `landed_before` (the
-    /// last landing its source's state recorded before it began, see [`unfinished_run`]), and
-    /// claimed by no run's metrics. A file the run before landed in the second it started is
+    /// last landing its source's state recorded before it began, see [`unfinished_run`]; only
+    /// not that landing when it is dated more than [`rawfile::CLOCK_DRIFT`] after the start),
+    /// and claimed by no run's metrics. A file the run before landed in the second it started is
     /// that landing, or carries that run's metrics beside it: never taken for this run's.
     pub fn trace(
         &self,
@@ -127,10 +128,19 @@ impl Running {
                 .unwrap_or(order.landed_at),
             ..order
         });
+        // A landing recorded ahead of the run's start was dated by a clock that ran ahead
+        // (then set right): the run's own file, named by the clock set right, is older. Only
+        // that landing's file is passed over; the other runs' files are told by their metrics.
+        let ahead = |before: &LandingOrder| before.landed_at > self.started + rawfile::CLOCK_DRIFT;
         since
             .into_iter()
             .filter(|name| name.role == RawFileRole::Data)
-            .filter(|name| landed_before.is_none_or(|before| name.landing_order() > before))
+            .filter(|name| {
+                landed_before.is_none_or(|before| match ahead(&before) {
+                    true => name.landing_order() != before,
+                    false => name.landing_order() > before,
+                })
+            })
             .rfind(|name| !claimed(raw_dir, name))
             .map_or(Trace::Nothing, |name| Trace::Landed(name.clone()))
     }
@@ -254,6 +264,47 @@ mod tests {
                 .expect("lock file")
                 .is_some(),
             "looking leaves the lock free"
+        );
+    }
+
+    /// A folder of `usgs` holding data files landed at `times`, none with metrics beside it
+    /// (the summariser took them, the files waiting), and their names.
+    fn landed_without_metrics(times: &[&str]) -> (tempfile::TempDir, Vec<RawFileName>) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir_all(dir.path().join("usgs")).expect("source folder");
+        let names: Vec<RawFileName> = times
+            .iter()
+            .map(|time| RawFileName::data("usgs", time.parse().expect("time"), 1))
+            .collect();
+        for name in &names {
+            std::fs::write(name.path_in(dir.path()), "[]").expect("data file");
+        }
+        (dir, names)
+    }
+
+    /// The clock ran ahead and was set right: the last landing the state recorded is dated
+    /// ahead of the killed run's start, and the file the run landed since, named by the clock
+    /// set right, is older than it: it is the run's all the same. The file of that landing
+    /// itself is not (a boot's clock behind: the run before's, its metrics taken).
+    #[test]
+    fn a_landing_recorded_ahead_of_the_start_passes_over_its_own_file_only() {
+        let (dir, names) =
+            landed_without_metrics(&["2026-12-04T11:00:05Z", "2026-12-04T13:00:00Z"]);
+        let files = rawfile::list(dir.path(), "usgs").expect("listing");
+        let run = Running {
+            started: "2026-12-04T11:00:00Z".parse().expect("time"),
+            day: None,
+        };
+        let ahead = Some(names[1].landing_order());
+        assert_eq!(
+            run.trace(dir.path(), &files, ahead),
+            Trace::Landed(names[0].clone())
+        );
+        let (dir, names) = landed_without_metrics(&["2026-12-04T13:00:00Z"]);
+        let files = rawfile::list(dir.path(), "usgs").expect("listing");
+        assert_eq!(
+            run.trace(dir.path(), &files, Some(names[0].landing_order())),
+            Trace::Nothing
         );
     }
 }

@@ -73,7 +73,11 @@ pub(super) fn record_interrupted(
     metrics.duration_ms = None;
     metrics.error = Some(reason.to_owned());
     state.failed(running.started, reason, None);
-    metrics.retry_from = crate::schedule::retry_from(source, state);
+    // As the source is scheduled: without the runs the state dates ahead of this clock, which
+    // it keeps until an API tells this clock is right.
+    let mut scheduled = state.clone();
+    scheduled.forget_future_runs(Utc::now());
+    metrics.retry_from = crate::schedule::retry_from(source, &scheduled);
     if let Some(name) = rawfile::free_run_name(raw_dir, &source.name, running.started) {
         write_metrics(raw_dir, &name, &metrics);
     }
