@@ -10,6 +10,7 @@ pub mod cli;
 mod completeness;
 pub mod export;
 mod format;
+pub mod highest;
 mod naming;
 mod outdated;
 mod pdf;

@@ -207,11 +207,18 @@ impl Sample {
 /// array) or name starting with `$` (MongoDB refuses them in projections), none inside
 /// another (MongoDB refuses overlapping projections).
 fn projection(source: &Source) -> Document {
-    let mut paths: Vec<Vec<&str>> = source
+    let paths = source
         .position()
         .into_iter()
         .flat_map(|(lon, lat)| [lon, lat])
-        .chain(source.numeric.first())
+        .chain(source.numeric.first());
+    data_projection(paths)
+}
+
+/// The projection of a record's key and of the fields of its `data` at `paths` (see
+/// [`projection`]), read back with [`record_data`].
+pub(crate) fn data_projection<'a>(paths: impl Iterator<Item = &'a releve::FieldPath>) -> Document {
+    let mut paths: Vec<Vec<&str>> = paths
         .map(|path| {
             path.segments()
                 .iter()
@@ -259,7 +266,7 @@ fn position_of(source: &Source, document: &RawDocument) -> Option<Position> {
 /// names (`{"data.geometry.coordinates": [...]}`), which are nested here the same way.
 /// Values are read from the raw BSON as the summariser stored them (see
 /// [`releve::record_data`]); a field that is not BSON is left out.
-fn record_data(document: &RawDocument) -> Value {
+pub(crate) fn record_data(document: &RawDocument) -> Value {
     let mut data = Value::Object(serde_json::Map::new());
     'fields: for (name, value) in document.into_iter().flatten() {
         let Ok(value) = releve::record_data::value_json(value) else {

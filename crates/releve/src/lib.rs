@@ -30,8 +30,8 @@ pub mod wide_integer;
 pub mod working_folder;
 
 pub use config::{
-    CATCH_UP_DAYS, Config, ConfigError, Every, LeftOut, RefusedSource, ReportFault, Resolution,
-    Source, SourceKind,
+    CATCH_UP_DAYS, Config, ConfigError, Every, Highest, LeftOut, RefusedSource, ReportFault,
+    Resolution, Source, SourceKind,
 };
 pub use lock::RunLock;
 pub use metrics::RunMetrics;

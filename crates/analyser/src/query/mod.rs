@@ -112,6 +112,7 @@ async fn load_source(
         Some(_) => Some(crate::positions::load(db, source, period, MAX_POSITIONS).await?),
         None => None,
     };
+    let highest = crate::highest::load(db, source, period).await?;
     let mut runs: Vec<CollectionRun> = runs.into_iter().map(CollectionRun::from).collect();
     runs.sort_by_key(|run| run.started);
     Ok(SourceData {
@@ -122,6 +123,7 @@ async fn load_source(
         latest_run: health.latest_run,
         rejected,
         positions,
+        highest,
         waiting: WaitingRuns::default(),
         disabled: disabled
             .into_iter()

@@ -28,6 +28,9 @@ pub struct SourceData {
     pub rejected: u64,
     /// Positions, for positioned sources.
     pub positions: Option<Positions>,
+    /// The record of the period's highest value of the source's `highest` field, when it is
+    /// configured and a record of it is still stored.
+    pub highest: Option<crate::highest::HighestRecord>,
     /// Successful runs of the period whose files still wait in `raw/` for the summariser, and
     /// the records they landed (a record served to several runs counted in each): not in
     /// `hourly` yet.

@@ -7,6 +7,7 @@ mod category_page;
 mod credit;
 mod expected_notes;
 mod field_totals;
+mod highest_said;
 mod largest_total;
 mod map_page;
 mod numeric_page;

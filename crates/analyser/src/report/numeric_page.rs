@@ -12,14 +12,16 @@ use releve::{Resolution, Source};
 use super::added_fields::AddedField;
 use super::begun_and_ahead::{band_captions, total_captions};
 use super::field_totals::{FieldTotals, plausible_range};
+use super::highest_said::highest_said;
 use super::past_scale::{past_scale, spikes_said, totals_past_scale};
 use super::source_pages::{one_day_of_daily_values, say_partly};
 use crate::charts::{self, ChartError, HourBand, TimeAxis, ValueScale, px};
+use crate::highest::HighestRecord;
 use crate::naming::{name_of, unit_of, with_unit};
 use crate::pdf::{BODY, CONTENT_WIDTH, Ink, ReportDocument};
 
 /// Lays out `field` of `source` over the hours of `axis` (`hourly[i]`: the summary of its hour
-/// `i`, if any).
+/// `i`, if any), naming `highest`, the record of its highest value, when it is the field's.
 pub(super) fn numeric_chart(
     doc: &mut ReportDocument,
     source: &Source,
@@ -27,6 +29,7 @@ pub(super) fn numeric_chart(
     hourly: &[Option<&HourlySummary>],
     axis: &TimeAxis,
     added: &AddedField<'_>,
+    highest: Option<&HighestRecord>,
 ) -> Result<(), ChartError> {
     let unit = unit_of(source, field);
     let named = with_unit(source, field);
@@ -36,6 +39,9 @@ pub(super) fn numeric_chart(
         .map(|h| h.and_then(|h| h.numeric.iter().find(|n| n.field == field)))
         .collect();
     let title = chart_title(&named, one_day, axis, &stats);
+    let summarised_records: i64 = hourly.iter().flatten().map(|h| h.count).sum();
+    let highest = highest
+        .and_then(|record| highest_said(source, record, &stats, summarised_records, axis.tz()));
     let bands: Vec<Option<HourBand>> = stats
         .iter()
         .map(|n| {
@@ -149,6 +155,9 @@ pub(super) fn numeric_chart(
     if let Some(when) = lone {
         doc.heading(&named, 10.0, 8.0);
         doc.paragraph(&totals.caption(&when, &bands, unit), BODY, false, Ink::TEXT);
+        if let Some(highest) = &highest {
+            doc.paragraph(highest, BODY, false, Ink::TEXT);
+        }
         say_partly(doc, partly.as_deref());
         return Ok(());
     }
@@ -175,6 +184,7 @@ pub(super) fn numeric_chart(
     let captions: Vec<&str> = banded
         .iter()
         .map(String::as_str)
+        .chain(highest.as_deref())
         .chain(past.as_deref())
         .chain(spikes.as_deref())
         .chain(partly.as_deref())

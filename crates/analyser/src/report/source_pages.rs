@@ -212,7 +212,8 @@ pub fn source_section(
     for field in &source.numeric {
         let in_records = !data.fields_not_in_records.contains(field.as_str());
         let added = AddedField::new(source, field.as_str(), "numeric", generated, in_records);
-        numeric_chart(doc, source, field.as_str(), &hourly, &axis, &added)?;
+        let highest = data.highest.as_ref().filter(|h| h.field == field.as_str());
+        numeric_chart(doc, source, field.as_str(), &hourly, &axis, &added, highest)?;
     }
     for field in &source.categories {
         let in_records = !data.fields_not_in_records.contains(field.as_str());

@@ -6,6 +6,7 @@
 mod every;
 mod git_conflict;
 mod header_line;
+mod highest;
 mod kinds;
 mod odsql;
 mod offer_filters;
@@ -27,6 +28,7 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 
 pub use every::{CRON_EARLY, Every, run_minute};
+pub use highest::Highest;
 pub use kinds::{FranceTravail, HttpJson, LocalZone, OdsV1, Opendatasoft, SourceKind, names_utc};
 pub use offer_filters::{OfferFilter, OfferFilters};
 pub use source_table::closest;
@@ -258,6 +260,10 @@ pub struct Source {
     /// as `implausible` in its hour and left out of the statistics (stations that report −50 °C).
     #[serde(default, deserialize_with = "ranges")]
     pub plausible: BTreeMap<String, [f64; 2]>,
+    /// The record of a numeric field's highest value in a report's period, named under the
+    /// field's chart by its time, kind and place (USGS's strongest earthquake). Default: the
+    /// highest value is said with its hour only.
+    pub highest: Option<Highest>,
     /// Shown in the report's source catalogue.
     #[serde(default)]
     pub description: String,
@@ -332,6 +338,7 @@ const COMMON_KEYS: &[&str] = &[
     "labels",
     "value_labels",
     "plausible",
+    "highest",
     "description",
     "periodicity",
     "access",

@@ -668,6 +668,7 @@ fn every_common_key_is_listed() {
         labels,
         value_labels,
         plausible,
+        highest,
         description,
         periodicity,
         access,
@@ -1098,4 +1099,42 @@ fn a_file_whose_lines_end_in_a_carriage_return_alone_says_how_to_save_it() {
             && refused.contains("save it with Unix (LF) or Windows (CRLF) line ends"),
         "{refused}"
     );
+}
+
+/// `highest` names a numeric field's record by its kind and place; one of a field not charted
+/// by its values (no `numeric` field, or a `totals` one) is left out, the source kept.
+#[test]
+fn the_highest_record_is_named_by_fields_of_a_numeric_field_s_record() {
+    let config = parse(&format!(
+        "{USGS}highest = {{ field = \"properties.mag\", kind = \"properties.magType\", place = \"properties.place\" }}\n"
+    ))
+    .expect("a highest record");
+    let highest = config.sources[0].highest.as_ref().expect("kept");
+    assert_eq!(highest.field.as_str(), "properties.mag");
+    assert_eq!(
+        highest.kind.as_ref().map(FieldPath::as_str),
+        Some("properties.magType")
+    );
+    assert_eq!(
+        highest.place.as_ref().map(FieldPath::as_str),
+        Some("properties.place")
+    );
+    for extra in [
+        "highest = { field = \"properties.type\" }",
+        "totals = [\"properties.mag\"]\nhighest = { field = \"properties.mag\" }",
+    ] {
+        let config = parse(&format!("{USGS}{extra}\n")).expect("left out is no refusal");
+        assert_eq!(config.sources[0].highest, None, "{extra}");
+    }
+    let empty = error(&format!(
+        "{USGS}highest = {{ field = \"properties.mag\", place = \"\" }}\n"
+    ));
+    assert!(
+        empty.contains("key `highest`: `place` is an empty field path"),
+        "{empty}"
+    );
+    let unknown = error(&format!(
+        "{USGS}highest = {{ field = \"properties.mag\", where = \"x\" }}\n"
+    ));
+    assert!(unknown.contains("where"), "{unknown}");
 }

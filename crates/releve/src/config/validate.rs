@@ -109,6 +109,7 @@ pub(super) fn leftover_presentation(source: &mut Source) -> Vec<LeftEntry> {
         .map(|f| f.as_str().to_owned())
         .collect();
     source.totals.retain(|f| is_numeric(f.as_str()));
+    let highest_left = highest_left_out(source);
     let left = left
         .into_iter()
         .chain(std::iter::once(("totals", "`numeric`", totals)));
@@ -122,6 +123,7 @@ pub(super) fn leftover_presentation(source: &mut Source) -> Vec<LeftEntry> {
             });
         }
     }
+    said.extend(highest_left);
     for (field, unit) in power::totals_of_a_power(source) {
         said.push(LeftEntry {
             key: "totals",
@@ -137,6 +139,25 @@ pub(super) fn leftover_presentation(source: &mut Source) -> Vec<LeftEntry> {
         });
     }
     said
+}
+
+/// Removes `highest` when its field is no `numeric` field, or one of `totals` (whose chart says
+/// totals, not values), and says why.
+fn highest_left_out(source: &mut Source) -> Option<LeftEntry> {
+    let field = source.highest.as_ref()?.field.clone();
+    let why = if !source.numeric.contains(&field) {
+        "is not one of the `numeric` fields"
+    } else if source.totals.contains(&field) {
+        "is one of the `totals` fields, charted by their totals"
+    } else {
+        return None;
+    };
+    source.highest = None;
+    Some(LeftEntry {
+        key: "highest",
+        message: format!("key `highest`: `{field}` {why}"),
+        mend: MEND_PATH,
+    })
 }
 
 /// Removes from `entries` those whose field `kept` refuses, and returns their fields.
@@ -311,6 +332,13 @@ fn check_fields(source: &Source) -> Result<(), BadValue> {
         if path.as_ref().is_some_and(FieldPath::is_root) {
             return Err(bad(key, format!("key `{key}` is an empty field path")));
         }
+    }
+    let highest = source.highest.iter().flat_map(|highest| highest.paths());
+    if let Some((name, _)) = highest.into_iter().find(|(_, path)| path.is_root()) {
+        return Err(bad(
+            "highest",
+            format!("key `highest`: `{name}` is an empty field path"),
+        ));
     }
     if let Some(again) = listed_twice(&source.totals) {
         return Err(bad("totals", format!("key `totals` lists `{again}` twice")));
