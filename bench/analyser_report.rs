@@ -115,6 +115,7 @@ fn month_data(config: &Config, period: &ReportPeriod) -> BTreeMap<String, Source
                 latest_run: None,
                 rejected: 0,
                 positions,
+                highest: None,
                 waiting: Default::default(),
                 disabled: Vec::new(),
                 run_before: None,

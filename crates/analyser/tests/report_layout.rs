@@ -129,6 +129,7 @@ fn single() -> SourceData {
         records_before: 0,
         unmatched: None,
         fields_not_in_records: Default::default(),
+        highest: None,
         positions: Some(Positions {
             points: vec![Position {
                 lon: 1.44,
@@ -170,6 +171,7 @@ fn busy() -> SourceData {
         latest_run: None,
         rejected: 0,
         positions: None,
+        highest: None,
         waiting: Default::default(),
         disabled: Vec::new(),
         run_before: None,

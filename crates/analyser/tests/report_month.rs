@@ -103,6 +103,7 @@ fn source_data(hourly: Vec<HourlySummary>, runs: Vec<CollectionRun>) -> SourceDa
         latest_run: None,
         rejected: 0,
         positions: None,
+        highest: None,
         waiting: Default::default(),
         disabled: Vec::new(),
         run_before: None,
