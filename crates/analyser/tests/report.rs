@@ -2964,3 +2964,49 @@ async fn a_per_day_source_s_utc_day_is_told_apart_from_a_report_day_in_another_z
         }
     }
 }
+
+/// The day's strongest earthquake is named under the magnitude chart, read from `records`:
+/// its magnitude, type and place as served (a long one, not in ASCII, wrapped whole).
+#[tokio::test(flavor = "multi_thread")]
+async fn the_day_s_strongest_earthquake_is_named_under_its_chart_with_its_place() {
+    use futures_util::TryStreamExt;
+    let (uri, db) = golden_database("highest").await;
+    let server = MongoServer::shared();
+    let records = server
+        .client_database(&db)
+        .await
+        .collection::<StoredRecord>(store::RECORDS);
+    let quakes = doc! {"source": "quakes"};
+    let mut stored: Vec<StoredRecord> = records
+        .find(quakes.clone())
+        .await
+        .expect("find")
+        .try_collect()
+        .await
+        .expect("read");
+    let place = "23 km NNO de Saint-Étienne-de-Saint-Geoirs, Auvergne-Rhône-Alpes (Ísafjarðarbær)";
+    for record in &mut stored {
+        let properties = record
+            .data
+            .get_document_mut("properties")
+            .expect("properties");
+        properties.insert("magType", "mww");
+        properties.insert("place", place);
+    }
+    records.delete_many(quakes).await.expect("delete");
+    records.insert_many(&stored).await.expect("insert");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = golden::CONFIG.replacen(
+        "units = { \"properties.mag\" = \"magnitude\" }",
+        "units = { \"properties.mag\" = \"magnitude\" }\nhighest = { field = \"properties.mag\", \
+         kind = \"properties.magType\", place = \"properties.place\" }",
+        1,
+    );
+    setup(dir.path(), &config);
+    let flat = golden_day_text(dir.path(), &uri, &db).await;
+    let said = format!(" mww, {place}, at ");
+    assert!(
+        flat.contains("Highest ") && flat.contains(&said),
+        "no strongest earthquake named: {flat}"
+    );
+}

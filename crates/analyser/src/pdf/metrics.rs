@@ -140,6 +140,24 @@ mod tests {
         assert_ne!(lines.first().map(String::as_str), Some("_"), "{lines:?}");
     }
 
+    /// The strongest earthquake's caption, with a long place of non-ASCII letters as USGS
+    /// serves some, wraps within a chart's caption width and loses no letter.
+    #[test]
+    fn a_long_earthquake_place_wraps_within_the_caption_width() {
+        let metrics = TextMetrics::bundled().expect("bundled fonts");
+        let caption = "Highest magnitude (mixed types): 4.5 mww, 23 km NNO de \
+                       Saint-Étienne-de-Saint-Geoirs, Auvergne-Rhône-Alpes, Ísafjarðarbær \
+                       (Çukurova–Łódź), at 2026-12-07 10:04 CET, the first of 3 records of 4.5.";
+        let (size, width) = (super::super::CAPTION, super::super::CONTENT_WIDTH);
+        let lines = metrics.wrap(caption, size, false, width);
+        assert!(lines.len() > 1, "{lines:?}");
+        assert!(
+            lines.iter().all(|l| metrics.width(l, size, false) <= width),
+            "{lines:?}"
+        );
+        assert_eq!(lines.join(" "), caption);
+    }
+
     #[test]
     fn widths_grow_with_size_and_text() {
         let metrics = TextMetrics::bundled().expect("bundled fonts");
