@@ -609,32 +609,41 @@ fn a_collector_killed_at_a_clock_behind_keeps_the_runs_dated_ahead() {
 /// (nothing tells the clock wrong): the run lands, and its state was saved without the landing
 /// dated ahead of that clock, forgotten for good though no API had told the clock right (a
 /// France Travail source lost its landed days so, collected again once NTP set the clock). A
-/// landing at a clock that may be behind keeps the later ones, the source scheduled from its
-/// own.
+/// landing at a clock that may be behind keeps the later ones; then the next minute forgot
+/// them again, the source due at once: an hourly source landed every minute until NTP set the
+/// clock. It is scheduled from its own landing, due an hour of this clock after it.
 #[test]
 fn a_landing_at_a_clock_behind_no_api_dated_keeps_the_later_landing() {
     let (feed, _calls) = numbered_feed(|_| async { usgs_body(2) });
-    let site = Site::new(&usgs_source("quakes", &format!("{}/feed", feed.url()), ""));
+    let hourly = |url: &str| usgs_source_every("quakes", url, "1h", "");
+    let site = Site::new(&hourly(&format!("{}/feed", feed.url())));
     collected_at_the_right_time(&site);
     let landed = site.state("quakes");
     let undated = closing_answer("200 OK", "", "application/json", &usgs_body(2));
-    let (port, _requests) = answering_each_request("127.0.0.1:0", undated);
+    let (port, requests) = answering_each_request("127.0.0.1:0", undated);
     std::fs::write(
         site.config(),
-        usgs_source("quakes", &format!("http://127.0.0.1:{port}/feed"), ""),
+        hourly(&format!("http://127.0.0.1:{port}/feed")),
     )
     .expect("an API sending no Date");
-    let booted = collector_at(&site, &boot_minute(0));
-    let stderr = String::from_utf8_lossy(&booted.stderr);
-    assert!(booted.status.success(), "landed: {stderr}");
-    let state = site.state("quakes");
+    for minute in [0, 1] {
+        let booted = collector_at(&site, &boot_minute(minute));
+        let stderr = String::from_utf8_lossy(&booted.stderr);
+        assert!(booted.status.success(), "minute {minute}: {stderr}");
+        let state = site.state("quakes");
+        assert_eq!(
+            (state.last_success_started, state.last_success_landed),
+            (landed.last_success_started, landed.last_success_landed),
+            "minute {minute}: the landing dated ahead of the clock kept: {stderr}"
+        );
+        assert!(
+            state.last_attempt < landed.last_attempt,
+            "minute {minute}: the run landed at this clock last, for its schedule: {stderr}"
+        );
+    }
     assert_eq!(
-        (state.last_success_started, state.last_success_landed),
-        (landed.last_success_started, landed.last_success_landed),
-        "the landing dated ahead of the clock kept: {stderr}"
-    );
-    assert!(
-        state.last_attempt < landed.last_attempt,
-        "the run landed at this clock last, for its schedule: {stderr}"
+        requests.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "the hourly source landed at the boot's minute 0, not due again at minute 1"
     );
 }

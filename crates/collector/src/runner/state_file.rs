@@ -158,8 +158,16 @@ impl SetAside {
 /// `state`, the state the source is scheduled from, returning what was forgotten, set aside.
 /// Nothing forgotten is saved before an API's `Date` tells this clock is right: a clock
 /// behind (a boot before NTP sets it) would otherwise lose the source's last runs for good.
+/// A run that landed at this clock since (from an API sending no `Date`, the landing dated
+/// ahead kept in the file as the last) is the one the source is scheduled from: forgotten with
+/// it, the source was due at once, landing every minute until NTP set the clock.
 pub(super) fn forget_future_runs(state: &mut SourceState) -> Option<SetAside> {
     let as_saved = state.clone();
     let latest = state.forget_future_runs(Utc::now())?;
-    Some(SetAside::between(&as_saved, state, latest))
+    let set_aside = SetAside::between(&as_saved, state, latest);
+    // A last attempt kept (dated by this clock) that failed in no way is that landing.
+    if state.last_success_started.is_none() && state.last_error.is_none() {
+        state.last_success_started = state.last_attempt;
+    }
+    Some(set_aside)
 }
