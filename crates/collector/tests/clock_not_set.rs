@@ -647,3 +647,52 @@ fn a_landing_at_a_clock_behind_no_api_dated_keeps_the_later_landing() {
         "the hourly source landed at the boot's minute 0, not due again at minute 1"
     );
 }
+
+/// A boot's clock three days behind, the API one that sends no `Date`: a run lands, and is
+/// killed before its metrics and state (a power cut). The next run settled it as landed and
+/// saved its start and landing as the last, erasing the landing dated ahead though no API had
+/// told the clock right: once NTP set the clock, the source was due at once. The later landing
+/// stays the last in the state file, and the source waits an hour of this clock all the same.
+#[test]
+fn a_run_killed_after_landing_at_a_clock_behind_keeps_the_later_landing() {
+    let (feed, _calls) = numbered_feed(|_| async { usgs_body(2) });
+    let hourly = |url: &str| usgs_source_every("quakes", url, "1h", "");
+    let site = Site::new(&hourly(&format!("{}/feed", feed.url())));
+    collected_at_the_right_time(&site);
+    let landed = site.state("quakes");
+    let undated = closing_answer("200 OK", "", "application/json", &usgs_body(2));
+    let (port, requests) = answering_each_request("127.0.0.1:0", undated);
+    std::fs::write(
+        site.config(),
+        hourly(&format!("http://127.0.0.1:{port}/feed")),
+    )
+    .expect("an API sending no Date");
+    let booted = collector_at(&site, &boot_minute(0));
+    assert!(booted.status.success(), "{booted:?}");
+    // Killed once its file had landed: its metrics (the oldest, named by the boot's clock) not
+    // written, its state as noted at its start.
+    let metrics = site.files("quakes", releve::RawFileRole::Metrics);
+    std::fs::remove_file(&metrics[0]).expect("the killed run's metrics not written");
+    let started = site.state("quakes").last_attempt.expect("its start");
+    site.edit_state("quakes", |state| {
+        state.running = Some(collector::state::Running { started, day: None });
+        state.last_attempt = landed.last_attempt;
+    });
+    let next = collector_at(&site, &boot_minute(1));
+    let stderr = String::from_utf8_lossy(&next.stderr);
+    assert!(
+        stderr.contains("counted as landed"),
+        "the killed run counted landed: {stderr}"
+    );
+    let state = site.state("quakes");
+    assert_eq!(
+        (state.last_success_started, state.last_success_landed),
+        (landed.last_success_started, landed.last_success_landed),
+        "the landing dated ahead of the clock kept: {stderr}"
+    );
+    assert_eq!(
+        requests.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "not collected again: {stderr}"
+    );
+}

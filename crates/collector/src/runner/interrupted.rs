@@ -22,7 +22,8 @@ use crate::state::SourceState;
 /// The run is told its files by its start as noted and `landed_before`, the last landing its
 /// state recorded before it (as read, before runs dated ahead of this clock were forgotten):
 /// never by this clock, which may be behind since, and would take the run before's files for
-/// its own. Returns whether there was one.
+/// its own. A landing it recorded later than the settled run's (dated ahead of this clock) stays
+/// the last (see [`keep_later_landing`]). Returns whether there was one.
 pub(super) fn settle_interrupted_run(
     source: &Source,
     raw_dir: &Path,
@@ -36,6 +37,7 @@ pub(super) fn settle_interrupted_run(
         .started
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     // Settling it notes a failure or a landing, which ends a disabled stretch noted since.
+    let success_started = state.last_success_started;
     let disabled_since = state.disabled_since;
     let files = rawfile::list(raw_dir, &source.name).unwrap_or_default();
     let trace = noted.trace(raw_dir, &files, landed_before);
@@ -96,6 +98,7 @@ pub(super) fn settle_interrupted_run(
             interrupted(source, raw_dir, state, running, &reason);
         }
     }
+    keep_later_landing(state, success_started, landed_before);
     // Disabled after the run began (the run killed, then `enabled = false` set): the stretch
     // stands, for the next run's metrics to tell.
     if disabled_since.is_some_and(|since| since >= running.started) {
@@ -105,6 +108,22 @@ pub(super) fn settle_interrupted_run(
         tracing::warn!(source = %source.name, error = %err, "Cannot save the state file.");
     }
     true
+}
+
+/// Keeps the last successful run the state recorded before the settled one, its start
+/// `started` and its landing `landed`, where later than the settled run's: dated ahead of this
+/// clock (a boot's clock behind), the state file keeps it until an API's `Date` tells this
+/// clock is right. Erased, once NTP set the clock, an interval source ran again at once.
+fn keep_later_landing(
+    state: &mut SourceState,
+    started: Option<chrono::DateTime<Utc>>,
+    landed: Option<LandingOrder>,
+) {
+    state.last_success_started = state.last_success_started.max(started);
+    if let Some(landed) = landed.filter(|landed| Some(*landed) > state.last_landing()) {
+        state.last_success_landed = Some(landed.landed_at);
+        state.last_success_sequence = (landed.sequence > 1).then_some(landed.sequence);
+    }
 }
 
 /// Records `running` as failed for `reason`, with metrics saying so.
