@@ -156,10 +156,9 @@ pub async fn collect(
     off_the_runtime(|| remove_orphan_temps(source, raw_dir));
     // Its metrics carry this start as noted, which tells them its own should it be killed.
     let started = Utc::now();
-    state.running = Some(Running {
-        started,
-        day: settings.day_of(source),
-    });
+    // The files already waiting tell the next run, should this one be killed, which are not its.
+    let waiting = off_the_runtime(|| rawfile::list(raw_dir, &source.name).unwrap_or_default());
+    state.running = Some(Running::begun(started, settings.day_of(source), &waiting));
     // With the runs dated ahead of this clock, should the run be killed before an API tells.
     let noted = off_the_runtime(|| match &set_aside {
         Some(set_aside) => set_aside.kept_in(&state).save(raw_dir, &source.name),

@@ -302,6 +302,7 @@ fn a_run_killed_by_a_power_cut_stays_settled_when_the_api_finds_the_clock_behind
         state.running = Some(collector::state::Running {
             started: chrono::Utc::now(),
             day: None,
+            waiting_ahead: None,
         });
     });
     let restored = (chrono::Utc::now() - chrono::TimeDelta::minutes(40))
@@ -379,6 +380,7 @@ fn a_killed_run_is_not_settled_by_the_run_befores_metrics_at_a_clock_behind() {
         state.running = Some(collector::state::Running {
             started: chrono::Utc::now(),
             day: None,
+            waiting_ahead: None,
         });
     });
     let restored = (chrono::Utc::now() - chrono::TimeDelta::days(3))
@@ -554,7 +556,10 @@ time = "dateCreation"
 /// A collector killed (out of memory, a power cut) while its API had not answered, at a boot's
 /// clock behind: the state it noted the run in before calling the API was saved without the
 /// runs dated ahead, which the kill then left forgotten for good. They are kept, and the next
-/// run counts the killed one failed.
+/// run counts the killed one failed. A file waiting with no metrics beside it (the summariser
+/// refused it as too large, its metrics taken), landed before the last landing, was taken for
+/// the killed run's landing (metrics written beside it again, the run counted landed): not any
+/// more.
 #[test]
 fn a_collector_killed_at_a_clock_behind_keeps_the_runs_dated_ahead() {
     let (called, calling) = std::sync::mpsc::channel();
@@ -571,6 +576,16 @@ fn a_collector_killed_at_a_clock_behind_keeps_the_runs_dated_ahead() {
     let site = Site::new(&usgs_source("quakes", &format!("{}/feed", feed.url()), ""));
     collected_at_the_right_time(&site);
     let landed = site.state("quakes");
+    let [file] = site
+        .data_files("quakes")
+        .try_into()
+        .expect("one file landed");
+    let refused = releve::RawFileName::data(
+        "quakes",
+        landed.last_success_landed.expect("landed") - chrono::TimeDelta::hours(1),
+        1,
+    );
+    std::fs::copy(file, refused.path_in(&site.raw())).expect("a file refused as too large");
     let mut run = collector_command(&site, &boot_minute(0), "no")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
@@ -602,6 +617,12 @@ fn a_collector_killed_at_a_clock_behind_keeps_the_runs_dated_ahead() {
         (state.last_success_started, state.last_success_landed),
         (landed.last_success_started, landed.last_success_landed),
         "the last landing kept by the run after: {stderr}"
+    );
+    assert!(
+        site.metrics("quakes")
+            .iter()
+            .all(|run| run.file != Some(refused.file_name())),
+        "the file refused as too large not taken for the killed run's: {stderr}"
     );
 }
 
@@ -675,7 +696,11 @@ fn a_run_killed_after_landing_at_a_clock_behind_keeps_the_later_landing() {
     std::fs::remove_file(&metrics[0]).expect("the killed run's metrics not written");
     let started = site.state("quakes").last_attempt.expect("its start");
     site.edit_state("quakes", |state| {
-        state.running = Some(collector::state::Running { started, day: None });
+        state.running = Some(collector::state::Running {
+            started,
+            day: None,
+            waiting_ahead: None,
+        });
         state.last_attempt = landed.last_attempt;
     });
     let next = collector_at(&site, &boot_minute(1));

@@ -22,6 +22,11 @@ pub struct Running {
     /// The day a per-day source was collecting.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub day: Option<NaiveDate>,
+    /// The oldest data file already waiting in the source's folder when it began that is named
+    /// in a later second than its start (by a clock that ran ahead, or at a boot's clock
+    /// behind), as its landing time: no file named from then on is taken for its landing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiting_ahead: Option<DateTime<Utc>>,
 }
 
 /// When this machine last started, as the kernel says it (`btime` of `/proc/stat`); `None`
@@ -51,6 +56,21 @@ pub enum Trace {
 }
 
 impl Running {
+    /// A run that begins at `started` (collecting `day`, for a per-day source), `files` its
+    /// source's landed files as it begins.
+    pub fn begun(started: DateTime<Utc>, day: Option<NaiveDate>, files: &[RawFileName]) -> Self {
+        let waiting_ahead = files
+            .iter()
+            .filter(|name| name.role == RawFileRole::Data)
+            .map(|name| name.landed_at)
+            .find(|landed_at| landed_at.timestamp() > started.timestamp());
+        Running {
+            started,
+            day,
+            waiting_ahead,
+        }
+    }
+
     /// What is known of it once its process is gone without finishing it: `the run started
     /// at 2026-12-04T11:00:00Z did not finish: its process was killed or crashed (out of memory,
     /// a deadline?)`, as the collector records it and `analyser status` says it.
@@ -98,8 +118,10 @@ impl Running {
     /// have landed: named no earlier than the second it started, after `landed_before` (the
     /// last landing its source's state recorded before it began, see [`unfinished_run`]; only
     /// not that landing when it is dated more than [`rawfile::CLOCK_DRIFT`] after the start),
-    /// and claimed by no run's metrics. A file the run before landed in the second it started is
-    /// that landing, or carries that run's metrics beside it: never taken for this run's.
+    /// and claimed by no run's metrics, nor named from [`Running::waiting_ahead`] on (a file
+    /// waiting before it began, as one the summariser refused as too large, its metrics taken).
+    /// A file the run before landed in the second it started is that landing, or carries that
+    /// run's metrics beside it: never taken for this run's.
     pub fn trace(
         &self,
         raw_dir: &Path,
@@ -135,6 +157,10 @@ impl Running {
         since
             .into_iter()
             .filter(|name| name.role == RawFileRole::Data)
+            .filter(|name| {
+                self.waiting_ahead
+                    .is_none_or(|first| name.landed_at < first)
+            })
             .filter(|name| {
                 landed_before.is_none_or(|before| match ahead(&before) {
                     true => name.landing_order() != before,
@@ -291,9 +317,11 @@ mod tests {
         let (dir, names) =
             landed_without_metrics(&["2026-12-04T11:00:05Z", "2026-12-04T13:00:00Z"]);
         let files = rawfile::list(dir.path(), "usgs").expect("listing");
+        // The landing dated ahead waited there when the run began.
         let run = Running {
             started: "2026-12-04T11:00:00Z".parse().expect("time"),
             day: None,
+            waiting_ahead: Some(names[1].landed_at),
         };
         let ahead = Some(names[1].landing_order());
         assert_eq!(
@@ -304,6 +332,26 @@ mod tests {
         let files = rawfile::list(dir.path(), "usgs").expect("listing");
         assert_eq!(
             run.trace(dir.path(), &files, Some(names[0].landing_order())),
+            Trace::Nothing
+        );
+    }
+
+    /// A file that waited, named ahead of the run's start, when the run began: one the
+    /// summariser refused as too large (its metrics taken, the file left), landed before the
+    /// last landing, dated ahead (a clock that ran ahead, or a boot's clock behind). The run,
+    /// killed before landing, took it for its own: metrics written beside it a second time, a
+    /// France Travail day never collected marked landed. Files waiting when it began are not
+    /// its own.
+    #[test]
+    fn a_file_waiting_ahead_when_the_run_began_is_not_its_landing() {
+        let (dir, names) =
+            landed_without_metrics(&["2026-12-06T09:00:00Z", "2026-12-07T09:00:00Z"]);
+        let files = rawfile::list(dir.path(), "usgs").expect("listing");
+        let started = "2026-12-04T11:00:00Z".parse().expect("time");
+        let run = Running::begun(started, None, &files);
+        assert_eq!(run.waiting_ahead, Some(names[0].landed_at));
+        assert_eq!(
+            run.trace(dir.path(), &files, Some(names[1].landing_order())),
             Trace::Nothing
         );
     }

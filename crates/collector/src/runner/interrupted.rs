@@ -233,7 +233,11 @@ mod tests {
 
     fn killed_at(started: DateTime<Utc>) -> SourceState {
         SourceState {
-            running: Some(Running { started, day: None }),
+            running: Some(Running {
+                started,
+                day: None,
+                waiting_ahead: None,
+            }),
             ..SourceState::default()
         }
     }
