@@ -185,6 +185,102 @@ async fn an_offset_beside_a_window_past_the_cap_fails_naming_offset() {
     assert_eq!(catalogue.asked().len(), 1, "no part asked");
 }
 
+/// A window written in the source's `url` (no `params`), past the cap, is split over the url's
+/// window, each part's request holding one `starttime` and one `endtime` (its own, in place of
+/// the url's): before, the parts went over USGS's default (the last 30 days), each request
+/// holding the url's bounds beside its own, and the run landed none of the month's events.
+#[tokio::test]
+async fn a_window_written_in_the_url_is_split_over_it_each_part_asking_it_once() {
+    let start = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
+        .expect("time")
+        .to_utc();
+    let catalogue = Catalogue::evenly(start, 45_000, 50_000);
+    let queries = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let seen = queries.clone();
+    let router = catalogue.router().layer(axum::middleware::from_fn(
+        move |request: axum::extract::Request, next: axum::middleware::Next| {
+            if let Ok(mut seen) = seen.lock() {
+                seen.push(request.uri().query().unwrap_or_default().to_owned());
+            }
+            next.run(request)
+        },
+    ));
+    let server = LocalServer::start(router);
+    let site = Site::new(&usgs_source_every(
+        "usgs-catalogue",
+        &format!(
+            "{}{QUERY_PATH}?format=geojson&starttime=2026-01-01&endtime=2026-02-01",
+            server.url()
+        ),
+        "1d",
+        "",
+    ));
+    let outcome = collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("the collector runs");
+    let failures: Vec<_> = outcome.failures().collect();
+    assert!(failures.is_empty(), "no failure: {failures:?}");
+    let files = site.data_files("usgs-catalogue");
+    assert_eq!(files.len(), 1, "one file lands: {:?}", outcome.sources);
+    let landed: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&files[0]).expect("read")).expect("JSON");
+    let ids: std::collections::BTreeSet<&str> = landed["features"]
+        .as_array()
+        .expect("features")
+        .iter()
+        .filter_map(|event| event["id"].as_str())
+        .collect();
+    assert_eq!(ids.len(), 45_000, "the url's month lands whole");
+    let queries = queries.lock().map(|q| q.clone()).unwrap_or_default();
+    assert!(queries.len() > 1, "asked in parts: {queries:?}");
+    for query in &queries {
+        let count = |name: &str| {
+            query
+                .split('&')
+                .filter(|pair| pair.split('=').next() == Some(name))
+                .count()
+        };
+        assert_eq!(
+            (count("starttime"), count("endtime")),
+            (1, 1),
+            "one window per request: {query}"
+        );
+    }
+    let asked = catalogue.asked();
+    assert_eq!(
+        asked.last(),
+        Some(&(
+            "2026-01-16T12:00:00".to_owned(),
+            "2026-02-01T00:00:00".to_owned()
+        )),
+        "the last part ends where the url's window does: {asked:?}"
+    );
+}
+
+/// An `offset` written in the source's `url` beside a window past the cap fails the run as one
+/// in `params` does, naming it, no part asked: before, it passed unseen, each part skipping its
+/// own first events.
+#[tokio::test]
+async fn an_offset_in_the_url_beside_a_window_past_the_cap_fails_naming_it() {
+    let start = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
+        .expect("time")
+        .to_utc();
+    let catalogue = Catalogue::evenly(start, 45_000, 50_000);
+    let server = LocalServer::start(catalogue.router());
+    let site = Site::new(&usgs_source_every(
+        "usgs-catalogue",
+        &format!("{}{QUERY_PATH}?offset=5", server.url()),
+        "1d",
+        "params = { format = \"geojson\", starttime = \"2026-01-01\", endtime = \"2026-02-01\" }",
+    ));
+    let reason = site.failed_run(true).await;
+    assert!(
+        reason.contains("`offset` = 5 in `url`") && reason.contains("nothing landed"),
+        "{reason}"
+    );
+    assert_eq!(catalogue.asked().len(), 1, "no part asked");
+}
+
 /// A query source of the double's catalogue, its window in `params`.
 fn catalogue_source(server: &LocalServer, window: &str) -> String {
     usgs_source_every(

@@ -78,7 +78,8 @@ pub(super) async fn collect(
     let get = |params: Vec<(String, String)>| async move {
         ctx.client
             .send_json("GET", |http| {
-                let mut request = http.get(&source.url).query(&params);
+                let address = search_limit::address(&source.url, &params);
+                let mut request = http.get(address.as_ref()).query(&params);
                 for (name, value) in &settings.headers {
                     request = request.header(name, value);
                 }

@@ -6,8 +6,10 @@
 //! events land together in the run's one body (the first part's `type` and `metadata` beside
 //! them, its `count` theirs), each `key` once (an event on a boundary, both
 //! ends being inclusive, is served by both parts: the later copy is kept). A part that fails
-//! fails the run, nothing landed. Any other refusal fails as served. A bound `params` leave
-//! out is USGS's default: `starttime` 30 days before the source is asked, `endtime` then.
+//! fails the run, nothing landed. Any other refusal fails as served. The window's bounds and
+//! `offset` are read where they are written, in `params` or in the source's `url` (a bound in
+//! `params` is sent in place of the url's, as each part's is); a bound left out of both is
+//! USGS's default: `starttime` 30 days before the source is asked, `endtime` then.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -20,6 +22,10 @@ use serde_json::Value;
 
 use crate::http::{Answer, FetchError};
 use crate::sources::SourceError;
+pub(super) use in_url::address;
+use in_url::in_url;
+
+mod in_url;
 
 /// What USGS's refusal of a window past its cap says (its count and cap before and after).
 const PAST_THE_CAP: &str = "matching events exceeds search limit";
@@ -99,17 +105,24 @@ fn unread_part(
     }
 }
 
-/// The failure of a window past the cap asked with an `offset` past the first event: every
-/// part would skip its own first events, the run landing short without a word.
-fn offset_in_parts(params: &[(String, String)]) -> Option<SourceError> {
-    let (_, offset) = params.iter().find(|(name, _)| name == "offset")?;
-    if offset.trim() == "1" {
-        return None;
-    }
+/// The failure of a window past the cap asked with an `offset` past the first event (in
+/// `params` or in the source's `url`): every part would skip its own first events, the run
+/// landing short without a word.
+fn offset_in_parts(params: &[(String, String)], url: &str) -> Option<SourceError> {
+    let in_params = params
+        .iter()
+        .filter(|(name, _)| name == "offset")
+        .map(|(_, offset)| ("params", offset.clone()));
+    let in_url = in_url(url, "offset")
+        .into_iter()
+        .map(|offset| ("url", offset));
+    let (key, offset) = in_params
+        .chain(in_url)
+        .find(|(_, offset)| offset.trim() != "1")?;
     Some(SourceError::Unexpected {
         what: "GET".to_owned(),
         message: format!(
-            "`offset` = {} in `params` would skip events in each part of a window past the API's cap (asked in parts): remove it, or narrow the window to fewer events than the cap; nothing landed",
+            "`offset` = {} in `{key}` would skip events in each part of a window past the API's cap (asked in parts): remove it, or narrow the window to fewer events than the cap; nothing landed",
             offset.escape_debug()
         ),
     })
@@ -145,21 +158,31 @@ where
         Err(err) if past_the_cap(&err).is_some() => err,
         served => return served,
     };
-    // A bound left out is USGS's default; one written unreadably was refused for it first. The
-    // default's ends are whole seconds: a clock's nanoseconds are past what USGS documents.
+    // A bound left out is USGS's default; one written unreadably was refused for it first, and
+    // one the url writes twice, differently, is left to USGS's words (which it read is unknown).
+    // The default's ends are whole seconds: a clock's nanoseconds are past what USGS documents.
     let now = now.trunc_subsecs(0);
-    let bound =
-        |name: &str, default: DateTime<Utc>| match params.iter().find(|(param, _)| param == name) {
-            Some((_, value)) => instant(value),
+    let bound = |name: &str, default: DateTime<Utc>| {
+        if let Some((_, value)) = params.iter().find(|(param, _)| param == name) {
+            return instant(value);
+        }
+        let written = in_url(&source.url, name);
+        let mut instants = written.iter().map(|value| instant(value));
+        match instants.next() {
             None => Some(default),
-        };
+            Some(first) => instants
+                .all(|other| other == first)
+                .then_some(first)
+                .flatten(),
+        }
+    };
     let (Some(from), Some(to)) = (
         bound("starttime", now - DEFAULT_SPAN),
         bound("endtime", now),
     ) else {
         return Err(refused);
     };
-    if let Some(offset) = offset_in_parts(params) {
+    if let Some(offset) = offset_in_parts(params, &source.url) {
         return Err(offset);
     }
     tracing::info!(

@@ -1,0 +1,116 @@
+//! The query parameters written in a source's `url` that bound a window asked in parts
+//! (`starttime`, `endtime`) or skip its events (`offset`): they are sent, and count, as those in
+//! `params` do.
+
+use std::borrow::Cow;
+
+/// The parameters bounding a window.
+const BOUNDS: [&str; 2] = ["starttime", "endtime"];
+
+/// The values of the query parameter `name` written in the address `url` (none when it does
+/// not parse: the configuration's checks refuse it).
+pub(super) fn in_url(url: &str, name: &str) -> Vec<String> {
+    url::Url::parse(url)
+        .map(|url| {
+            url.query_pairs()
+                .filter(|(written, _)| written == name)
+                .map(|(_, value)| value.into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The address `url` less the window's bounds (`starttime`, `endtime`) that `params` set: the
+/// bound in `params` (a part's window) is sent in place of the url's, not beside it. The rest of
+/// the url's query is kept as written.
+pub(in crate::sources::http_json) fn address<'a>(
+    url: &'a str,
+    params: &[(String, String)],
+) -> Cow<'a, str> {
+    let Some((base, query)) = url.split_once('?') else {
+        return Cow::Borrowed(url);
+    };
+    let replaced = |pair: &&str| {
+        url::form_urlencoded::parse(pair.as_bytes())
+            .next()
+            .is_some_and(|(name, _)| {
+                BOUNDS.contains(&name.as_ref()) && params.iter().any(|(set, _)| *set == name)
+            })
+    };
+    if !query.split('&').any(|pair| replaced(&pair)) {
+        return Cow::Borrowed(url);
+    }
+    let kept: Vec<&str> = query.split('&').filter(|pair| !replaced(pair)).collect();
+    match kept.join("&") {
+        kept if kept.is_empty() => Cow::Owned(base.to_owned()),
+        kept => Cow::Owned(format!("{base}?{kept}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A part's window replaces the url's bounds, the rest of the url's query sent as written;
+    /// a url without the bounds `params` set is sent as it is.
+    #[test]
+    fn a_bound_in_params_is_sent_in_place_of_the_url_s() {
+        let url = "https://earthquake.usgs.gov/fdsnws/event/1/query?format=geojson&starttime=2026-01-01&eventtype=earthquake,explosion&endtime=2026-07-01";
+        let window = [
+            ("starttime".to_owned(), "2026-01-01T00:00:00".to_owned()),
+            ("endtime".to_owned(), "2026-04-01T12:00:00".to_owned()),
+        ];
+        assert_eq!(
+            address(url, &window),
+            "https://earthquake.usgs.gov/fdsnws/event/1/query?format=geojson&eventtype=earthquake,explosion"
+        );
+        assert_eq!(
+            address(url, &window[1..]),
+            url.replace("&endtime=2026-07-01", "")
+        );
+        assert_eq!(address(url, &[]), url);
+        let only_bounds = "https://earthquake.usgs.gov/q?starttime=2026-01-01&endtime=2026-07-01";
+        assert_eq!(
+            address(only_bounds, &window),
+            "https://earthquake.usgs.gov/q"
+        );
+    }
+
+    /// A window past the cap whose url writes `starttime` twice, differently, fails with USGS's
+    /// words, not split over either (which one USGS read is unknown); before, the url's bounds
+    /// were not read and the split went over the last 30 days.
+    #[tokio::test]
+    async fn a_bound_the_url_writes_twice_differently_fails_with_usgs_s_words() {
+        let config = releve::Config::parse(
+            "[[source]]\nname = \"quakes\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/q?starttime=2026-01-01&starttime=2026-03-01&endtime=2026-07-01\"\nevery = \"1d\"\nrecords = \"features\"\nkey = \"id\"\ntime = \"properties.time\"\n",
+            std::path::Path::new("sources.toml"),
+        )
+        .expect("valid");
+        let now = super::super::instant("2026-12-07").expect("time");
+        let served = super::super::answer(&config.sources[0], &[], now, |params| async move {
+            if params.is_empty() {
+                return Err(crate::sources::SourceError::Fetch(
+                    crate::http::FetchError::Rejected {
+                        what: "GET".to_owned(),
+                        status: 400,
+                        message: "20160 matching events exceeds search limit of 20000.".to_owned(),
+                    },
+                ));
+            }
+            Ok(crate::http::Answer {
+                status: 200,
+                headers: reqwest::header::HeaderMap::new(),
+                body: bytes::Bytes::from_static(br#"{"features": []}"#),
+            })
+        })
+        .await;
+        match served {
+            Err(err) => assert!(
+                err.to_string()
+                    .contains("20160 matching events exceeds search limit of 20000."),
+                "{err}"
+            ),
+            Ok(answer) => panic!("landed: {:?}", String::from_utf8_lossy(&answer.body)),
+        }
+    }
+}
