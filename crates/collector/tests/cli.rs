@@ -139,7 +139,8 @@ fn a_named_source_not_due_says_so_and_how_to_collect_it_now() {
 
 /// Signs of a configuration that misreads the records, said when they land: which of key
 /// and time is missing with a time that does not read, a numeric field holding only text
-/// (a decimal comma), times ahead of the clock written without an offset (local times).
+/// (a decimal comma), times ahead of the clock written without an offset (local times) of
+/// records holding a value.
 #[test]
 fn records_the_configuration_misreads_land_with_what_is_wrong() {
     let ahead = (chrono::Utc::now() + chrono::TimeDelta::hours(1))
@@ -148,10 +149,15 @@ fn records_the_configuration_misreads_land_with_what_is_wrong() {
     let body = serde_json::json!({"features": [
         {"id": "a", "properties": {"time": "02/12/2026 10:00", "mag": "2,5"}},
         {"properties": {"time": "2026-11-21T10:00:00Z", "mag": "3,1"}},
-        {"id": "c", "properties": {"time": ahead, "mag": null}},
+        {"id": "c", "properties": {"time": ahead, "mag": null, "depth": 10.0}},
     ]});
     let server = feed(body.to_string());
-    let site = Site::new(&usgs_source("usgs", &format!("{}/feed", server.url()), ""));
+    let config = usgs_source("usgs", &format!("{}/feed", server.url()), "").replace(
+        "numeric = [\"properties.mag\"]",
+        "numeric = [\"properties.mag\", \"properties.depth\"]",
+    );
+    assert!(config.contains("properties.depth"), "{config}");
+    let site = Site::new(&config);
     let stderr = succeeded(collector(&site).env("RUST_LOG", "warn").output());
     let unusable = line_with(&stderr, "without a `key` value or a `time` that reads");
     assert!(

@@ -105,7 +105,8 @@ impl NumericValues {
 /// Records dated past the source's [local-time horizon](releve::Source::local_time_horizon)
 /// whose time is written without an offset (`2026-12-03T00:00:00`): most likely local times,
 /// read as UTC and so stored hours off (a forecast written with its offset is no such sign,
-/// nor are the hours of a source marked `forecast`).
+/// nor are the hours of a source marked `forecast`, nor records whose `numeric` fields are
+/// all null, hours served before their values).
 #[derive(Debug, Default)]
 pub struct AheadWithoutOffset {
     /// How many.
@@ -339,7 +340,8 @@ fn version(
     if time > source.local_time_horizon(now)
         && let Some(written) = written
     {
-        if without_offset(written) {
+        // Hours an API serves before their values (an archive's to come) are no sign.
+        if without_offset(written) && facts.holds_a_number() {
             file.ahead.records += 1;
             file.ahead
                 .example

@@ -54,7 +54,8 @@ pub struct Hints {
     /// such text: `` `valeur` ("20,0") ``.
     pub text_only: Vec<String>,
     /// Records dated more than 15 minutes ahead of the clock whose time is written without
-    /// an offset: local times read as UTC, most likely (unless the source is a `forecast`).
+    /// an offset, holding a value in a `numeric` field (if the source has any): local times
+    /// read as UTC, most likely (unless the source is a `forecast`).
     pub ahead_without_offset: u64,
     /// The first of them's time, as served.
     pub ahead_example: Option<String>,

@@ -170,9 +170,13 @@ impl<'s> Surveyor<'s> {
                 hints.time_array |= written.is_array();
                 hints.unreadable_time.get_or_insert_with(|| shown(written));
             }
-            // Years ahead is a placeholder (`9999-12-31`), said as such above, not local time.
+            // Years ahead is a placeholder (`9999-12-31`), said as such above, not local time;
+            // an hour served with no value yet (an archive's hours to come) is no sign either.
             (Some(written), Some(time))
-                if time > self.horizon && time <= self.far_horizon && without_offset(written) =>
+                if time > self.horizon
+                    && time <= self.far_horizon
+                    && without_offset(written)
+                    && holds_a_number(source, record) =>
             {
                 hints.ahead_without_offset += 1;
                 hints.ahead_example.get_or_insert_with(|| shown(written));
@@ -333,6 +337,16 @@ fn wall_clock(written: &Value, time: DateTime<Utc>, source: &Source) -> NaiveDat
         Some(zone) if without_offset(written) => time.with_timezone(&zone).naive_local(),
         _ => time.naive_utc(),
     })
+}
+
+/// True when a `numeric` field of `record` holds a number, or the source has none: false for
+/// an hour an API serves before its values, all null (Open-Meteo's archive up to today).
+fn holds_a_number(source: &Source, record: &Value) -> bool {
+    source.numeric.is_empty()
+        || source
+            .numeric
+            .iter()
+            .any(|path| path.get(record).and_then(number).is_some())
 }
 
 /// True for an instant at 00:00:00 UTC to the nanosecond.
