@@ -37,7 +37,7 @@ use progress::progress_bar;
 use run_metrics::{Failure, record_failure};
 pub use settings::RunSettings;
 pub use state_file::note_disabled;
-use state_file::{SetAside, forget_future_runs, unsaved_state};
+use state_file::{SetAside, forget_future_runs, redate_pause_set_ahead, unsaved_state};
 
 /// What happened to one source.
 #[derive(Debug, Clone, PartialEq)]
@@ -87,6 +87,7 @@ pub fn prepare(source: &Source, settings: &RunSettings) -> Result<Ready, SourceR
         if settle_interrupted_run(source, raw_dir, &mut state, landed_before) {
             remove_orphan_temps(source, raw_dir);
         }
+        redate_pause_set_ahead(source, raw_dir, &mut state);
         let set_aside = forget_future_runs(&mut state);
         Ok((lock, state, set_aside))
     })?;

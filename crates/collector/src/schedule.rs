@@ -133,19 +133,22 @@ fn after_failure(source: &Source, state: &SourceState) -> Option<DateTime<Utc>> 
         return api_pause(state);
     }
     state.last_error.as_ref()?;
-    let attempt = state.last_attempt?;
-    let backoff = releve::config::run_minute(attempt) + backoff(source, state.failures_in_a_row);
-    Some(api_pause(state).map_or(backoff, |pause| pause.max(backoff)))
+    // An attempt dated ahead of this clock is forgotten (see
+    // `SourceState::forget_future_runs`): its backoff with it, not the pause it set.
+    let backoff = state.last_attempt.map(|attempt| {
+        releve::config::run_minute(attempt) + backoff(source, state.failures_in_a_row)
+    });
+    api_pause(state).max(backoff)
 }
 
-/// The end of the pause the API asked for at the last failed run (at most a day after the
-/// attempt), if it asked for one.
+/// The end of the pause the API asked for at the last failed run (at most a day after it was
+/// set), if it asked for one.
 fn api_pause(state: &SourceState) -> Option<DateTime<Utc>> {
     state.last_error.as_ref()?;
-    let attempt = state.last_attempt?;
+    let set_at = state.pause_set_at()?;
     state
         .paused_until
-        .map(|until| until.min(attempt + LONGEST_PAUSE))
+        .map(|until| until.min(set_at + LONGEST_PAUSE))
 }
 
 /// Decides whether `source` is due at `now`: what is due on the minute is due from

@@ -9,7 +9,8 @@
 //! ```
 //!
 //! After a run the API asked to wait longer than a run waits (an exhausted quota), the state
-//! also holds `"paused_until"`, and the source is not due before then (see the `schedule` module).
+//! also holds `"paused_until"` and when it was set, `"paused_at"`, and the source is not due
+//! before then (see the `schedule` module).
 //! While a run is under way it holds `"running"` (see [`SourceState::running`]).
 //!
 //! When the file is missing (first run, or deleted), the newest landed data file stands in.
@@ -19,9 +20,10 @@ use std::fs;
 use std::io;
 use std::path::Path;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use releve::RawFileName;
 use releve::Source;
+use releve::metrics::LONGEST_PAUSE;
 use releve::rawfile::{self, LandingOrder, RawFileRole};
 use serde::{Deserialize, Serialize};
 
@@ -60,6 +62,11 @@ pub struct SourceState {
     /// quota); see the `schedule` module.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paused_until: Option<DateTime<Utc>>,
+    /// When that pause was set (the failed run's attempt), by the clock then; a state saved
+    /// before it was noted takes `last_attempt`. A pause set ahead of a later run's clock is
+    /// dated again by that run (see [`SourceState::redate_pause_set_ahead`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paused_at: Option<DateTime<Utc>>,
     /// Newest record `time` landed so far (incremental sources), never later than the start
     /// of the run that landed it: rows a dataset publishes ahead of time (éCO2mix's forecast
     /// rows, measures still null) must be fetched again however long the next run waits.
@@ -98,6 +105,18 @@ pub struct SourceState {
     /// [`SourceState::stored_key`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_before: Option<String>,
+}
+
+/// A pause found set ahead of the clock, dated again (see
+/// [`SourceState::redate_pause_set_ahead`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RedatedPause {
+    /// When the pause was set, by the clock then.
+    pub set_at: DateTime<Utc>,
+    /// Its end as it was set.
+    pub until: DateTime<Utc>,
+    /// Its end now, its length counted from this clock's time.
+    pub now_until: DateTime<Utc>,
 }
 
 /// A run under way (see [`SourceState::running`]), in the shape `analyser status` reads too.
@@ -166,6 +185,34 @@ impl SourceState {
             forgotten = forgotten.max(day.and_hms_opt(0, 0, 0).map(|start| start.and_utc()));
         }
         forgotten
+    }
+
+    /// When the pause the API asked for was set, if one is saved: `paused_at`, else (a state
+    /// saved before it was noted) the last attempt.
+    pub fn pause_set_at(&self) -> Option<DateTime<Utc>> {
+        self.paused_until?;
+        self.paused_at.or(self.last_attempt)
+    }
+
+    /// Dates again a pause set more than a minute of drift ahead of `now` (a clock that ran
+    /// ahead when it was set, or this one behind, a boot before NTP sets it): it then holds
+    /// its own length (at most [`LONGEST_PAUSE`]) from `now`, not until a time this clock
+    /// cannot tell, which would hold the source as long as the clocks differ, or be dropped
+    /// with the runs dated ahead. Returns the pause as it was set, and its new end.
+    pub fn redate_pause_set_ahead(&mut self, now: DateTime<Utc>) -> Option<RedatedPause> {
+        self.last_error.as_ref()?;
+        let (set_at, until) = (self.pause_set_at()?, self.paused_until?);
+        if set_at <= now + releve::rawfile::CLOCK_DRIFT {
+            return None;
+        }
+        let length = (until - set_at).clamp(TimeDelta::zero(), LONGEST_PAUSE);
+        self.paused_at = Some(now);
+        self.paused_until = Some(now + length);
+        Some(RedatedPause {
+            set_at,
+            until,
+            now_until: now + length,
+        })
     }
 
     /// The `key` (a fingerprint) under which the source's latest stored records were stored,
@@ -282,6 +329,7 @@ impl SourceState {
             failures_in_a_row: 0,
             stopped: false,
             paused_until: None,
+            paused_at: None,
             cursor,
             days: BTreeSet::new(),
             running: None,
@@ -363,6 +411,7 @@ impl SourceState {
         self.failures_in_a_row = 0;
         self.stopped = false;
         self.paused_until = None;
+        self.paused_at = None;
         self.disabled_since = None;
         // A cursor saved ahead of its run (before cursors were capped) is capped too.
         let capped = |time: Option<DateTime<Utc>>| time.map(|time| time.min(started));
@@ -386,6 +435,7 @@ impl SourceState {
         self.last_error = Some(error.to_owned());
         self.failures_in_a_row = self.failures_in_a_row.saturating_add(1);
         self.paused_until = paused_until;
+        self.paused_at = paused_until.map(|_| started);
         self.disabled_since = None;
         self.stopped = false;
     }

@@ -721,3 +721,94 @@ fn a_run_killed_after_landing_at_a_clock_behind_keeps_the_later_landing() {
         "not collected again: {stderr}"
     );
 }
+
+/// A feed asking, at its first call, to wait an hour (an exhausted quota), then answering.
+fn feed_pausing_once() -> (
+    testkit::http::LocalServer,
+    std::sync::Arc<std::sync::atomic::AtomicUsize>,
+) {
+    use axum::response::IntoResponse;
+    numbered_feed(|n| async move {
+        if n == 0 {
+            return (
+                axum::http::StatusCode::TOO_MANY_REQUESTS,
+                [("retry-after", "3600")],
+                "{\"error\": \"daily quota exhausted\"}",
+            )
+                .into_response();
+        }
+        usgs_body(2).into_response()
+    })
+}
+
+/// A clock two hours ahead when the API asked to wait an hour (an exhausted quota), set
+/// right since: the pause, set at a time ahead of the clock, was dropped with the runs dated
+/// ahead, and the next run called the API at once. It holds its own length from the first run
+/// that finds it set ahead, which says so once.
+#[test]
+fn a_pause_set_at_a_clock_ahead_holds_its_own_length_once_the_clock_is_set_right() {
+    let (feed, calls) = feed_pausing_once();
+    let site = Site::new(&usgs_source("quakes", &format!("{}/feed", feed.url()), ""));
+    let ahead = (chrono::Utc::now() + chrono::TimeDelta::hours(2))
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string();
+    collector_at(&site, &ahead);
+    let paused = site.state("quakes");
+    let (Some(set_at), Some(until)) = (paused.paused_at, paused.paused_until) else {
+        panic!("paused: {paused:?}");
+    };
+    let mut said = Vec::new();
+    for _ in 0..2 {
+        let now = chrono::Utc::now().format("%Y-%m-%d %H:%M:%S").to_string();
+        let run = collector_at(&site, &now);
+        said.push(String::from_utf8_lossy(&run.stderr).into_owned());
+    }
+    let said = said.join("");
+    assert_eq!(
+        calls.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "the API not called during its pause: {said}"
+    );
+    let redated: Vec<&str> = said
+        .lines()
+        .filter(|line| line.contains("was set at a time ahead of this clock"))
+        .collect();
+    assert_eq!(redated.len(), 1, "said once: {said}");
+    assert!(redated[0].contains("holds its own length"), "{said}");
+    let state = site.state("quakes");
+    let (Some(now_set_at), Some(now_until)) = (state.paused_at, state.paused_until) else {
+        panic!("still paused: {state:?}");
+    };
+    assert!(now_set_at < set_at, "dated by this clock: {state:?}");
+    assert_eq!(now_until - now_set_at, until - set_at, "its own length");
+}
+
+/// A pause the API asked for at a right clock, read at a boot's clock days behind (restored by
+/// `fake-hwclock` from before the pause was set): the pause, set ahead of that clock, was
+/// dropped with the runs dated ahead, and the API that asked to wait was called at every cron
+/// minute of the boot. The pause holds at that clock too, counted from the boot's first run.
+#[test]
+fn a_pause_read_at_a_boot_s_clock_behind_holds_through_its_minutes() {
+    let (feed, calls) = feed_pausing_once();
+    let site = Site::new(&usgs_source("quakes", &format!("{}/feed", feed.url()), ""));
+    let now = chrono::Utc::now().format("%Y-%m-%d %H:%M:%S").to_string();
+    collector_at(&site, &now);
+    assert!(site.state("quakes").paused_until.is_some(), "paused");
+    let mut said = String::new();
+    for minute in 0..3 {
+        let run = collector_at(&site, &boot_minute(minute));
+        said.push_str(&String::from_utf8_lossy(&run.stderr));
+    }
+    assert_eq!(
+        calls.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "the API not called during its pause: {said}"
+    );
+    assert_eq!(
+        said.lines()
+            .filter(|line| line.contains("was set at a time ahead of this clock"))
+            .count(),
+        1,
+        "said once: {said}"
+    );
+}

@@ -171,3 +171,26 @@ pub(super) fn forget_future_runs(state: &mut SourceState) -> Option<SetAside> {
     }
     Some(set_aside)
 }
+
+/// Dates again a pause the state says was set ahead of this clock (see
+/// [`SourceState::redate_pause_set_ahead`]), saying so, and saves it at once: the source is
+/// then not due, and a run not due saves nothing, which would count the pause again from each
+/// minute's clock.
+pub(super) fn redate_pause_set_ahead(source: &Source, raw_dir: &Path, state: &mut SourceState) {
+    let Some(pause) = state.redate_pause_set_ahead(Utc::now()) else {
+        return;
+    };
+    let file = rawfile::state_file(raw_dir, &source.name);
+    let saved = state.save(raw_dir, &source.name);
+    tracing::warn!(
+        source = %source.name,
+        file = %file.display(),
+        set_at = %pause.set_at,
+        until = %pause.until,
+        "The pause the API asked for was set at a time ahead of this clock (a clock that ran ahead then, or this one behind now, before NTP sets it): it holds its own length from now, until {}, not until the time it was set to end.",
+        pause.now_until.format("%Y-%m-%d %H:%M:%S UTC")
+    );
+    if let Err(err) = saved {
+        tracing::warn!(source = %source.name, file = %file.display(), error = %err, "Cannot save the pause dated again in the state file: the next run dates it again, from its own clock.");
+    }
+}
