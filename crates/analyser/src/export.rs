@@ -19,11 +19,12 @@ use crate::reading::Unread;
 mod hourly;
 mod output;
 mod records;
+mod spreadsheet;
 
 use output::{PartFile, to_stdout};
 
 /// `analyser export --source NAME [--date D] [--period P] [--hourly] [--field PATH]…
-/// [--time-field PATH]… [--output F]`.
+/// [--time-field PATH]… [--decimal-comma] [--output F]`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ExportArgs {
     /// Sources configuration.
@@ -57,6 +58,12 @@ pub struct ExportArgs {
     /// left empty, and said on stderr.
     #[arg(long = "time-field", value_name = "PATH", conflicts_with = "hourly", value_parser = field_column)]
     pub time_fields: Vec<FieldPath>,
+    /// Write for a spreadsheet set to French or German, opened by a double-click: `;` between
+    /// fields, decimals with a comma (`4,46`) and a UTF-8 byte-order mark first, so accents
+    /// read right (default: `,` between fields and decimals with a point, as pandas and R read
+    /// them).
+    #[arg(long)]
+    pub decimal_comma: bool,
     /// The CSV file to write, which appears whole or not at all (default, or `-`: standard
     /// output).
     #[arg(long, value_name = "FILE")]
@@ -408,13 +415,15 @@ async fn table<W: Write>(
     out: W,
     rows: &mut u64,
 ) -> Result<(), TableError> {
-    let mut csv = csv::Writer::from_writer(out);
+    let layout = spreadsheet::Layout::asked(args.decimal_comma);
+    let mut csv = layout.writer(out).map_err(TableError::Write)?;
     if args.hourly {
-        hourly::hourly_table(db, source, period, unread, &mut csv, rows).await?;
+        hourly::hourly_table(db, source, period, unread, &mut csv, rows, layout).await?;
     } else {
         let asked = records::Asked {
             fields: &args.fields,
             times: &args.time_fields,
+            layout,
         };
         records::records_table(db, source, asked, period, unread, &mut csv, rows).await?;
     }

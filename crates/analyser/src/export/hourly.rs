@@ -11,6 +11,7 @@ use releve::{Resolution, Source};
 use serde_json::Value;
 
 use super::TableError;
+use super::spreadsheet::Layout;
 use crate::period::{ReportPeriod, local_day};
 use crate::reading::{self, Unread};
 
@@ -18,7 +19,8 @@ use crate::reading::{self, Unread};
 /// `period::local_day`) that `hourly` holds: `hour`, for daily values `day` (the report zone's
 /// day the hour counts in), `count`, then per numeric
 /// field its count, nulls, implausible values (outside `plausible`, left out of the others), min,
-/// mean, max and sum (empty when the hour lacks the field).
+/// mean, max and sum (empty when the hour lacks the field), their decimals as `layout` writes
+/// them.
 pub(super) async fn hourly_table<W: Write>(
     db: &Database,
     source: &Source,
@@ -26,6 +28,7 @@ pub(super) async fn hourly_table<W: Write>(
     unread: &Unread,
     csv: &mut csv::Writer<W>,
     rows: &mut u64,
+    layout: Layout,
 ) -> Result<(), TableError> {
     const STATS: [&str; 7] = ["count", "nulls", "implausible", "min", "mean", "max", "sum"];
     let daily = source.resolution == Resolution::Day;
@@ -58,10 +61,10 @@ pub(super) async fn hourly_table<W: Write>(
                     n.count.to_string(),
                     n.nulls.to_string(),
                     n.implausible.to_string(),
-                    reading(n.min),
-                    mean(n.mean, n.min, n.max),
-                    reading(n.max),
-                    computed(Some(n.sum)),
+                    layout.number(reading(n.min)),
+                    layout.number(mean(n.mean, n.min, n.max)),
+                    layout.number(reading(n.max)),
+                    layout.number(computed(Some(n.sum))),
                 ]),
                 None => row.extend(STATS.iter().map(|_| String::new())),
             }

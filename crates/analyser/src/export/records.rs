@@ -11,6 +11,7 @@ use releve::{FieldPath, Resolution, Source};
 use serde_json::Value;
 
 use super::TableError;
+use super::spreadsheet::Layout;
 use crate::period::{ReportPeriod, local_day};
 use crate::reading::Unread;
 
@@ -21,6 +22,8 @@ pub(super) struct Asked<'a> {
     pub fields: &'a [FieldPath],
     /// Fields read as the source's `time` is and written as the `time` column is.
     pub times: &'a [FieldPath],
+    /// How numbers are written.
+    pub layout: Layout,
 }
 
 /// The record fields written as columns: the source's numeric, category, position and
@@ -131,6 +134,7 @@ pub(super) async fn records_table<W: Write>(
             unheld: &mut unheld,
             no_time: &mut no_time,
             unread,
+            layout: asked.layout,
         };
         let mut day = rows_of(db, source, hours, reading).await?;
         day.sort_by(|a, b| (a.time, &a.key).cmp(&(b.time, &b.key)));
@@ -220,6 +224,7 @@ struct Reading<'r, 'a> {
     unheld: &'r mut Unheld<'a>,
     no_time: &'r mut NoTime,
     unread: &'r Unread,
+    layout: Layout,
 }
 
 /// The `--field` and `--time-field` columns no record written has held yet (even as null), and
@@ -339,6 +344,7 @@ async fn rows_of(
         unheld,
         no_time,
         unread,
+        layout,
     } = reading;
     let action = format!("reading `records` of {}", source.name);
     let (from, to) = (store::bson_date(hours.from), store::bson_date(hours.to));
@@ -357,7 +363,7 @@ async fn rows_of(
                     if column.as_time {
                         no_time.cell(&column.path, value, source)
                     } else {
-                        cell(value)
+                        cell(value, layout)
                     }
                 })
                 .collect();
@@ -386,12 +392,14 @@ fn record_row(document: &RawDocument) -> Result<(DateTime<Utc>, String, Value), 
     Ok((store::chrono_date(time), key.to_owned(), data))
 }
 
-/// A value as a CSV cell: text as it is, a number or a boolean as JSON writes it, an object
-/// or an array as its JSON, nothing for null or a field the record lacks.
-fn cell(value: Option<&Value>) -> String {
+/// A value as a CSV cell: text as it is, a number or a boolean as JSON writes it (a number's
+/// point as the `layout` writes it), an object or an array as its JSON, nothing for null or a
+/// field the record lacks.
+fn cell(value: Option<&Value>, layout: Layout) -> String {
     match value {
         None | Some(Value::Null) => String::new(),
         Some(Value::String(text)) => text.clone(),
+        Some(number @ Value::Number(_)) => layout.number(number.to_string()),
         Some(other) => other.to_string(),
     }
 }
@@ -410,7 +418,10 @@ mod tests {
     fn cells_hold_values_as_served_and_nothing_for_none() {
         let record = json!({"t": "2026-12-02T10:00", "mag": 2.5, "n": 3, "ok": true, "none": null,
                             "place": "12 km N of Volcano, Hawaii", "xy": [1.5, 2]});
-        let at = |path: &str| cell(path.parse::<FieldPath>().expect("path").get(&record));
+        let at = |path: &str| {
+            let value = path.parse::<FieldPath>().expect("path");
+            cell(value.get(&record), Layout::DecimalPoint)
+        };
         assert_eq!(at("mag"), "2.5");
         assert_eq!(at("n"), "3");
         assert_eq!(at("ok"), "true");
