@@ -257,6 +257,38 @@ async fn a_window_written_in_the_url_is_split_over_it_each_part_asking_it_once()
     );
 }
 
+/// A `starttime` the `url` writes twice with different values, beside a window past the cap,
+/// fails the run in one line naming `starttime` and `url` (which of them USGS read is unknown,
+/// so is the window to split), with USGS's count; before, only USGS's words, "exceeds search
+/// limit of 20000", said nothing of the repeated key.
+#[tokio::test]
+async fn a_start_the_url_writes_twice_differently_fails_naming_it_and_url() {
+    let start = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
+        .expect("time")
+        .to_utc();
+    let catalogue = Catalogue::evenly(start, 45_000, 50_000);
+    let server = LocalServer::start(catalogue.router());
+    let site = Site::new(&usgs_source_every(
+        "usgs-catalogue",
+        &format!(
+            "{}{QUERY_PATH}?format=geojson&starttime=2026-01-01&starttime=2026-01-02&endtime=2026-02-01",
+            server.url()
+        ),
+        "1d",
+        "",
+    ));
+    let reason = site.failed_run(true).await;
+    assert!(
+        reason.contains("`starttime` is written twice in `url` with different values")
+            && reason.contains("2026-01-01")
+            && reason.contains("2026-01-02")
+            && reason.contains("exceeds search limit of 20000")
+            && reason.contains("nothing landed"),
+        "{reason}"
+    );
+    assert_eq!(catalogue.asked().len(), 1, "no part asked");
+}
+
 /// An `offset` written in the source's `url` beside a window past the cap fails the run as one
 /// in `params` does, naming it, no part asked: before, it passed unseen, each part skipping its
 /// own first events.

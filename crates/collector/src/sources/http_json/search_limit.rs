@@ -159,7 +159,7 @@ where
         served => return served,
     };
     // A bound left out is USGS's default; one written unreadably was refused for it first, and
-    // one the url writes twice, differently, is left to USGS's words (which it read is unknown).
+    // one the url writes twice, differently, fails naming it (which one USGS read is unknown).
     // The default's ends are whole seconds: a clock's nanoseconds are past what USGS documents.
     let now = now.trunc_subsecs(0);
     let bound = |name: &str, default: DateTime<Utc>| {
@@ -180,7 +180,7 @@ where
         bound("starttime", now - DEFAULT_SPAN),
         bound("endtime", now),
     ) else {
-        return Err(refused);
+        return Err(in_url::written_twice(&source.url, params, &refused).unwrap_or(refused));
     };
     if let Some(offset) = offset_in_parts(params, &source.url) {
         return Err(offset);

@@ -4,6 +4,8 @@
 
 use std::borrow::Cow;
 
+use crate::sources::SourceError;
+
 /// The parameters bounding a window.
 const BOUNDS: [&str; 2] = ["starttime", "endtime"];
 
@@ -18,6 +20,42 @@ pub(super) fn in_url(url: &str, name: &str) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// The failure of a window past the cap (`refused`) whose `url` writes a bound `params` leave
+/// out more than once, with different values: which one the API read, and so the window to ask
+/// in parts, is unknown.
+pub(super) fn written_twice(
+    url: &str,
+    params: &[(String, String)],
+    refused: &SourceError,
+) -> Option<SourceError> {
+    let said = super::past_the_cap(refused)?;
+    BOUNDS
+        .iter()
+        .filter(|name| !params.iter().any(|(set, _)| set == *name))
+        .find_map(|name| {
+            let values = in_url(url, name);
+            let first = super::instant(values.first()?);
+            if values.iter().all(|value| super::instant(value) == first) {
+                return None;
+            }
+            let times = match values.len() {
+                2 => "twice".to_owned(),
+                count => format!("{count} times"),
+            };
+            let values: Vec<String> = values
+                .iter()
+                .map(|value| value.escape_debug().to_string())
+                .collect();
+            Some(SourceError::Unexpected {
+                what: "GET".to_owned(),
+                message: format!(
+                    "`{name}` is written {times} in `url` with different values ({}), so the window the API refused as past its cap (HTTP 400: {said}) cannot be asked in parts: write it once in `url`, or set it in `params` (sent in place of the url's); nothing landed",
+                    values.join(", ")
+                ),
+            })
+        })
 }
 
 /// The address `url` less the window's bounds (`starttime`, `endtime`) that `params` set: the
@@ -76,11 +114,10 @@ mod tests {
         );
     }
 
-    /// A window past the cap whose url writes `starttime` twice, differently, fails with USGS's
-    /// words, not split over either (which one USGS read is unknown); before, the url's bounds
-    /// were not read and the split went over the last 30 days.
+    /// A window past the cap whose url writes `starttime` twice, differently, fails naming it
+    /// and `url`, with USGS's words, not split over either (which one USGS read is unknown).
     #[tokio::test]
-    async fn a_bound_the_url_writes_twice_differently_fails_with_usgs_s_words() {
+    async fn a_bound_the_url_writes_twice_differently_fails_naming_it() {
         let config = releve::Config::parse(
             "[[source]]\nname = \"quakes\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/q?starttime=2026-01-01&starttime=2026-03-01&endtime=2026-07-01\"\nevery = \"1d\"\nrecords = \"features\"\nkey = \"id\"\ntime = \"properties.time\"\n",
             std::path::Path::new("sources.toml"),
@@ -106,7 +143,10 @@ mod tests {
         .await;
         match served {
             Err(err) => assert!(
-                err.to_string()
+                err.to_string().starts_with(
+                    "GET: `starttime` is written twice in `url` with different values (2026-01-01, 2026-03-01)"
+                ) && err
+                    .to_string()
                     .contains("20160 matching events exceeds search limit of 20000."),
                 "{err}"
             ),
