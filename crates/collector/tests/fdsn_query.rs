@@ -195,17 +195,7 @@ async fn a_window_written_in_the_url_is_split_over_it_each_part_asking_it_once()
         .expect("time")
         .to_utc();
     let catalogue = Catalogue::evenly(start, 45_000, 50_000);
-    let queries = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
-    let seen = queries.clone();
-    let router = catalogue.router().layer(axum::middleware::from_fn(
-        move |request: axum::extract::Request, next: axum::middleware::Next| {
-            if let Ok(mut seen) = seen.lock() {
-                seen.push(request.uri().query().unwrap_or_default().to_owned());
-            }
-            next.run(request)
-        },
-    ));
-    let server = LocalServer::start(router);
+    let (server, queries) = recording_queries(&catalogue);
     let site = Site::new(&usgs_source_every(
         "usgs-catalogue",
         &format!(
@@ -234,14 +224,11 @@ async fn a_window_written_in_the_url_is_split_over_it_each_part_asking_it_once()
     let queries = queries.lock().map(|q| q.clone()).unwrap_or_default();
     assert!(queries.len() > 1, "asked in parts: {queries:?}");
     for query in &queries {
-        let count = |name: &str| {
-            query
-                .split('&')
-                .filter(|pair| pair.split('=').next() == Some(name))
-                .count()
-        };
         assert_eq!(
-            (count("starttime"), count("endtime")),
+            (
+                written(query, "starttime").len(),
+                written(query, "endtime").len()
+            ),
             (1, 1),
             "one window per request: {query}"
         );
@@ -254,6 +241,107 @@ async fn a_window_written_in_the_url_is_split_over_it_each_part_asking_it_once()
             "2026-02-01T00:00:00".to_owned()
         )),
         "the last part ends where the url's window does: {asked:?}"
+    );
+}
+
+/// A window written in the source's `url` with its times' colons encoded (`%3A`, as a browser
+/// or a copied link writes them) is split over it as one written plainly: the url's month lands
+/// whole, its last part ending at the url's `endtime`.
+#[tokio::test]
+async fn a_window_written_in_the_url_with_encoded_colons_is_split_over_it() {
+    let start = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
+        .expect("time")
+        .to_utc();
+    let catalogue = Catalogue::evenly(start, 45_000, 50_000);
+    let (server, queries) = recording_queries(&catalogue);
+    let site = Site::new(&usgs_source_every(
+        "usgs-catalogue",
+        &format!(
+            "{}{QUERY_PATH}?format=geojson&starttime=2026-01-01T00%3A00%3A00&endtime=2026-02-01T00%3A00%3A00",
+            server.url()
+        ),
+        "1d",
+        "",
+    ));
+    let outcome = collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("the collector runs");
+    let failures: Vec<_> = outcome.failures().collect();
+    assert!(failures.is_empty(), "no failure: {failures:?}");
+    let files = site.data_files("usgs-catalogue");
+    assert_eq!(files.len(), 1, "one file lands: {:?}", outcome.sources);
+    assert_eq!(
+        landed_ids(&files[0]).len(),
+        45_000,
+        "the url's month lands whole"
+    );
+    let queries = queries.lock().map(|q| q.clone()).unwrap_or_default();
+    assert!(queries.len() > 1, "asked in parts: {queries:?}");
+    for query in &queries {
+        assert_eq!(
+            (
+                written(query, "starttime").len(),
+                written(query, "endtime").len()
+            ),
+            (1, 1),
+            "one window per request: {query}"
+        );
+    }
+    let asked = catalogue.asked();
+    assert_eq!(
+        asked.last().map(|(_, end)| end.as_str()),
+        Some("2026-02-01T00:00:00"),
+        "the last part ends where the url's window does: {asked:?}"
+    );
+}
+
+/// A `starttime` written both in the source's `url` and in `params` is sent once, `params`'s,
+/// in the first request as in each part (the url's copy left out of every request), and the
+/// window split is `params`'s.
+#[tokio::test]
+async fn a_start_in_both_url_and_params_is_sent_once_the_params_one_in_every_request() {
+    let start = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
+        .expect("time")
+        .to_utc();
+    let catalogue = Catalogue::evenly(start, 45_000, 50_000);
+    let (server, queries) = recording_queries(&catalogue);
+    let site = Site::new(&usgs_source_every(
+        "usgs-catalogue",
+        &format!("{}{QUERY_PATH}?starttime=2025-06-01", server.url()),
+        "1d",
+        "params = { format = \"geojson\", starttime = \"2026-01-01\", endtime = \"2026-02-01\" }",
+    ));
+    let outcome = collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("the collector runs");
+    let failures: Vec<_> = outcome.failures().collect();
+    assert!(failures.is_empty(), "no failure: {failures:?}");
+    let files = site.data_files("usgs-catalogue");
+    assert_eq!(files.len(), 1, "one file lands: {:?}", outcome.sources);
+    assert_eq!(landed_ids(&files[0]).len(), 45_000, "the month lands whole");
+    let queries = queries.lock().map(|q| q.clone()).unwrap_or_default();
+    assert!(queries.len() > 1, "asked in parts: {queries:?}");
+    assert_eq!(
+        written(&queries[0], "starttime"),
+        ["2026-01-01"],
+        "the first request sends params' start alone: {queries:?}"
+    );
+    let asked = catalogue.asked();
+    for (query, (from, _)) in queries.iter().zip(&asked).skip(1) {
+        assert_eq!(
+            written(query, "starttime"),
+            [from.replace(':', "%3A")],
+            "each part sends its own start alone: {queries:?}"
+        );
+    }
+    assert_eq!(
+        asked.first().map(|(from, _)| from.as_str()),
+        Some("2026-01-01"),
+        "params' window is split: {asked:?}"
+    );
+    assert!(
+        asked.iter().all(|(from, _)| from.as_str() >= "2026-01-01"),
+        "no part starts at the url's start: {asked:?}"
     );
 }
 
@@ -321,4 +409,43 @@ fn catalogue_source(server: &LocalServer, window: &str) -> String {
         "1d",
         &format!("params = {{ format = \"geojson\", {window} }}"),
     )
+}
+
+/// A server of the double's catalogue recording each request's query, as sent.
+fn recording_queries(
+    catalogue: &Catalogue,
+) -> (LocalServer, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    let queries = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let seen = queries.clone();
+    let router = catalogue.router().layer(axum::middleware::from_fn(
+        move |request: axum::extract::Request, next: axum::middleware::Next| {
+            if let Ok(mut seen) = seen.lock() {
+                seen.push(request.uri().query().unwrap_or_default().to_owned());
+            }
+            next.run(request)
+        },
+    ));
+    (LocalServer::start(router), queries)
+}
+
+/// The values of `name` in the raw `query`, as sent.
+fn written<'a>(query: &'a str, name: &str) -> Vec<&'a str> {
+    query
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .filter(|(written, _)| *written == name)
+        .map(|(_, value)| value)
+        .collect()
+}
+
+/// The distinct event ids of a landed file.
+fn landed_ids(file: &std::path::Path) -> std::collections::BTreeSet<String> {
+    let landed: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(file).expect("read")).expect("JSON");
+    landed["features"]
+        .as_array()
+        .expect("features")
+        .iter()
+        .filter_map(|event| event["id"].as_str().map(str::to_owned))
+        .collect()
 }
