@@ -109,7 +109,6 @@ pub(super) fn leftover_presentation(source: &mut Source) -> Vec<LeftEntry> {
         .map(|f| f.as_str().to_owned())
         .collect();
     source.totals.retain(|f| is_numeric(f.as_str()));
-    let highest_left = highest_left_out(source);
     let left = left
         .into_iter()
         .chain(std::iter::once(("totals", "`numeric`", totals)));
@@ -123,7 +122,6 @@ pub(super) fn leftover_presentation(source: &mut Source) -> Vec<LeftEntry> {
             });
         }
     }
-    said.extend(highest_left);
     for (field, unit) in power::totals_of_a_power(source) {
         said.push(LeftEntry {
             key: "totals",
@@ -138,6 +136,8 @@ pub(super) fn leftover_presentation(source: &mut Source) -> Vec<LeftEntry> {
             mend: flow::MEND,
         });
     }
+    // Judged once `totals` is settled: a power's or a rate's field is charted by its values.
+    said.extend(highest_left_out(source));
     said
 }
 
