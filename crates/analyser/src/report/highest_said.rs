@@ -7,15 +7,17 @@ use chrono_tz::Tz;
 use releve::Source;
 use releve::store::NumericSummary;
 
-use crate::format::{after_value, counted, local_time, repeated_offset, value};
+use crate::format::{after_value, counted, grouped, local_time, repeated_offset, value};
 use crate::highest::HighestRecord;
 use crate::naming::{name_of, unit_of};
 
 /// `Highest magnitude (mixed types): 4.5 mww, 12 km SW of Ridgecrest, CA, at 2026-12-07 10:04
-/// CET.`, with `, the first of 3 records of 4.5` when others share it. `None` when the record
-/// read is not of the highest value the summaries (`stats`, one per hour) hold: its hour's
-/// records are no longer stored (`keep_days`) or changed since, and the chart's caption alone
-/// says the maximum, with its hour.
+/// CET.`, with `, the first of 3 records of 4.5` when others share it; when the summaries count
+/// records no longer read (`keep_days`), which may have held it too, with `among the 12 still
+/// stored of the period's 40` (`, the only record of 4.5 among …` when no other read holds it).
+/// `None` when the record read is not of the highest value the summaries (`stats`, one per
+/// hour) hold: its hour's records are no longer stored (`keep_days`) or changed since, and the
+/// chart's caption alone says the maximum, with its hour.
 pub(super) fn highest_said(
     source: &Source,
     record: &HighestRecord,
@@ -47,15 +49,22 @@ pub(super) fn highest_said(
         .as_deref()
         .map(|place| format!(", {place}"))
         .unwrap_or_default();
-    // Records of the period no longer stored may have shared the value too.
-    let still_stored = match i128::from(record.records) < i128::from(summarised_records) {
-        true => " still stored",
-        false => "",
+    // Records of the period no longer stored may have held the value too: the line says it is
+    // of those still stored, alone or tied.
+    let read = i128::from(record.records);
+    let still_stored = match read < i128::from(summarised_records) {
+        true => format!(
+            " among the {} still stored of the period's {}",
+            grouped(read),
+            grouped(summarised_records)
+        ),
+        false => String::new(),
     };
-    let others = match record.sharing {
-        0 | 1 => String::new(),
-        n => format!(
-            ", the first of {}{still_stored} of {shown}",
+    let others = match (record.sharing, still_stored.is_empty()) {
+        (0 | 1, true) => String::new(),
+        (0 | 1, false) => format!(", the only record of {shown}{still_stored}"),
+        (n, _) => format!(
+            ", the first of {} of {shown}{still_stored}",
             counted(n, "record")
         ),
     };
@@ -149,14 +158,34 @@ highest = { field = "properties.mag", kind = "properties.magType", place = "prop
         );
         let said = highest_said(&source, &record(2, 3), &stats, 4, paris);
         assert!(
-            said.as_deref()
-                .is_some_and(|said| said.ends_with("the first of 2 records still stored of 4.5.")),
+            said.as_deref().is_some_and(|said| said.ends_with(
+                "the first of 2 records of 4.5 among the 3 still stored of the period's 4."
+            )),
             "{said:?}"
         );
         let expired = [Some(&low)];
         assert_eq!(
             highest_said(&source, &record(1, 4), &expired, 4, paris),
             None
+        );
+    }
+
+    /// keep_days = 7 and a month's report: an M4.5 of day 3, no longer stored, and one of day
+    /// 20, read alone; the line says it is the only one of the records still stored, not the
+    /// only one of the period (found by a review).
+    #[test]
+    fn a_record_read_alone_among_records_expired_says_it_is_of_those_still_stored() {
+        let source = usgs();
+        let (day_3, day_20) = (summary(4.5), summary(4.5));
+        let stats = [Some(&day_3), Some(&day_20)];
+        let said = highest_said(&source, &record(1, 2), &stats, 4, chrono_tz::UTC);
+        assert_eq!(
+            said.as_deref(),
+            Some(
+                "Highest magnitude (mixed types): 4.5 mww, 12 km SW of Ridgecrest, CA, \
+                 at 2026-12-07 09:04 UTC, the only record of 4.5 among the 2 still stored of \
+                 the period's 4."
+            )
         );
     }
 }
