@@ -14,7 +14,8 @@ use crate::naming::{name_of, unit_of};
 /// `Highest magnitude (mixed types): 4.5 mww, 12 km SW of Ridgecrest, CA, at 2026-12-07 10:04
 /// CET.`, with `, the first of 3 records of 4.5` when others share it; when the summaries count
 /// records no longer read (`keep_days`), which may have held it too, with `among the 12 still
-/// stored of the period's 40` (`, the only record of 4.5 among …` when no other read holds it).
+/// stored of the period's 40` (`, the only record of 4.5 among …` when no other read holds it),
+/// said when another hour than the record's reached the value.
 /// `None` when the record read is not of the highest value the summaries (`stats`, one per
 /// hour) hold: its hour's records are no longer stored (`keep_days`) or changed since, and the
 /// chart's caption alone says the maximum, with its hour.
@@ -49,10 +50,16 @@ pub(super) fn highest_said(
         .as_deref()
         .map(|place| format!(", {place}"))
         .unwrap_or_default();
-    // Records of the period no longer stored may have held the value too: the line says it is
-    // of those still stored, alone or tied.
+    // Records of the period no longer stored may have held the value too when another hour
+    // than the record's reached it: the line then says it is of those still stored, alone or
+    // tied. Reached in one hour only, the record's own, it is the period's.
     let read = i128::from(record.records);
-    let still_stored = match read < i128::from(summarised_records) {
+    let hours_reaching_it = stats
+        .iter()
+        .flatten()
+        .filter(|n| n.max == Some(record.value))
+        .count();
+    let still_stored = match read < i128::from(summarised_records) && hours_reaching_it > 1 {
         true => format!(
             " among the {} still stored of the period's {}",
             grouped(read),
@@ -156,6 +163,15 @@ highest = { field = "properties.mag", kind = "properties.magType", place = "prop
                  at 2026-12-07 10:04 CET, the first of 3 records of 4.5."
             )
         );
+        assert_eq!(
+            highest_said(&source, &record(2, 3), &stats, 4, paris).as_deref(),
+            Some(
+                "Highest magnitude (mixed types): 4.5 mww, 12 km SW of Ridgecrest, CA, \
+                 at 2026-12-07 10:04 CET, the first of 2 records of 4.5."
+            ),
+            "the value reached in the record's hour alone: no record gone held it"
+        );
+        let stats = [Some(&low), Some(&high), Some(&high)];
         let said = highest_said(&source, &record(2, 3), &stats, 4, paris);
         assert!(
             said.as_deref().is_some_and(|said| said.ends_with(
