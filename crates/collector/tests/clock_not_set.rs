@@ -758,6 +758,7 @@ fn a_pause_set_at_a_clock_ahead_holds_its_own_length_once_the_clock_is_set_right
         panic!("paused: {paused:?}");
     };
     let mut said = Vec::new();
+    let before = chrono::Utc::now();
     for _ in 0..2 {
         let now = chrono::Utc::now().format("%Y-%m-%d %H:%M:%S").to_string();
         let run = collector_at(&site, &now);
@@ -779,8 +780,37 @@ fn a_pause_set_at_a_clock_ahead_holds_its_own_length_once_the_clock_is_set_right
     let (Some(now_set_at), Some(now_until)) = (state.paused_at, state.paused_until) else {
         panic!("still paused: {state:?}");
     };
+    // The hour asked for, counted from the runs above: over by the minute after it.
+    let hour = chrono::TimeDelta::hours(1);
+    let stderr = the_pause_ends(&site, &calls, chrono::Utc::now() + hour);
+    assert_eq!(site.data_files("quakes").len(), 1, "landed: {stderr}");
     assert!(now_set_at < set_at, "dated by this clock: {state:?}");
     assert_eq!(now_until - now_set_at, until - set_at, "its own length");
+    let second = chrono::TimeDelta::seconds(1);
+    assert!(
+        before + hour - second <= now_until && now_until <= before + hour * 2,
+        "an hour from the run that found it: {state:?}"
+    );
+}
+
+/// A run at the minute after `until`, when the pause `quakes` holds should be over, calls the
+/// API again (the `calls` of its feed): the pause ends. Returns what the run said.
+fn the_pause_ends(
+    site: &Site,
+    calls: &std::sync::atomic::AtomicUsize,
+    until: chrono::DateTime<chrono::Utc>,
+) -> String {
+    let after = (until + chrono::TimeDelta::minutes(1))
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string();
+    let run = collector_at(site, &after);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(
+        calls.load(std::sync::atomic::Ordering::SeqCst),
+        2,
+        "the API called once the pause is over, at {after}: {stderr}"
+    );
+    stderr.into_owned()
 }
 
 /// A pause the API asked for at a right clock, read at a boot's clock days behind (restored by
@@ -810,5 +840,16 @@ fn a_pause_read_at_a_boot_s_clock_behind_holds_through_its_minutes() {
             .count(),
         1,
         "said once: {said}"
+    );
+    // The hour asked for, counted from the boot's first run: over by the minute after it.
+    // The boot's clock, behind the API's, lands nothing: the call is what ends the pause.
+    let first_run = chrono::NaiveDateTime::parse_from_str(&boot_minute(0), "%Y-%m-%d %H:%M:%S")
+        .expect("a boot's minute")
+        .and_utc();
+    let slow_run = chrono::TimeDelta::seconds(50);
+    the_pause_ends(
+        &site,
+        &calls,
+        first_run + chrono::TimeDelta::hours(1) + slow_run,
     );
 }
