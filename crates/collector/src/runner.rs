@@ -158,8 +158,10 @@ pub async fn collect(
     // Its metrics carry this start as noted, which tells them its own should it be killed.
     let started = Utc::now();
     // The files already waiting tell the next run, should this one be killed, which are not its.
-    let waiting = off_the_runtime(|| rawfile::list(raw_dir, &source.name).unwrap_or_default());
-    state.running = Some(Running::begun(started, settings.day_of(source), &waiting));
+    state.running = Some(off_the_runtime(|| {
+        let waiting = rawfile::list(raw_dir, &source.name).unwrap_or_default();
+        Running::begun(started, settings.day_of(source), raw_dir, &waiting)
+    }));
     // With the runs dated ahead of this clock, should the run be killed before an API tells.
     let noted = off_the_runtime(|| match &set_aside {
         Some(set_aside) => set_aside.kept_in(&state).save(raw_dir, &source.name),

@@ -15,18 +15,41 @@ use crate::rawfile::{self, LandingOrder, RawFileName};
 use crate::{RawFileRole, RunMetrics};
 
 /// A run under way, as the state file holds it under `"running"`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Running {
     /// When it started.
     pub started: DateTime<Utc>,
     /// The day a per-day source was collecting.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub day: Option<NaiveDate>,
-    /// The oldest data file already waiting in the source's folder when it began that is named
-    /// in a later second than its start (by a clock that ran ahead, or at a boot's clock
-    /// behind), as its landing time: no file named from then on is taken for its landing.
+    /// The data files already waiting in the source's folder when it began, named no earlier
+    /// than the second it started (by a clock that ran ahead, or at a boot's clock behind),
+    /// that no run's metrics claimed: never taken for its landing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub waiting_ahead: Option<DateTime<Utc>>,
+    pub waiting_ahead: Option<WaitingAhead>,
+}
+
+/// The data files that waited, named ahead of a run's start, when it began (see
+/// [`Running::waiting_ahead`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum WaitingAhead {
+    /// Their names, those no run's metrics claimed: a file landed after it began, named
+    /// however late, may be its own.
+    Files(Vec<String>),
+    /// The landing time of the oldest, claimed or not, as collectors of 7 December 2026 noted
+    /// it: no file named from then on is taken for the run's landing, its own included.
+    From(DateTime<Utc>),
+}
+
+impl WaitingAhead {
+    /// Whether the data file `name` waited when the run began: not its landing.
+    fn holds(&self, name: &RawFileName) -> bool {
+        match self {
+            WaitingAhead::Files(names) => names.contains(&name.file_name()),
+            WaitingAhead::From(first) => name.landed_at >= *first,
+        }
+    }
 }
 
 /// When this machine last started, as the kernel says it (`btime` of `/proc/stat`); `None`
@@ -57,13 +80,22 @@ pub enum Trace {
 
 impl Running {
     /// A run that begins at `started` (collecting `day`, for a per-day source), `files` its
-    /// source's landed files as it begins.
-    pub fn begun(started: DateTime<Utc>, day: Option<NaiveDate>, files: &[RawFileName]) -> Self {
-        let waiting_ahead = files
+    /// source's landed files in `raw_dir` as it begins.
+    pub fn begun(
+        started: DateTime<Utc>,
+        day: Option<NaiveDate>,
+        raw_dir: &Path,
+        files: &[RawFileName],
+    ) -> Self {
+        // Files claimed by their metrics are passed over anyway: only the others are noted.
+        let waiting: Vec<String> = files
             .iter()
             .filter(|name| name.role == RawFileRole::Data)
-            .map(|name| name.landed_at)
-            .find(|landed_at| landed_at.timestamp() > started.timestamp());
+            .filter(|name| name.landed_at.timestamp() >= started.timestamp())
+            .filter(|name| !claimed(raw_dir, name))
+            .map(RawFileName::file_name)
+            .collect();
+        let waiting_ahead = (!waiting.is_empty()).then_some(WaitingAhead::Files(waiting));
         Running {
             started,
             day,
@@ -118,8 +150,8 @@ impl Running {
     /// have landed: named no earlier than the second it started, after `landed_before` (the
     /// last landing its source's state recorded before it began, see [`unfinished_run`]; only
     /// not that landing when it is dated more than [`rawfile::CLOCK_DRIFT`] after the start),
-    /// and claimed by no run's metrics, nor named from [`Running::waiting_ahead`] on (a file
-    /// waiting before it began, as one the summariser refused as too large, its metrics taken).
+    /// and claimed by no run's metrics, nor among [`Running::waiting_ahead`] (a file waiting
+    /// when it began, as one the summariser refused as too large, its metrics taken).
     /// A file the run before landed in the second it started is that landing, or carries that
     /// run's metrics beside it: never taken for this run's.
     pub fn trace(
@@ -159,7 +191,8 @@ impl Running {
             .filter(|name| name.role == RawFileRole::Data)
             .filter(|name| {
                 self.waiting_ahead
-                    .is_none_or(|first| name.landed_at < first)
+                    .as_ref()
+                    .is_none_or(|waiting| !waiting.holds(name))
             })
             .filter(|name| {
                 landed_before.is_none_or(|before| match ahead(&before) {
@@ -321,7 +354,7 @@ mod tests {
         let run = Running {
             started: "2026-12-04T11:00:00Z".parse().expect("time"),
             day: None,
-            waiting_ahead: Some(names[1].landed_at),
+            waiting_ahead: Some(WaitingAhead::Files(vec![names[1].file_name()])),
         };
         let ahead = Some(names[1].landing_order());
         assert_eq!(
@@ -348,11 +381,63 @@ mod tests {
             landed_without_metrics(&["2026-12-06T09:00:00Z", "2026-12-07T09:00:00Z"]);
         let files = rawfile::list(dir.path(), "usgs").expect("listing");
         let started = "2026-12-04T11:00:00Z".parse().expect("time");
-        let run = Running::begun(started, None, &files);
-        assert_eq!(run.waiting_ahead, Some(names[0].landed_at));
+        let run = Running::begun(started, None, dir.path(), &files);
         assert_eq!(
             run.trace(dir.path(), &files, Some(names[1].landing_order())),
             Trace::Nothing
+        );
+    }
+
+    /// Writes beside the data file `name` the metrics of the run that landed it, started at
+    /// `started`.
+    fn claim(dir: &Path, name: &RawFileName, started: &str) {
+        let metrics = format!(
+            r#"{{"source":"usgs","kind":"http_json","file":"{}","started":"{started}","finished":"{}","records":0}}"#,
+            name.file_name(),
+            name.landed_at.to_rfc3339()
+        );
+        std::fs::write(name.metrics().path_in(dir), metrics).expect("metrics file");
+    }
+
+    /// A boot's clock behind: the run before's file, named ahead of the run's start, waits
+    /// for the summariser with its metrics beside it when the run begins; the run lands its
+    /// own file later still, and is killed before its metrics. Its file is its landing.
+    #[test]
+    fn a_file_landed_after_one_claimed_waiting_ahead_is_the_run_s_own() {
+        let (dir, names) = landed_without_metrics(&["2026-12-04T11:00:20Z"]);
+        claim(dir.path(), &names[0], "2026-12-04T10:59:58Z");
+        let started = "2026-12-04T11:00:00Z".parse().expect("time");
+        let files = rawfile::list(dir.path(), "usgs").expect("listing");
+        let run = Running::begun(started, None, dir.path(), &files);
+        let own = RawFileName::data("usgs", "2026-12-04T11:00:30Z".parse().expect("time"), 1);
+        std::fs::write(own.path_in(dir.path()), "[]").expect("its file");
+        let files = rawfile::list(dir.path(), "usgs").expect("listing");
+        for landed_before in [None, Some(names[0].landing_order())] {
+            assert_eq!(
+                run.trace(dir.path(), &files, landed_before),
+                Trace::Landed(own.clone())
+            );
+        }
+    }
+
+    /// A state noted by a collector of 7 December 2026, the oldest file waiting ahead given
+    /// by its time, reads as it was meant: no file named from then on is the run's; one
+    /// without it reads as none waiting.
+    #[test]
+    fn a_waiting_file_noted_by_its_time_passes_over_the_files_from_then_on() {
+        let (dir, names) =
+            landed_without_metrics(&["2026-12-04T11:00:10Z", "2026-12-04T11:00:20Z"]);
+        let files = rawfile::list(dir.path(), "usgs").expect("listing");
+        let noted: Running = serde_json::from_str(
+            r#"{"started":"2026-12-04T11:00:00Z","waiting_ahead":"2026-12-04T11:00:10Z"}"#,
+        )
+        .expect("state");
+        assert_eq!(noted.trace(dir.path(), &files, None), Trace::Nothing);
+        let without: Running =
+            serde_json::from_str(r#"{"started":"2026-12-04T11:00:00Z"}"#).expect("state");
+        assert_eq!(
+            without.trace(dir.path(), &files, None),
+            Trace::Landed(names[1].clone())
         );
     }
 }

@@ -78,14 +78,14 @@ pub(super) fn settle_interrupted_run(
             Some(records) => {
                 tracing::warn!(source = %source.name, "The run started at {started} landed {} ({records} records) but did not finish: {}; counted as landed, its calls and retries unknown.", file.file_name(), running.why_not_finished_after_landing());
                 run_metrics::record_unfinished_landing(
-                    source, raw_dir, state, running, &file, records,
+                    source, raw_dir, state, &running, &file, records,
                 );
             }
             None => interrupted(
                 source,
                 raw_dir,
                 state,
-                running,
+                &running,
                 &format!(
                     "the run started at {started} landed {} but did not finish, and its records cannot be read back: {}",
                     file.file_name(),
@@ -95,7 +95,7 @@ pub(super) fn settle_interrupted_run(
         },
         Trace::Nothing => {
             let reason = running.did_not_finish();
-            interrupted(source, raw_dir, state, running, &reason);
+            interrupted(source, raw_dir, state, &running, &reason);
         }
     }
     keep_later_landing(state, success_started, landed_before);
@@ -131,7 +131,7 @@ fn interrupted(
     source: &Source,
     raw_dir: &Path,
     state: &mut SourceState,
-    running: Running,
+    running: &Running,
     reason: &str,
 ) {
     tracing::warn!(source = %source.name, "{reason}; counted as a failed run.");

@@ -64,7 +64,7 @@ pub(super) fn record_interrupted(
     source: &Source,
     raw_dir: &Path,
     state: &mut SourceState,
-    running: Running,
+    running: &Running,
     reason: &str,
 ) {
     let mut metrics = unfinished_metrics(source, state, running);
@@ -90,7 +90,7 @@ pub(super) fn record_unfinished_landing(
     source: &Source,
     raw_dir: &Path,
     state: &mut SourceState,
-    running: Running,
+    running: &Running,
     file: &RawFileName,
     records: u64,
 ) {
@@ -128,7 +128,7 @@ pub(super) fn scheduled_apart(
 }
 
 /// The metrics of the run `running` found unfinished by the next: its calls are not known.
-fn unfinished_metrics(source: &Source, state: &SourceState, running: Running) -> RunMetrics {
+fn unfinished_metrics(source: &Source, state: &SourceState, running: &Running) -> RunMetrics {
     let mut metrics = metrics_of(
         source,
         state,
@@ -265,7 +265,7 @@ mod tests {
             day: None,
             waiting_ahead: None,
         };
-        record_unfinished_landing(&source, raw, &mut state, running, &f2, 0);
+        record_unfinished_landing(&source, raw, &mut state, &running, &f2, 0);
         assert_eq!(
             state
                 .stored_key(raw, &source.name, None)
