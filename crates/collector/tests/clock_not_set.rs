@@ -673,7 +673,8 @@ fn a_landing_at_a_clock_behind_no_api_dated_keeps_the_later_landing() {
 /// killed before its metrics and state (a power cut). The next run settled it as landed and
 /// saved its start and landing as the last, erasing the landing dated ahead though no API had
 /// told the clock right: once NTP set the clock, the source was due at once. The later landing
-/// stays the last in the state file, and the source waits an hour of this clock all the same.
+/// stays the last in the state file, and the source waits an hour of this clock all the same,
+/// then an hour from that landing once the clock is set right.
 #[test]
 fn a_run_killed_after_landing_at_a_clock_behind_keeps_the_later_landing() {
     let (feed, _calls) = numbered_feed(|_| async { usgs_body(2) });
@@ -719,6 +720,13 @@ fn a_run_killed_after_landing_at_a_clock_behind_keeps_the_later_landing() {
         requests.load(std::sync::atomic::Ordering::SeqCst),
         1,
         "not collected again: {stderr}"
+    );
+    // NTP has set the clock: the source landed at this clock's time moments ago.
+    collected_at_the_right_time(&site);
+    assert_eq!(
+        requests.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "not collected again once the clock is set right"
     );
 }
 
