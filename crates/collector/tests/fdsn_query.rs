@@ -399,6 +399,31 @@ async fn an_offset_in_the_url_beside_a_window_past_the_cap_fails_naming_it() {
         "{reason}"
     );
     assert_eq!(catalogue.asked().len(), 1, "no part asked");
+
+/// A part failing in transport (USGS answering 503 at every attempt) fails the run with one
+/// line naming that part's window, as the other failures of a part do; before, it said `GET`
+/// alone, as if the configured window had failed.
+#[tokio::test]
+async fn a_part_failing_after_retries_fails_naming_its_window() {
+    let (server, _) = numbered_feed(|call| async move {
+        match call {
+            0 => (
+                StatusCode::BAD_REQUEST,
+                "Error 400: Bad Request\n\n30000 matching events exceeds search limit of 20000. \
+                 Modify the search to match fewer events.\n"
+                    .to_owned(),
+            ),
+            1 => (StatusCode::OK, r#"{"features": []}"#.to_owned()),
+            _ => (StatusCode::SERVICE_UNAVAILABLE, String::new()),
+        }
+    });
+    let site = Site::new(&query_source(&format!("{}/feed", server.url())));
+    let reason = site.failed_run(true).await;
+    assert!(
+        reason.contains("the part 2026-11-01T12:00:00 to 2026-11-02T00:00:00 (UTC)")
+            && reason.contains("HTTP 503"),
+        "{reason}"
+    );
 }
 
 /// A query source of the double's catalogue, its window in `params`.

@@ -75,9 +75,9 @@ pub(super) async fn collect(
         params.push((param.clone(), key.clone()));
     }
     let header_key = key.as_ref().filter(|_| settings.key_param.is_none());
-    let get = |params: Vec<(String, String)>| async move {
+    let get = |what: String, params: Vec<(String, String)>| async move {
         ctx.client
-            .send_json("GET", |http| {
+            .send_json(&what, |http| {
                 let address = search_limit::address(&source.url, &params);
                 let mut request = http.get(address.as_ref()).query(&params);
                 for (name, value) in &settings.headers {

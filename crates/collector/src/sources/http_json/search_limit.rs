@@ -1,14 +1,14 @@
-//! A window past an FDSN event service's cap on one answer: USGS's catalogue `query` refuses
-//! a `starttime`–`endtime` window matching more than 20,000 events with `400` and the words
+//! A window past an FDSN event service's cap on one answer: USGS's catalogue `query` refuses a
+//! `starttime`–`endtime` window matching more than 20,000 events with `400` and the words
 //! `20160 matching events exceeds search limit of 20000. Modify the search to match fewer
 //! events.` The window is then halved, and each half refused halved again, down to one second,
 //! the parts asked one after another (each through the client's retries and politeness); their
 //! events land together in the run's one body (the first part's `type` and `metadata` beside
-//! them, its `count` theirs), each `key` once (an event on a boundary, both
-//! ends being inclusive, is served by both parts: the later copy is kept). A part that fails
-//! fails the run, nothing landed. Any other refusal fails as served. The window's bounds and
-//! `offset` are read where they are written, in `params` or in the source's `url` (a bound in
-//! `params` is sent in place of the url's, as each part's is); a bound left out of both is
+//! them, its `count` theirs), each `key` once (an event on a boundary, both ends being
+//! inclusive, is served by both parts: the later copy is kept). A part that fails fails the run
+//! naming its window, nothing landed. Any other refusal fails as served. The window's bounds
+//! and `offset` are read where they are written, in `params` or in the source's `url` (a bound
+//! in `params` is sent in place of the url's, as each part's is); a bound left out of both is
 //! USGS's default: `starttime` 30 days before the source is asked, `endtime` then.
 
 use std::collections::HashMap;
@@ -128,6 +128,17 @@ fn offset_in_parts(params: &[(String, String)], url: &str) -> Option<SourceError
     })
 }
 
+/// A part's request in words, for its failures (a connection dropped, a 5xx after retries):
+/// `GET the part 2026-11-01T12:00:00 to 2026-11-02T00:00:00 (UTC) of a window past the API's
+/// cap`.
+fn part_request(from: DateTime<Utc>, to: DateTime<Utc>) -> String {
+    format!(
+        "GET the part {} to {} (UTC) of a window past the API's cap",
+        written(from),
+        written(to)
+    )
+}
+
 /// The parameters with `starttime` and `endtime` set to `from` and `to` (added when `params`
 /// left them out).
 fn with_window(params: &[(String, String)], from: &str, to: &str) -> Vec<(String, String)> {
@@ -143,7 +154,8 @@ fn with_window(params: &[(String, String)], from: &str, to: &str) -> Vec<(String
 
 /// The answer to `params`, from `get`: as served, unless it is the refusal of a window past
 /// the cap: then one answer holding the events of the window's parts, the window being
-/// `starttime` to `endtime`, each left out being USGS's default reckoned from `now`.
+/// `starttime` to `endtime`, each left out being USGS's default reckoned from `now`. `get`
+/// is handed the request in words (`GET`, or the part's window) for its failures to name.
 pub(super) async fn answer<F, Fut>(
     source: &Source,
     params: &[(String, String)],
@@ -151,10 +163,10 @@ pub(super) async fn answer<F, Fut>(
     get: F,
 ) -> Result<Answer, SourceError>
 where
-    F: Fn(Vec<(String, String)>) -> Fut,
+    F: Fn(String, Vec<(String, String)>) -> Fut,
     Fut: Future<Output = Result<Answer, SourceError>>,
 {
-    let refused = match get(params.to_vec()).await {
+    let refused = match get("GET".to_owned(), params.to_vec()).await {
         Err(err) if past_the_cap(&err).is_some() => err,
         served => return served,
     };
@@ -195,7 +207,10 @@ where
     while let Some((from, to, refused)) = pending.pop() {
         let answer = match refused {
             Some(err) => Err(err),
-            None => get(with_window(params, &written(from), &written(to))).await,
+            None => {
+                let window = with_window(params, &written(from), &written(to));
+                get(part_request(from, to), window).await
+            }
         };
         match answer {
             Ok(answer) => {
@@ -433,7 +448,7 @@ mod tests {
         // seconds, as USGS documents its times (at most microseconds).
         let now = instant("2026-12-07T12:00:00.123456789").expect("time");
         let asked = std::sync::Mutex::new(Vec::new());
-        let served = answer(&config.sources[0], &params, now, |params| {
+        let served = answer(&config.sources[0], &params, now, |_, params| {
             let bound = |name: &str| {
                 params
                     .iter()
@@ -520,7 +535,7 @@ mod tests {
             body: bytes::Bytes::from_static(body.as_bytes()),
         };
         let now = instant("2026-12-07").expect("time");
-        let served = answer(&config.sources[0], &params, now, |asked| async move {
+        let served = answer(&config.sources[0], &params, now, |_, asked| async move {
             let bound = |name: &str| {
                 asked
                     .iter()
