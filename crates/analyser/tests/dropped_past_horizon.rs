@@ -15,6 +15,7 @@ const CONFIG: &str = "[report]\ntimezone = \"UTC\"\n\n[[source]]\nname = \"quake
 
 fn run(started: chrono::DateTime<Utc>) -> releve::RunMetrics {
     releve::RunMetrics {
+        window_parts: None,
         scheduled_from: None,
         source: "quakes".into(),
         kind: "http_json".into(),

@@ -18,6 +18,7 @@ const OFFRES: &str = "[report]\ntimezone = \"UTC\"\n\n[[source]]\nname = \"offre
 /// A run of `offres` started at `started`, collecting `day`.
 fn offres_run(started: DateTime<Utc>, day: chrono::NaiveDate) -> releve::RunMetrics {
     releve::RunMetrics {
+        window_parts: None,
         scheduled_from: None,
         source: "offres".into(),
         kind: "france_travail".into(),

@@ -121,6 +121,7 @@ async fn day_of_runs_stored(
     let run = |hour: i64| {
         let started = start + TimeDelta::hours(hour) + TimeDelta::minutes(5);
         releve::RunMetrics {
+            window_parts: None,
             scheduled_from: None,
             source: "passages".into(),
             kind: "opendatasoft".into(),

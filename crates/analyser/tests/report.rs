@@ -1547,6 +1547,7 @@ async fn a_per_day_source_is_reported_with_the_run_that_collected_that_day() {
         };
         let started = at(&format!("{}T{start_time}Z", golden::date(start_day)));
         runs.push(releve::RunMetrics {
+            window_parts: None,
             scheduled_from: None,
             source: source.into(),
             kind: kind.into(),
@@ -2549,6 +2550,7 @@ fn offres_started() -> chrono::DateTime<chrono::Utc> {
 /// The run of `offres` started at `started` collecting the golden day into `file`.
 fn offres_run(started: chrono::DateTime<chrono::Utc>, file: &str) -> releve::RunMetrics {
     releve::RunMetrics {
+        window_parts: None,
         scheduled_from: None,
         source: "offres".into(),
         kind: "france_travail".into(),
@@ -2579,6 +2581,7 @@ const STATIONS: &str = "[report]\ntimezone = \"UTC\"\n\n[[source]]\nname = \"sta
 /// A successful run of `stations` started at `started`, landing 20 records.
 fn stations_run(started: chrono::DateTime<chrono::Utc>) -> releve::RunMetrics {
     releve::RunMetrics {
+        window_parts: None,
         scheduled_from: None,
         source: "stations".into(),
         kind: "http_json".into(),

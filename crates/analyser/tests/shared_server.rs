@@ -31,6 +31,7 @@ fn checkout() -> tempfile::TempDir {
 /// A successful run of `usgs` landed at `started`, as the collector lands it.
 fn land_run(raw: &Path, started: DateTime<Utc>) {
     let metrics = RunMetrics {
+        window_parts: None,
         scheduled_from: None,
         source: "usgs".to_owned(),
         kind: "http_json".to_owned(),

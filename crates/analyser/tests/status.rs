@@ -50,6 +50,7 @@ enabled = false
 
 fn run(source: &str, started: DateTime<Utc>, error: Option<&str>) -> RunMetrics {
     RunMetrics {
+        window_parts: None,
         scheduled_from: None,
         source: source.to_owned(),
         kind: "http_json".to_owned(),

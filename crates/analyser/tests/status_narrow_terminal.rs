@@ -34,6 +34,7 @@ const ERROR: &str = "GET: gave up after 5 attempts: connection to api.example.or
 fn metrics(source: &str, minutes_ago: i64, error: Option<&str>) -> RunMetrics {
     let started = Utc::now() - TimeDelta::minutes(minutes_ago);
     RunMetrics {
+        window_parts: None,
         source: source.to_owned(),
         kind: "http_json".to_owned(),
         file: None,

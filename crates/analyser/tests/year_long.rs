@@ -49,6 +49,7 @@ time = "time"
 /// stores its metrics.
 fn landed_run(source: &str, started: DateTime<Utc>, every_s: u64) -> releve::RunMetrics {
     releve::RunMetrics {
+        window_parts: None,
         scheduled_from: None,
         source: source.to_owned(),
         kind: "http_json".to_owned(),

@@ -43,9 +43,11 @@ async fn a_window_without_events_answered_no_content_lands_no_events_and_does_no
         (
             metrics.len(),
             metrics[0].records,
-            metrics[0].error.as_deref()
+            metrics[0].error.as_deref(),
+            metrics[0].window_parts
         ),
-        (1, 0, None)
+        (1, 0, None, None),
+        "a window asked whole counts no parts"
     );
     assert_eq!(
         calls.load(std::sync::atomic::Ordering::SeqCst),
@@ -100,7 +102,13 @@ async fn a_month_of_forty_five_thousand_events_lands_each_once_in_one_file() {
         "as USGS serves it: {}",
         landed["metadata"]
     );
-    assert_eq!(site.metrics("usgs-catalogue")[0].records, 45_000);
+    let metrics = &site.metrics("usgs-catalogue")[0];
+    // The month refused, its first half refused: its quarters and its second half answered.
+    assert_eq!(
+        (metrics.records, metrics.window_parts),
+        (45_000, Some(3)),
+        "the run's metrics count the parts"
+    );
     let asked = catalogue.asked();
     assert_eq!(
         asked[0],

@@ -119,6 +119,11 @@ pub struct RunMetrics {
     /// otherwise, and from metrics written before relevé recorded it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduled_from: Option<DateTime<Utc>>,
+    /// The parts a window past the API's cap on one answer (USGS's catalogue: 20,000 events)
+    /// was asked in, each answered, for a run that landed them together. Absent for a window
+    /// asked whole, and from metrics written before relevé recorded it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window_parts: Option<u64>,
 }
 
 fn is_zero(count: &u64) -> bool {

@@ -270,6 +270,7 @@ async fn the_readme_documents_every_field_a_run_writes_with_its_type() {
     );
     let landed = common::at(10, 30, 0);
     let metrics = releve::metrics::RunMetrics {
+        window_parts: None,
         scheduled_from: None,
         source: "usgs".to_owned(),
         kind: "http_json".to_owned(),

@@ -116,6 +116,7 @@ fn run(minute: u32, error: Option<&str>) -> RunMetrics {
         .single()
         .expect("time");
     RunMetrics {
+        window_parts: None,
         scheduled_from: None,
         source: "usgs".to_owned(),
         kind: "http_json".to_owned(),

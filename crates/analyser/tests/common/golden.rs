@@ -249,6 +249,7 @@ pub fn run(
     error: Option<&str>,
 ) -> RunMetrics {
     RunMetrics {
+        window_parts: None,
         scheduled_from: None,
         source: source.to_owned(),
         kind: "http_json".to_owned(),

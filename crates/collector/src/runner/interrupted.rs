@@ -207,6 +207,7 @@ mod tests {
     /// The metrics of the run that landed `file`, started at 10:00:59.9.
     fn landed_by_run_before(file: &RawFileName) -> RunMetrics {
         RunMetrics {
+            window_parts: None,
             scheduled_from: None,
             source: "usgs".into(),
             kind: "http_json".into(),

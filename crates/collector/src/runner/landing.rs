@@ -58,6 +58,7 @@ pub(super) fn land(
     metrics.key_clashes = collected.key_clashes;
     metrics.clash_key = (collected.key_clashes > 0).then(|| source.key.to_string());
     metrics.coverage = coverage(collected.announced, collected.shortfall);
+    metrics.window_parts = collected.window_parts;
     write_metrics(raw_dir, &file, &metrics);
     warn_about_fields(source, &file, &collected);
     if collected.records == 0 && state.last_success_started.is_none() {

@@ -165,6 +165,7 @@ pub(super) fn metrics_of(
 ) -> RunMetrics {
     let finished = Utc::now();
     RunMetrics {
+        window_parts: None,
         source: source.name.clone(),
         kind: source.kind.name().to_owned(),
         file: None,

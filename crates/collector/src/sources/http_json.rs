@@ -91,7 +91,7 @@ pub(super) async fn collect(
             .await
             .map_err(SourceError::from)
     };
-    let answer = search_limit::answer(source, &params, Utc::now(), get).await?;
+    let (answer, window_parts) = search_limit::answer(source, &params, Utc::now(), get).await?;
     let answered = Utc::now();
     let no_content = no_content::as_no_records(source, &answer);
     let empty = no_content.is_some();
@@ -157,5 +157,6 @@ pub(super) async fn collect(
         absent: survey.absent,
         not_values: survey.not_values,
         hints,
+        window_parts,
     })
 }

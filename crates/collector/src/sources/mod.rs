@@ -108,6 +108,9 @@ pub struct Collected {
     pub not_values: Vec<String>,
     /// Other signs of a path or a time zone the configuration gets wrong.
     pub hints: survey::Hints,
+    /// The parts a window past the API's cap was asked in, when it was (see
+    /// [`releve::RunMetrics::window_parts`]).
+    pub window_parts: Option<u64>,
 }
 
 /// Why a source was not collected although it was asked for.

@@ -147,6 +147,7 @@ impl<'s> RecordSet<'s> {
             absent: survey.absent,
             not_values: survey.not_values,
             hints: survey.hints,
+            window_parts: None,
         })
     }
 }

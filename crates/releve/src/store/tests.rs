@@ -225,6 +225,7 @@ fn a_run_document_reads_back_as_the_readers_read_it() {
         .expect("time")
         .with_timezone(&Utc);
     let metrics = RunMetrics {
+        window_parts: None,
         scheduled_from: None,
         source: "france-travail-offres".to_owned(),
         kind: "france_travail".to_owned(),

@@ -98,6 +98,7 @@ pub async fn collect(
         absent: survey.absent,
         not_values: survey.not_values,
         hints: survey.hints,
+        window_parts: None,
     })
 }
 

@@ -156,19 +156,20 @@ fn with_window(params: &[(String, String)], from: &str, to: &str) -> Vec<(String
 /// the cap: then one answer holding the events of the window's parts, the window being
 /// `starttime` to `endtime`, each left out being USGS's default reckoned from `now`. `get`
 /// is handed the request in words (`GET`, or the part's window) for its failures to name.
+/// With the answer, the parts it was asked in, when it was.
 pub(super) async fn answer<F, Fut>(
     source: &Source,
     params: &[(String, String)],
     now: DateTime<Utc>,
     get: F,
-) -> Result<Answer, SourceError>
+) -> Result<(Answer, Option<u64>), SourceError>
 where
     F: Fn(String, Vec<(String, String)>) -> Fut,
     Fut: Future<Output = Result<Answer, SourceError>>,
 {
     let refused = match get("GET".to_owned(), params.to_vec()).await {
         Err(err) if past_the_cap(&err).is_some() => err,
-        served => return served,
+        served => return served.map(|answer| (answer, None)),
     };
     // A bound left out is USGS's default; one written unreadably was refused for it first, and
     // one the url writes twice, differently, fails naming it (which one USGS read is unknown).
@@ -232,7 +233,8 @@ where
         parts = parts.answered,
         "The window's parts were all answered: their events land together."
     );
-    Ok(parts.into_answer())
+    let answered = parts.answered as u64;
+    Ok((parts.into_answer(), Some(answered)))
 }
 
 /// The halves of `from`..`to`, split at a whole second, the first half last (asked next),
@@ -559,7 +561,7 @@ mod tests {
                 err.to_string(),
                 "GET: the part 2026-01-01T00:00:02 to 2026-01-01T00:00:04 (UTC) of a window past the API's cap was answered (HTTP 200) without records at `features`; nothing landed"
             ),
-            Ok(answer) => panic!("landed: {:?}", String::from_utf8_lossy(&answer.body)),
+            Ok((answer, _)) => panic!("landed: {:?}", String::from_utf8_lossy(&answer.body)),
         }
     }
 }
