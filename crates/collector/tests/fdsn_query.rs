@@ -434,6 +434,29 @@ async fn a_part_failing_after_retries_fails_naming_its_window() {
     );
 }
 
+/// An `endtime` alone, months back, past the cap for the double (which, unlike USGS, starts
+/// a window without `starttime` at its first event): USGS's default `starttime`, 30 days
+/// before the run, is after it, so the run fails saying so and to set `starttime`; before, it
+/// said the window, halved down to one second, still matched more events than the cap.
+#[tokio::test]
+async fn an_endtime_alone_before_the_default_start_fails_saying_to_set_starttime() {
+    let start = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
+        .expect("time")
+        .to_utc();
+    let catalogue = Catalogue::evenly(start, 45_000, 50_000);
+    let server = LocalServer::start(catalogue.router());
+    let site = Site::new(&catalogue_source(&server, "endtime = \"2026-02-01\""));
+    let reason = site.failed_run(true).await;
+    assert!(
+        reason.contains("USGS's default `starttime`, 30 days before the run")
+            && reason.contains("is not before `endtime` = 2026-02-01T00:00:00 (UTC)")
+            && reason.contains("set `starttime` in `params`")
+            && !reason.contains("halved down to one second"),
+        "{reason}"
+    );
+    assert_eq!(catalogue.asked().len(), 1, "no part asked");
+}
+
 /// A query source of the double's catalogue, its window in `params`.
 fn catalogue_source(server: &LocalServer, window: &str) -> String {
     usgs_source_every(

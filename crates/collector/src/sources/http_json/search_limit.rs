@@ -61,6 +61,31 @@ fn still_past_the_cap(from: DateTime<Utc>, to: DateTime<Utc>, said: &str) -> Sou
     }
 }
 
+/// The failure of a window refused as past the cap (USGS's words `said`) that leaves nothing
+/// to ask in parts, its end `to` not after its start `from`: an `endtime` alone, 30 days or
+/// more before the run, USGS's default `starttime` (`defaulted`) coming after it.
+fn no_window(from: DateTime<Utc>, to: DateTime<Utc>, defaulted: bool, said: &str) -> SourceError {
+    let start = if defaulted {
+        format!(
+            "USGS's default `starttime`, 30 days before the run ({} UTC), is not before `endtime` = {} (UTC) in `params`",
+            written(from),
+            written(to)
+        )
+    } else {
+        format!(
+            "`starttime` = {} is not before `endtime` = {} (UTC) in `params`",
+            written(from),
+            written(to)
+        )
+    };
+    SourceError::Unexpected {
+        what: "GET".to_owned(),
+        message: format!(
+            "{start}, so the window has no part to ask, and the API refused the query as past its cap on events (HTTP 400: {said}): set `starttime` in `params`, before `endtime`; nothing landed"
+        ),
+    }
+}
+
 /// An instant as FDSN reads `starttime` and `endtime`: a day (its midnight, UTC), a date and
 /// time of day (UTC), with or without a fraction of a second, a `Z` or an offset.
 fn instant(text: &str) -> Option<DateTime<Utc>> {
@@ -195,6 +220,12 @@ where
     ) else {
         return Err(in_url::written_twice(&source.url, params, &refused).unwrap_or(refused));
     };
+    if to <= from {
+        let defaulted = !params.iter().any(|(param, _)| param == "starttime")
+            && in_url(&source.url, "starttime").is_empty();
+        let said = past_the_cap(&refused).unwrap_or_default();
+        return Err(no_window(from, to, defaulted, said));
+    }
     if let Some(offset) = offset_in_parts(params, &source.url) {
         return Err(offset);
     }
