@@ -332,7 +332,12 @@ impl<'a> Parts<'a> {
         let text = text.trim_start_matches('\u{feff}');
         let path = self.source.records_path();
         let mut new_keys = HashMap::new();
+        let mut span: Option<Range<usize>> = None;
         let located = for_each_record(text, path.segments(), |record| {
+            span = within(text, record.get()).map(|at| match &span {
+                Some(first) => first.start..at.end,
+                None => at,
+            });
             let key = serde_json::from_str::<Value>(record.get())
                 .ok()
                 .and_then(|value| self.source.key.get(&value));
@@ -355,7 +360,7 @@ impl<'a> Parts<'a> {
             return Some(answer);
         }
         if self.beside.is_none() && path.segments().len() == 1 {
-            self.beside = serde_json::from_str(text).ok();
+            self.beside = read_beside(text, span);
         }
         self.at.extend(new_keys);
         None
@@ -408,6 +413,22 @@ impl<'a> Parts<'a> {
             headers: reqwest::header::HeaderMap::new(),
             body: Bytes::from(body),
         }
+    }
+}
+
+/// Where `part`, a slice of `text` (a record the parser handed over), is in `text`.
+fn within(text: &str, part: &str) -> Option<Range<usize>> {
+    let start = (part.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
+    (start + part.len() <= text.len()).then(|| start..start + part.len())
+}
+
+/// The members beside the records of `text`, read from the text around their `span` (their
+/// array left empty), not over every record again.
+fn read_beside(text: &str, span: Option<Range<usize>>) -> Option<Beside> {
+    let around = span.and_then(|span| Some([text.get(..span.start)?, text.get(span.end..)?]));
+    match around {
+        Some([before, after]) => serde_json::from_str(&format!("{before}{after}")).ok(),
+        None => serde_json::from_str(text).ok(),
     }
 }
 
