@@ -407,6 +407,7 @@ async fn an_offset_in_the_url_beside_a_window_past_the_cap_fails_naming_it() {
         "{reason}"
     );
     assert_eq!(catalogue.asked().len(), 1, "no part asked");
+}
 
 /// A part failing in transport (USGS answering 503 at every attempt) fails the run with one
 /// line naming that part's window, as the other failures of a part do; before, it said `GET`

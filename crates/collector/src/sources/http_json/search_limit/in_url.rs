@@ -124,7 +124,7 @@ mod tests {
         )
         .expect("valid");
         let now = super::super::instant("2026-12-07").expect("time");
-        let served = super::super::answer(&config.sources[0], &[], now, |params| async move {
+        let served = super::super::answer(&config.sources[0], &[], now, |_, params| async move {
             if params.is_empty() {
                 return Err(crate::sources::SourceError::Fetch(
                     crate::http::FetchError::Rejected {
@@ -150,7 +150,7 @@ mod tests {
                     .contains("20160 matching events exceeds search limit of 20000."),
                 "{err}"
             ),
-            Ok(answer) => panic!("landed: {:?}", String::from_utf8_lossy(&answer.body)),
+            Ok((answer, _)) => panic!("landed: {:?}", String::from_utf8_lossy(&answer.body)),
         }
     }
 }
