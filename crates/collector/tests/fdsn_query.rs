@@ -199,38 +199,11 @@ async fn an_offset_beside_a_window_past_the_cap_fails_naming_offset() {
 /// holding the url's bounds beside its own, and the run landed none of the month's events.
 #[tokio::test]
 async fn a_window_written_in_the_url_is_split_over_it_each_part_asking_it_once() {
-    let start = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
-        .expect("time")
-        .to_utc();
-    let catalogue = Catalogue::evenly(start, 45_000, 50_000);
-    let (server, queries) = recording_queries(&catalogue);
-    let site = Site::new(&usgs_source_every(
-        "usgs-catalogue",
-        &format!(
-            "{}{QUERY_PATH}?format=geojson&starttime=2026-01-01&endtime=2026-02-01",
-            server.url()
-        ),
-        "1d",
+    let (queries, asked) = month_landed_in_parts(
+        "?format=geojson&starttime=2026-01-01&endtime=2026-02-01",
         "",
-    ));
-    let outcome = collector::run_with(&site.args(&[], true), fast_policy())
-        .await
-        .expect("the collector runs");
-    let failures: Vec<_> = outcome.failures().collect();
-    assert!(failures.is_empty(), "no failure: {failures:?}");
-    let files = site.data_files("usgs-catalogue");
-    assert_eq!(files.len(), 1, "one file lands: {:?}", outcome.sources);
-    let landed: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&files[0]).expect("read")).expect("JSON");
-    let ids: std::collections::BTreeSet<&str> = landed["features"]
-        .as_array()
-        .expect("features")
-        .iter()
-        .filter_map(|event| event["id"].as_str())
-        .collect();
-    assert_eq!(ids.len(), 45_000, "the url's month lands whole");
-    let queries = queries.lock().map(|q| q.clone()).unwrap_or_default();
-    assert!(queries.len() > 1, "asked in parts: {queries:?}");
+    )
+    .await;
     for query in &queries {
         assert_eq!(
             (
@@ -241,7 +214,6 @@ async fn a_window_written_in_the_url_is_split_over_it_each_part_asking_it_once()
             "one window per request: {query}"
         );
     }
-    let asked = catalogue.asked();
     assert_eq!(
         asked.last(),
         Some(&(
@@ -257,34 +229,11 @@ async fn a_window_written_in_the_url_is_split_over_it_each_part_asking_it_once()
 /// whole, its last part ending at the url's `endtime`.
 #[tokio::test]
 async fn a_window_written_in_the_url_with_encoded_colons_is_split_over_it() {
-    let start = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
-        .expect("time")
-        .to_utc();
-    let catalogue = Catalogue::evenly(start, 45_000, 50_000);
-    let (server, queries) = recording_queries(&catalogue);
-    let site = Site::new(&usgs_source_every(
-        "usgs-catalogue",
-        &format!(
-            "{}{QUERY_PATH}?format=geojson&starttime=2026-01-01T00%3A00%3A00&endtime=2026-02-01T00%3A00%3A00",
-            server.url()
-        ),
-        "1d",
+    let (queries, asked) = month_landed_in_parts(
+        "?format=geojson&starttime=2026-01-01T00%3A00%3A00&endtime=2026-02-01T00%3A00%3A00",
         "",
-    ));
-    let outcome = collector::run_with(&site.args(&[], true), fast_policy())
-        .await
-        .expect("the collector runs");
-    let failures: Vec<_> = outcome.failures().collect();
-    assert!(failures.is_empty(), "no failure: {failures:?}");
-    let files = site.data_files("usgs-catalogue");
-    assert_eq!(files.len(), 1, "one file lands: {:?}", outcome.sources);
-    assert_eq!(
-        landed_ids(&files[0]).len(),
-        45_000,
-        "the url's month lands whole"
-    );
-    let queries = queries.lock().map(|q| q.clone()).unwrap_or_default();
-    assert!(queries.len() > 1, "asked in parts: {queries:?}");
+    )
+    .await;
     for query in &queries {
         assert_eq!(
             (
@@ -295,7 +244,6 @@ async fn a_window_written_in_the_url_with_encoded_colons_is_split_over_it() {
             "one window per request: {query}"
         );
     }
-    let asked = catalogue.asked();
     assert_eq!(
         asked.last().map(|(_, end)| end.as_str()),
         Some("2026-02-01T00:00:00"),
@@ -308,33 +256,16 @@ async fn a_window_written_in_the_url_with_encoded_colons_is_split_over_it() {
 /// window split is `params`'s.
 #[tokio::test]
 async fn a_start_in_both_url_and_params_is_sent_once_the_params_one_in_every_request() {
-    let start = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
-        .expect("time")
-        .to_utc();
-    let catalogue = Catalogue::evenly(start, 45_000, 50_000);
-    let (server, queries) = recording_queries(&catalogue);
-    let site = Site::new(&usgs_source_every(
-        "usgs-catalogue",
-        &format!("{}{QUERY_PATH}?starttime=2025-06-01", server.url()),
-        "1d",
+    let (queries, asked) = month_landed_in_parts(
+        "?starttime=2025-06-01",
         "params = { format = \"geojson\", starttime = \"2026-01-01\", endtime = \"2026-02-01\" }",
-    ));
-    let outcome = collector::run_with(&site.args(&[], true), fast_policy())
-        .await
-        .expect("the collector runs");
-    let failures: Vec<_> = outcome.failures().collect();
-    assert!(failures.is_empty(), "no failure: {failures:?}");
-    let files = site.data_files("usgs-catalogue");
-    assert_eq!(files.len(), 1, "one file lands: {:?}", outcome.sources);
-    assert_eq!(landed_ids(&files[0]).len(), 45_000, "the month lands whole");
-    let queries = queries.lock().map(|q| q.clone()).unwrap_or_default();
-    assert!(queries.len() > 1, "asked in parts: {queries:?}");
+    )
+    .await;
     assert_eq!(
         written(&queries[0], "starttime"),
         ["2026-01-01"],
         "the first request sends params' start alone: {queries:?}"
     );
-    let asked = catalogue.asked();
     for (query, (from, _)) in queries.iter().zip(&asked).skip(1) {
         assert_eq!(
             written(query, "starttime"),
@@ -466,6 +397,38 @@ fn catalogue_source(server: &LocalServer, window: &str) -> String {
         "1d",
         &format!("params = {{ format = \"geojson\", {window} }}"),
     )
+}
+
+/// A month of 45,000 events, past the cap, asked by a source whose `url` is the double's query
+/// address followed by `url_query`, beside `params`: run once, without a failure, it lands one
+/// file holding each event once, asked in parts. The queries sent, as sent, and the windows
+/// the catalogue was asked.
+async fn month_landed_in_parts(
+    url_query: &str,
+    params: &str,
+) -> (Vec<String>, Vec<(String, String)>) {
+    let start = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
+        .expect("time")
+        .to_utc();
+    let catalogue = Catalogue::evenly(start, 45_000, 50_000);
+    let (server, queries) = recording_queries(&catalogue);
+    let site = Site::new(&usgs_source_every(
+        "usgs-catalogue",
+        &format!("{}{QUERY_PATH}{url_query}", server.url()),
+        "1d",
+        params,
+    ));
+    let outcome = collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("the collector runs");
+    let failures: Vec<_> = outcome.failures().collect();
+    assert!(failures.is_empty(), "no failure: {failures:?}");
+    let files = site.data_files("usgs-catalogue");
+    assert_eq!(files.len(), 1, "one file lands: {:?}", outcome.sources);
+    assert_eq!(landed_ids(&files[0]).len(), 45_000, "the month lands whole");
+    let queries = queries.lock().map(|q| q.clone()).unwrap_or_default();
+    assert!(queries.len() > 1, "asked in parts: {queries:?}");
+    (queries, catalogue.asked())
 }
 
 /// A server of the double's catalogue recording each request's query, as sent.
