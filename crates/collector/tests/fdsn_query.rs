@@ -380,10 +380,39 @@ async fn an_endtime_alone_before_the_default_start_fails_saying_to_set_starttime
     let site = Site::new(&catalogue_source(&server, "endtime = \"2026-02-01\""));
     let reason = site.failed_run(true).await;
     assert!(
-        reason.contains("USGS's default `starttime`, 30 days before the run")
-            && reason.contains("is not before `endtime` = 2026-02-01T00:00:00 (UTC)")
-            && reason.contains("set `starttime` in `params`")
+        reason.contains("USGS's default `starttime` (30 days before the run, ")
+            && reason.contains("is not before `endtime` = 2026-02-01T00:00:00 (UTC) in `params`")
+            && reason.contains("set `starttime`, before `endtime`")
             && !reason.contains("halved down to one second"),
+        "{reason}"
+    );
+    assert_eq!(catalogue.asked().len(), 1, "no part asked");
+}
+
+/// An `endtime` alone written in the source's `url`, 30 days or more back, is said as written
+/// there, not in `params` (which hold none): found by a review after the `url`'s bounds and
+/// this message met.
+#[tokio::test]
+async fn an_endtime_alone_in_the_url_is_said_in_the_url() {
+    let start = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
+        .expect("time")
+        .to_utc();
+    let catalogue = Catalogue::evenly(start, 45_000, 50_000);
+    let server = LocalServer::start(catalogue.router());
+    let site = Site::new(&usgs_source_every(
+        "usgs-catalogue",
+        &format!(
+            "{}{QUERY_PATH}?format=geojson&endtime=2026-02-01",
+            server.url()
+        ),
+        "1d",
+        "",
+    ));
+    let reason = site.failed_run(true).await;
+    assert!(
+        reason.contains("USGS's default `starttime` (30 days before the run, ")
+            && reason.contains("is not before `endtime` = 2026-02-01T00:00:00 (UTC) in `url`")
+            && !reason.contains("in `params`"),
         "{reason}"
     );
     assert_eq!(catalogue.asked().len(), 1, "no part asked");

@@ -61,27 +61,60 @@ fn still_past_the_cap(from: DateTime<Utc>, to: DateTime<Utc>, said: &str) -> Sou
     }
 }
 
+/// Where a bound of the window was read: `params`, the source's `url`, or USGS's default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Written {
+    InParams,
+    InUrl,
+    ByDefault,
+}
+
+impl Written {
+    /// Where the bound `name` is written for a source of `url` asked with `params`.
+    fn of(name: &str, params: &[(String, String)], url: &str) -> Written {
+        if params.iter().any(|(param, _)| param == name) {
+            Written::InParams
+        } else if !in_url(url, name).is_empty() {
+            Written::InUrl
+        } else {
+            Written::ByDefault
+        }
+    }
+
+    /// The bound `name` at `at` in words: `` `endtime` = 2026-02-01T00:00:00 (UTC) in `url` ``,
+    /// or USGS's default, `default` saying which (e.g. "30 days before the run").
+    fn said(self, name: &str, at: DateTime<Utc>, default: &str) -> String {
+        let at = written(at);
+        match self {
+            Written::InParams => format!("`{name}` = {at} (UTC) in `params`"),
+            Written::InUrl => format!("`{name}` = {at} (UTC) in `url`"),
+            Written::ByDefault => format!("USGS's default `{name}` ({default}, {at} UTC)"),
+        }
+    }
+}
+
 /// The failure of a window refused as past the cap (USGS's words `said`) that leaves nothing
 /// to ask in parts, its end `to` not after its start `from`: an `endtime` alone, 30 days or
-/// more before the run, USGS's default `starttime` (`defaulted`) coming after it.
-fn no_window(from: DateTime<Utc>, to: DateTime<Utc>, defaulted: bool, said: &str) -> SourceError {
-    let start = if defaulted {
-        format!(
-            "USGS's default `starttime`, 30 days before the run ({} UTC), is not before `endtime` = {} (UTC) in `params`",
-            written(from),
-            written(to)
-        )
-    } else {
-        format!(
-            "`starttime` = {} is not before `endtime` = {} (UTC) in `params`",
-            written(from),
-            written(to)
-        )
+/// more before the run, USGS's default `starttime` coming after it; or a `starttime` ahead of a
+/// clock behind, USGS's default `endtime` being the run's time.
+fn no_window(
+    (from, start): (DateTime<Utc>, Written),
+    (to, end): (DateTime<Utc>, Written),
+    said: &str,
+) -> SourceError {
+    let advice = match (start, end) {
+        (Written::ByDefault, _) => "set `starttime`, before `endtime`",
+        (_, Written::ByDefault) => {
+            "set `endtime`, after `starttime`, or check this machine's clock (the default `endtime` is its now)"
+        }
+        _ => "write `starttime` before `endtime`",
     };
     SourceError::Unexpected {
         what: "GET".to_owned(),
         message: format!(
-            "{start}, so the window has no part to ask, and the API refused the query as past its cap on events (HTTP 400: {said}): set `starttime` in `params`, before `endtime`; nothing landed"
+            "{} is not before {}, so the window has no part to ask, and the API refused the query as past its cap on events (HTTP 400: {said}): {advice}; nothing landed",
+            start.said("starttime", from, "30 days before the run"),
+            end.said("endtime", to, "the run's time"),
         ),
     }
 }
@@ -221,10 +254,10 @@ where
         return Err(in_url::written_twice(&source.url, params, &refused).unwrap_or(refused));
     };
     if to <= from {
-        let defaulted = !params.iter().any(|(param, _)| param == "starttime")
-            && in_url(&source.url, "starttime").is_empty();
+        let start = Written::of("starttime", params, &source.url);
+        let end = Written::of("endtime", params, &source.url);
         let said = past_the_cap(&refused).unwrap_or_default();
-        return Err(no_window(from, to, defaulted, said));
+        return Err(no_window((from, start), (to, end), said));
     }
     if let Some(offset) = offset_in_parts(params, &source.url) {
         return Err(offset);

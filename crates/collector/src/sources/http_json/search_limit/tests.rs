@@ -161,3 +161,25 @@ async fn a_part_without_records_fails_naming_its_window() {
         Ok((answer, _)) => panic!("landed: {:?}", String::from_utf8_lossy(&answer.body)),
     }
 }
+
+/// A `starttime` in `params` ahead of a clock behind (USGS's default `endtime` being the run's
+/// time) is said as such, the advice being the `endtime` or the clock, not to set the
+/// `starttime` already set (found by a review).
+#[test]
+fn a_start_after_the_default_end_says_the_end_is_the_run_s_time() {
+    let from = instant("2026-01-01").expect("a day");
+    let to = instant("2025-12-01").expect("a day");
+    let said = no_window(
+        (from, Written::InParams),
+        (to, Written::ByDefault),
+        "43272 matching events exceeds search limit of 20000.",
+    )
+    .to_string();
+    assert!(
+        said.contains("`starttime` = 2026-01-01T00:00:00 (UTC) in `params` is not before")
+            && said.contains("USGS's default `endtime` (the run's time, 2025-12-01T00:00:00 UTC)")
+            && said.contains("set `endtime`, after `starttime`, or check this machine's clock")
+            && !said.contains("set `starttime`"),
+        "{said}"
+    );
+}
