@@ -626,15 +626,14 @@ fn a_collector_killed_at_a_clock_behind_keeps_the_runs_dated_ahead() {
     );
 }
 
-/// A boot's clock three days behind, the network up, the API one that sends no `Date` header
-/// (nothing tells the clock wrong): the run lands, and its state was saved without the landing
-/// dated ahead of that clock, forgotten for good though no API had told the clock right (a
-/// France Travail source lost its landed days so, collected again once NTP set the clock). A
-/// landing at a clock that may be behind keeps the later ones; then the next minute forgot
-/// them again, the source due at once: an hourly source landed every minute until NTP set the
-/// clock. It is scheduled from its own landing, due an hour of this clock after it.
-#[test]
-fn a_landing_at_a_clock_behind_no_api_dated_keeps_the_later_landing() {
+/// An hourly source `quakes` landed at the right time, then pointed at an API sending no
+/// `Date` (nothing tells a clock wrong): its site, its state after that landing, and the
+/// count of the undated API's requests.
+fn landed_then_asking_an_undated_api() -> (
+    Site,
+    collector::state::SourceState,
+    std::sync::Arc<std::sync::atomic::AtomicUsize>,
+) {
     let (feed, _calls) = numbered_feed(|_| async { usgs_body(2) });
     let hourly = |url: &str| usgs_source_every("quakes", url, "1h", "");
     let site = Site::new(&hourly(&format!("{}/feed", feed.url())));
@@ -647,6 +646,19 @@ fn a_landing_at_a_clock_behind_no_api_dated_keeps_the_later_landing() {
         hourly(&format!("http://127.0.0.1:{port}/feed")),
     )
     .expect("an API sending no Date");
+    (site, landed, requests)
+}
+
+/// A boot's clock three days behind, the network up, the API one that sends no `Date` header
+/// (nothing tells the clock wrong): the run lands, and its state was saved without the landing
+/// dated ahead of that clock, forgotten for good though no API had told the clock right (a
+/// France Travail source lost its landed days so, collected again once NTP set the clock). A
+/// landing at a clock that may be behind keeps the later ones; then the next minute forgot
+/// them again, the source due at once: an hourly source landed every minute until NTP set the
+/// clock. It is scheduled from its own landing, due an hour of this clock after it.
+#[test]
+fn a_landing_at_a_clock_behind_no_api_dated_keeps_the_later_landing() {
+    let (site, landed, requests) = landed_then_asking_an_undated_api();
     for minute in [0, 1] {
         let booted = collector_at(&site, &boot_minute(minute));
         let stderr = String::from_utf8_lossy(&booted.stderr);
@@ -677,18 +689,7 @@ fn a_landing_at_a_clock_behind_no_api_dated_keeps_the_later_landing() {
 /// then an hour from that landing once the clock is set right.
 #[test]
 fn a_run_killed_after_landing_at_a_clock_behind_keeps_the_later_landing() {
-    let (feed, _calls) = numbered_feed(|_| async { usgs_body(2) });
-    let hourly = |url: &str| usgs_source_every("quakes", url, "1h", "");
-    let site = Site::new(&hourly(&format!("{}/feed", feed.url())));
-    collected_at_the_right_time(&site);
-    let landed = site.state("quakes");
-    let undated = closing_answer("200 OK", "", "application/json", &usgs_body(2));
-    let (port, requests) = answering_each_request("127.0.0.1:0", undated);
-    std::fs::write(
-        site.config(),
-        hourly(&format!("http://127.0.0.1:{port}/feed")),
-    )
-    .expect("an API sending no Date");
+    let (site, landed, requests) = landed_then_asking_an_undated_api();
     let booted = collector_at(&site, &boot_minute(0));
     assert!(booted.status.success(), "{booted:?}");
     // Killed once its file had landed: its metrics (the oldest, named by the boot's clock) not

@@ -61,10 +61,7 @@ async fn a_window_without_events_answered_no_content_lands_no_events_and_does_no
 /// the collector halves the window until each part fits, one part after another.
 #[tokio::test]
 async fn a_month_of_forty_five_thousand_events_lands_each_once_in_one_file() {
-    let start = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
-        .expect("time")
-        .to_utc();
-    let catalogue = Catalogue::evenly(start, 45_000, 50_000);
+    let catalogue = month_past_the_cap();
     let server = LocalServer::start(catalogue.router());
     let site = Site::new(&catalogue_source(
         &server,
@@ -176,10 +173,7 @@ async fn a_second_still_past_the_cap_fails_with_one_line_naming_it() {
 /// skipped its own first events and the run landed short without a word).
 #[tokio::test]
 async fn an_offset_beside_a_window_past_the_cap_fails_naming_offset() {
-    let start = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
-        .expect("time")
-        .to_utc();
-    let catalogue = Catalogue::evenly(start, 45_000, 50_000);
+    let catalogue = month_past_the_cap();
     let server = LocalServer::start(catalogue.router());
     let site = Site::new(&catalogue_source(
         &server,
@@ -204,16 +198,7 @@ async fn a_window_written_in_the_url_is_split_over_it_each_part_asking_it_once()
         "",
     )
     .await;
-    for query in &queries {
-        assert_eq!(
-            (
-                written(query, "starttime").len(),
-                written(query, "endtime").len()
-            ),
-            (1, 1),
-            "one window per request: {query}"
-        );
-    }
+    each_asks_one_window(&queries);
     assert_eq!(
         asked.last(),
         Some(&(
@@ -234,16 +219,7 @@ async fn a_window_written_in_the_url_with_encoded_colons_is_split_over_it() {
         "",
     )
     .await;
-    for query in &queries {
-        assert_eq!(
-            (
-                written(query, "starttime").len(),
-                written(query, "endtime").len()
-            ),
-            (1, 1),
-            "one window per request: {query}"
-        );
-    }
+    each_asks_one_window(&queries);
     assert_eq!(
         asked.last().map(|(_, end)| end.as_str()),
         Some("2026-02-01T00:00:00"),
@@ -290,10 +266,7 @@ async fn a_start_in_both_url_and_params_is_sent_once_the_params_one_in_every_req
 /// limit of 20000", said nothing of the repeated key.
 #[tokio::test]
 async fn a_start_the_url_writes_twice_differently_fails_naming_it_and_url() {
-    let start = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
-        .expect("time")
-        .to_utc();
-    let catalogue = Catalogue::evenly(start, 45_000, 50_000);
+    let catalogue = month_past_the_cap();
     let server = LocalServer::start(catalogue.router());
     let site = Site::new(&usgs_source_every(
         "usgs-catalogue",
@@ -321,10 +294,7 @@ async fn a_start_the_url_writes_twice_differently_fails_naming_it_and_url() {
 /// own first events.
 #[tokio::test]
 async fn an_offset_in_the_url_beside_a_window_past_the_cap_fails_naming_it() {
-    let start = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
-        .expect("time")
-        .to_utc();
-    let catalogue = Catalogue::evenly(start, 45_000, 50_000);
+    let catalogue = month_past_the_cap();
     let server = LocalServer::start(catalogue.router());
     let site = Site::new(&usgs_source_every(
         "usgs-catalogue",
@@ -372,10 +342,7 @@ async fn a_part_failing_after_retries_fails_naming_its_window() {
 /// said the window, halved down to one second, still matched more events than the cap.
 #[tokio::test]
 async fn an_endtime_alone_before_the_default_start_fails_saying_to_set_starttime() {
-    let start = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
-        .expect("time")
-        .to_utc();
-    let catalogue = Catalogue::evenly(start, 45_000, 50_000);
+    let catalogue = month_past_the_cap();
     let server = LocalServer::start(catalogue.router());
     let site = Site::new(&catalogue_source(&server, "endtime = \"2026-02-01\""));
     let reason = site.failed_run(true).await;
@@ -394,10 +361,7 @@ async fn an_endtime_alone_before_the_default_start_fails_saying_to_set_starttime
 /// this message met.
 #[tokio::test]
 async fn an_endtime_alone_in_the_url_is_said_in_the_url() {
-    let start = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
-        .expect("time")
-        .to_utc();
-    let catalogue = Catalogue::evenly(start, 45_000, 50_000);
+    let catalogue = month_past_the_cap();
     let server = LocalServer::start(catalogue.router());
     let site = Site::new(&usgs_source_every(
         "usgs-catalogue",
@@ -436,10 +400,7 @@ async fn month_landed_in_parts(
     url_query: &str,
     params: &str,
 ) -> (Vec<String>, Vec<(String, String)>) {
-    let start = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
-        .expect("time")
-        .to_utc();
-    let catalogue = Catalogue::evenly(start, 45_000, 50_000);
+    let catalogue = month_past_the_cap();
     let (server, queries) = recording_queries(&catalogue);
     let site = Site::new(&usgs_source_every(
         "usgs-catalogue",
@@ -458,6 +419,28 @@ async fn month_landed_in_parts(
     let queries = queries.lock().map(|q| q.clone()).unwrap_or_default();
     assert!(queries.len() > 1, "asked in parts: {queries:?}");
     (queries, catalogue.asked())
+}
+
+/// January 2026's 45,000 events, spread evenly: past the cap, asked in parts.
+fn month_past_the_cap() -> Catalogue {
+    let start = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
+        .expect("time")
+        .to_utc();
+    Catalogue::evenly(start, 45_000, 50_000)
+}
+
+/// Each request's raw query holds one `starttime` and one `endtime`.
+fn each_asks_one_window(queries: &[String]) {
+    for query in queries {
+        assert_eq!(
+            (
+                written(query, "starttime").len(),
+                written(query, "endtime").len()
+            ),
+            (1, 1),
+            "one window per request: {query}"
+        );
+    }
 }
 
 /// A server of the double's catalogue recording each request's query, as sent.
