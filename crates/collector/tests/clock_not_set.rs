@@ -302,7 +302,7 @@ fn a_run_killed_by_a_power_cut_stays_settled_when_the_api_finds_the_clock_behind
         state.running = Some(collector::state::Running {
             started: chrono::Utc::now(),
             day: None,
-            waiting_ahead: None,
+            waiting_ahead: Vec::new(),
         });
     });
     let restored = (chrono::Utc::now() - chrono::TimeDelta::minutes(40))
@@ -380,7 +380,7 @@ fn a_killed_run_is_not_settled_by_the_run_befores_metrics_at_a_clock_behind() {
         state.running = Some(collector::state::Running {
             started: chrono::Utc::now(),
             day: None,
-            waiting_ahead: None,
+            waiting_ahead: Vec::new(),
         });
     });
     let restored = (chrono::Utc::now() - chrono::TimeDelta::days(3))
@@ -701,7 +701,7 @@ fn a_run_killed_after_landing_at_a_clock_behind_keeps_the_later_landing() {
         state.running = Some(collector::state::Running {
             started,
             day: None,
-            waiting_ahead: None,
+            waiting_ahead: Vec::new(),
         });
         state.last_attempt = landed.last_attempt;
     });

@@ -430,7 +430,7 @@ async fn a_run_killed_before_its_end_counts_as_failed_and_waits_its_backoff() {
         state.running = Some(Running {
             started: killed,
             day: None,
-            waiting_ahead: None,
+            waiting_ahead: Vec::new(),
         });
     });
 
@@ -494,7 +494,7 @@ async fn a_pause_whose_state_was_not_saved_stands_as_its_metrics_recorded() {
         state.running = Some(Running {
             started: metrics[0].started,
             day: None,
-            waiting_ahead: None,
+            waiting_ahead: Vec::new(),
         });
     });
     let before = calls.load(Ordering::SeqCst);
@@ -545,7 +545,7 @@ async fn a_run_that_landed_but_could_not_save_its_state_is_not_counted_twice() {
             state.running = Some(Running {
                 started,
                 day: None,
-                waiting_ahead: None,
+                waiting_ahead: Vec::new(),
             });
         });
         if !metrics_written {

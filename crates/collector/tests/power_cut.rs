@@ -128,7 +128,7 @@ fn a_run_killed_after_landing_counts_as_landed_though_the_state_dates_a_landing_
         state.running = Some(collector::state::Running {
             started: landed.last_success_started.expect("its start"),
             day: None,
-            waiting_ahead: None,
+            waiting_ahead: Vec::new(),
         });
         state.last_success_started = Some(ahead);
         state.last_success_landed = Some(ahead);
@@ -176,7 +176,7 @@ fn a_killed_run_settled_at_a_clock_behind_says_the_retry_of_its_backoff() {
         state.running = Some(collector::state::Running {
             started: Utc::now(),
             day: None,
-            waiting_ahead: None,
+            waiting_ahead: Vec::new(),
         });
     });
     let boot = Utc::now() - TimeDelta::days(3);

@@ -24,32 +24,10 @@ pub struct Running {
     pub day: Option<NaiveDate>,
     /// The data files already waiting in the source's folder when it began, named no earlier
     /// than the second it started (by a clock that ran ahead, or at a boot's clock behind),
-    /// that no run's metrics claimed: never taken for its landing.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub waiting_ahead: Option<WaitingAhead>,
-}
-
-/// The data files that waited, named ahead of a run's start, when it began (see
-/// [`Running::waiting_ahead`]).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum WaitingAhead {
-    /// Their names, those no run's metrics claimed: a file landed after it began, named
-    /// however late, may be its own.
-    Files(Vec<String>),
-    /// The landing time of the oldest, claimed or not, as collectors of 7 December 2026 noted
-    /// it: no file named from then on is taken for the run's landing, its own included.
-    From(DateTime<Utc>),
-}
-
-impl WaitingAhead {
-    /// Whether the data file `name` waited when the run began: not its landing.
-    fn holds(&self, name: &RawFileName) -> bool {
-        match self {
-            WaitingAhead::Files(names) => names.contains(&name.file_name()),
-            WaitingAhead::From(first) => name.landed_at >= *first,
-        }
-    }
+    /// that no run's metrics claimed: never taken for its landing; a file landed after it
+    /// began, named however late, may be its own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub waiting_ahead: Vec<String>,
 }
 
 /// When this machine last started, as the kernel says it (`btime` of `/proc/stat`); `None`
@@ -88,14 +66,13 @@ impl Running {
         files: &[RawFileName],
     ) -> Self {
         // Files claimed by their metrics are passed over anyway: only the others are noted.
-        let waiting: Vec<String> = files
+        let waiting_ahead: Vec<String> = files
             .iter()
             .filter(|name| name.role == RawFileRole::Data)
             .filter(|name| name.landed_at.timestamp() >= started.timestamp())
             .filter(|name| !claimed(raw_dir, name))
             .map(RawFileName::file_name)
             .collect();
-        let waiting_ahead = (!waiting.is_empty()).then_some(WaitingAhead::Files(waiting));
         Running {
             started,
             day,
@@ -189,11 +166,7 @@ impl Running {
         since
             .into_iter()
             .filter(|name| name.role == RawFileRole::Data)
-            .filter(|name| {
-                self.waiting_ahead
-                    .as_ref()
-                    .is_none_or(|waiting| !waiting.holds(name))
-            })
+            .filter(|name| !self.waiting_ahead.contains(&name.file_name()))
             .filter(|name| {
                 landed_before.is_none_or(|before| match ahead(&before) {
                     true => name.landing_order() != before,
@@ -354,7 +327,7 @@ mod tests {
         let run = Running {
             started: "2026-12-04T11:00:00Z".parse().expect("time"),
             day: None,
-            waiting_ahead: Some(WaitingAhead::Files(vec![names[1].file_name()])),
+            waiting_ahead: vec![names[1].file_name()],
         };
         let ahead = Some(names[1].landing_order());
         assert_eq!(
@@ -420,19 +393,13 @@ mod tests {
         }
     }
 
-    /// A state noted by a collector of 7 December 2026, the oldest file waiting ahead given
-    /// by its time, reads as it was meant: no file named from then on is the run's; one
-    /// without it reads as none waiting.
+    /// A state noted without the files waiting ahead (by a collector before them) reads as none
+    /// waiting.
     #[test]
-    fn a_waiting_file_noted_by_its_time_passes_over_the_files_from_then_on() {
+    fn a_state_without_the_files_waiting_ahead_reads_as_none_waiting() {
         let (dir, names) =
             landed_without_metrics(&["2026-12-04T11:00:10Z", "2026-12-04T11:00:20Z"]);
         let files = rawfile::list(dir.path(), "usgs").expect("listing");
-        let noted: Running = serde_json::from_str(
-            r#"{"started":"2026-12-04T11:00:00Z","waiting_ahead":"2026-12-04T11:00:10Z"}"#,
-        )
-        .expect("state");
-        assert_eq!(noted.trace(dir.path(), &files, None), Trace::Nothing);
         let without: Running =
             serde_json::from_str(r#"{"started":"2026-12-04T11:00:00Z"}"#).expect("state");
         assert_eq!(

@@ -237,7 +237,7 @@ mod tests {
             running: Some(Running {
                 started,
                 day: None,
-                waiting_ahead: None,
+                waiting_ahead: Vec::new(),
             }),
             ..SourceState::default()
         }

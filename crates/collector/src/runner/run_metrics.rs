@@ -264,7 +264,7 @@ mod tests {
         let running = Running {
             started: at(10, 1),
             day: None,
-            waiting_ahead: None,
+            waiting_ahead: Vec::new(),
         };
         record_unfinished_landing(&source, raw, &mut state, &running, &f2, 0);
         assert_eq!(
