@@ -999,8 +999,13 @@ fn records_without_the_configured_key_land_with_a_warning() {
         "{warning}"
     );
     assert!(
-        warning.contains("differ in `id`, `properties.mag`, `properties.time`: add the field"),
-        "the fields telling the events apart are named: {warning}"
+        warning.contains(
+            "differ in `id`, `properties.mag`, `properties.time`: records of different times, \
+             of which only the last would be kept. Key on a field unique to each record, or add \
+             the time to the key: `key = [\"properties.type\", \"properties.time\"]`."
+        ),
+        "the fields telling the events apart are named, their time among them, and the key \
+         with the time added written out: {warning}"
     );
     assert_eq!(
         (

@@ -312,15 +312,7 @@ fn warn_about_fields(source: &Source, file: &RawFileName, collected: &Collected)
         );
     }
     if collected.key_clashes > 0 {
-        let differing = &collected.hints.key_clash_fields;
-        let differ_in = if differing.is_empty() {
-            String::new()
-        } else {
-            format!(
-                " The first two found differ in {}: add the field telling them apart to `key`.",
-                differing.join(", ")
-            )
-        };
+        let differ_in = sources::key_clash_advice(source, &collected.hints.key_clash_fields);
         tracing::warn!(
             source = %source.name,
             file = %file.file_name(),

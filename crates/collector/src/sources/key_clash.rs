@@ -62,6 +62,44 @@ impl FirstClash {
     }
 }
 
+/// What the key-clash warning advises, from the fields the first two records sharing a key
+/// differ in (as [`named`] writes them): nothing when none were named; the source's `time`
+/// among them (not in the key) means records of different times share the key (a station's id
+/// alone, in a feed serving each station at each hour), so the advice writes out the key with
+/// the time added; otherwise it says to add the field telling them apart.
+pub(crate) fn advice(source: &Source, differing: &[String]) -> String {
+    if differing.is_empty() {
+        return String::new();
+    }
+    let fields = differing.join(", ");
+    let time = source.time.to_string();
+    let time_differs = differing
+        .iter()
+        .any(|field| *field == format!("`{}`", time.escape_debug()));
+    let in_key = source
+        .key
+        .paths()
+        .iter()
+        .any(|path| path.to_string() == time);
+    if time_differs && !in_key {
+        let mut paths: Vec<String> = source
+            .key
+            .paths()
+            .iter()
+            .map(|path| format!("\"{path}\""))
+            .collect();
+        paths.push(format!("\"{time}\""));
+        format!(
+            " The first two found differ in {fields}: records of different times, of which only the last would be kept. Key on a field unique to each record, or add the time to the key: `key = [{}]`.",
+            paths.join(", ")
+        )
+    } else {
+        format!(
+            " The first two found differ in {fields}: add the field telling them apart to `key`."
+        )
+    }
+}
+
 /// The dotted paths at which `earlier` and `later` differ, through objects (an array that
 /// differs is named whole), sorted.
 fn differing_paths(earlier: &Value, later: &Value) -> BTreeSet<String> {

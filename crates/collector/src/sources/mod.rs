@@ -36,6 +36,7 @@ use releve::{Source, SourceKind};
 use crate::http::SourceClient;
 
 pub use error::SourceError;
+pub(crate) use key_clash::advice as key_clash_advice;
 pub use opendatasoft::in_time_order;
 pub use survey::newest_time;
 
