@@ -16,7 +16,7 @@ use tracing::Instrument;
 
 use crate::http::{RateLimiter, SourceClient};
 use crate::sources::{self, RunContext};
-use crate::state::SourceState;
+use crate::state::{ClockBehind, SourceState};
 
 mod interrupted;
 mod landing;
@@ -89,6 +89,10 @@ pub fn prepare(source: &Source, settings: &RunSettings) -> Result<Ready, SourceR
         }
         redate_pause_set_ahead(source, raw_dir, &mut state);
         let set_aside = forget_future_runs(&mut state);
+        // Another boot, or NTP setting the clock: the first run at it calls the API at once.
+        state
+            .clock_behind
+            .take_if(|behind| behind.jumped(Utc::now()));
         Ok((lock, state, set_aside))
     })?;
     let this_source = settings.for_source(source, &state);
@@ -257,6 +261,8 @@ async fn collect_and_land(
         bar.finish_and_clear();
     }
     let counts = ctx.client.counts();
+    // An API's `Date` judged this clock: right, the backoff it was found behind by ends.
+    let found_behind_before = state.clock_behind.take_if(|_| ctx.client.clock_told());
     match collected {
         Ok(collected) => {
             let landed =
@@ -271,13 +277,23 @@ async fn collect_and_land(
         }
         Err(err) => {
             let reason = ctx.client.scrub(&err.to_string());
-            if err.clock_behind() {
-                // Said in the run's line; the next run, once the clock is set, goes at once,
-                // the runs this clock took for future ones kept.
+            if let Some((here, there)) = err.clock_behind() {
+                // Said in the run's line; the source backs off, but the next run once the
+                // clock is set goes at once, the runs this clock took for future ones kept.
+                let behind = ClockBehind::found(
+                    found_behind_before.as_ref(),
+                    here,
+                    there,
+                    settings.scheduled_from(started),
+                );
+                let retry = behind.retry_at.format("%Y-%m-%d %H:%M:%S UTC");
+                state.clock_behind = Some(behind);
                 if let Some(set_aside) = set_aside {
                     set_aside.put_back(state);
                 }
-                return SourceResult::Failed(reason);
+                return SourceResult::Failed(format!(
+                    "{reason}; meanwhile not called again before {retry} by this clock"
+                ));
             }
             let failure = Failure {
                 reason: &reason,

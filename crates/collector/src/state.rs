@@ -12,6 +12,8 @@
 //! also holds `"paused_until"` and when it was set, `"paused_at"`, and the source is not due
 //! before then (see the `schedule` module).
 //! While a run is under way it holds `"running"` (see [`SourceState::running`]).
+//! After a run found this machine's clock behind its API's, it holds `"clock_behind"` (see
+//! [`ClockBehind`]), and the source backs off.
 //!
 //! When the file is missing (first run, or deleted), the newest landed data file stands in.
 
@@ -28,6 +30,10 @@ use releve::rawfile::{self, LandingOrder, RawFileRole};
 use serde::{Deserialize, Serialize};
 
 use crate::sources::newest_time;
+
+mod clock_behind;
+
+pub use clock_behind::ClockBehind;
 
 /// How many collected days a per-day source remembers.
 const DAYS_KEPT: usize = 366;
@@ -105,6 +111,10 @@ pub struct SourceState {
     /// [`SourceState::stored_key`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_before: Option<String>,
+    /// The last runs found this machine's clock behind their API's: the source backs off
+    /// until the clock jumps (see [`ClockBehind`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock_behind: Option<ClockBehind>,
 }
 
 /// A pause found set ahead of the clock, dated again (see
@@ -340,6 +350,7 @@ impl SourceState {
             key_first_file: None,
             key_files: None,
             key_before: None,
+            clock_behind: None,
         }
     }
 

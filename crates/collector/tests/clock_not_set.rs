@@ -256,7 +256,7 @@ fn runs_in_the_future_after_a_boot_say_this_clock_may_be_behind() {
 /// to an hour before), is behind the runs the state dates. They were forgotten, and the state
 /// saved without them, before the API's `Date` told the clock was behind, more than the 15
 /// minutes it lands under: a run that landed nothing forgot the source's last runs for good.
-/// The state is kept as it was, the clock being the one wrong.
+/// The state is kept as it was, the clock being the one wrong (the source backing off).
 #[test]
 fn runs_in_the_future_of_a_clock_the_api_finds_behind_are_kept() {
     let (feed, calls) = numbered_feed(|_| async { usgs_body(2) });
@@ -274,10 +274,18 @@ fn runs_in_the_future_of_a_clock_the_api_finds_behind_are_kept() {
         "the API called, its `Date` telling the clock is behind: {stderr}"
     );
     assert!(stderr.contains("behind the API's"), "{stderr}");
+    let read = |bytes: &[u8]| -> serde_json::Map<String, serde_json::Value> {
+        serde_json::from_slice(bytes).expect("the state's JSON")
+    };
+    let mut kept = read(&std::fs::read(site.raw().join("quakes/.state.json")).expect("the state"));
+    assert!(
+        kept.remove("clock_behind").is_some(),
+        "the source backs off: {stderr}"
+    );
     assert_eq!(
-        std::fs::read_to_string(site.raw().join("quakes/.state.json")).expect("the state"),
-        String::from_utf8_lossy(&state),
-        "the state kept as it was: {stderr}"
+        kept,
+        read(&state),
+        "the state kept as it was, but for the backoff: {stderr}"
     );
 }
 
@@ -861,4 +869,91 @@ fn a_pause_read_at_a_boot_s_clock_behind_holds_through_its_minutes() {
         &calls,
         first_run + chrono::TimeDelta::hours(1) + slow_run,
     );
+}
+
+/// The boot's clock of [`boot_minute`] at its `minute`'s start, as a run says it.
+fn boot_clock(minute: i64) -> String {
+    let noon = chrono::NaiveDateTime::parse_from_str(&boot_minute(0), "%Y-%m-%d %H:%M:%S")
+        .expect("a boot's minute")
+        .and_utc()
+        - chrono::TimeDelta::seconds(5);
+    (noon + chrono::TimeDelta::minutes(minute))
+        .format("%Y-%m-%d %H:%M:%S UTC")
+        .to_string()
+}
+
+/// A boot's clock three days behind, NTP blocked for hours (a campus firewall): each cron
+/// minute called the API, said the clock behind in two long lines in cron's mail and landed
+/// nothing, the source never backed off (an hourly source's API called 60 times an hour).
+/// The source backs off, 5 minutes by this clock, then 10, silent in cron's mail meanwhile
+/// and said in one line by hand; once NTP sets the clock, the next run collects at once.
+#[test]
+fn a_clock_found_behind_backs_off_until_ntp_sets_it() {
+    let (feed, calls) = numbered_feed(|_| async { usgs_body(2) });
+    let calls = move || calls.load(std::sync::atomic::Ordering::SeqCst);
+    let site = Site::new(&usgs_source_every(
+        "quakes",
+        &format!("{}/feed", feed.url()),
+        "1h",
+        "",
+    ));
+    let first = collector_at(&site, &boot_minute(0));
+    let stderr = String::from_utf8_lossy(&first.stderr);
+    assert_eq!(calls(), 1, "{stderr}");
+    assert!(
+        stderr.contains("behind the API's") && stderr.contains(&boot_clock(5)),
+        "the failure says when the source is tried again: {stderr}"
+    );
+
+    let cron = collector_at(&site, &boot_minute(1));
+    let stderr = String::from_utf8_lossy(&cron.stderr);
+    assert_eq!(calls(), 1, "no API called while backing off: {stderr}");
+    assert!(cron.status.success(), "{stderr}");
+    assert_eq!(stderr, "", "nothing in cron's mail while backing off");
+    let by_hand = collector_command(&site, &boot_minute(1), "no")
+        .args(["--source", "quakes"])
+        .output()
+        .expect("the collector runs");
+    let stderr = String::from_utf8_lossy(&by_hand.stderr);
+    assert_eq!(calls(), 1, "no API called by hand either: {stderr}");
+    let said: Vec<&str> = stderr.lines().collect();
+    assert_eq!(said.len(), 1, "one line: {stderr}");
+    assert!(
+        said[0].contains("quakes")
+            && said[0].contains(&boot_clock(5))
+            && said[0].contains("clock was found")
+            && said[0].contains("behind the API's"),
+        "names the source, when and why: {stderr}"
+    );
+
+    let again = collector_at(&site, &boot_minute(5));
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert_eq!(calls(), 2, "called once the backoff is over: {stderr}");
+    assert!(
+        stderr.contains(&boot_clock(15)),
+        "the backoff doubled: {stderr}"
+    );
+    collector_at(&site, &boot_minute(14));
+    assert_eq!(calls(), 2, "backing off 10 minutes");
+
+    // NTP sets the clock.
+    collected_at_the_right_time(&site);
+    assert_eq!(calls(), 3, "collected at once");
+    assert_eq!(site.data_files("quakes").len(), 1, "landed");
+}
+
+/// Another boot after a clock found behind, `fake-hwclock` restoring an earlier time: the
+/// backoff counted from the first boot's clock ends, the API is called at once.
+#[test]
+fn a_boot_after_a_clock_found_behind_calls_the_api_at_once() {
+    let (feed, calls) = numbered_feed(|_| async { usgs_body(2) });
+    let calls = move || calls.load(std::sync::atomic::Ordering::SeqCst);
+    let site = Site::new(&usgs_source("quakes", &format!("{}/feed", feed.url()), ""));
+    collector_at(&site, &boot_minute(0));
+    collector_at(&site, &boot_minute(1));
+    assert_eq!(calls(), 1, "backing off");
+    let rebooted = collector_at(&site, &boot_minute(-10));
+    let stderr = String::from_utf8_lossy(&rebooted.stderr);
+    assert_eq!(calls(), 2, "called at the new boot's clock: {stderr}");
+    assert!(stderr.contains(&boot_clock(-5)), "{stderr}");
 }

@@ -1,4 +1,5 @@
-//! The verdict on a source that is not to be collected now: not due, or no credentials.
+//! The verdict on a source that is not to be collected now: not due (or backing off, its
+//! clock found behind), or no credentials.
 
 use chrono::{DurationRound, Utc};
 use releve::Source;
@@ -17,6 +18,9 @@ pub(super) fn not_ready(
 ) -> Option<SourceResult> {
     let backfill = settings.since.is_some() && sources::incremental(source);
     if !settings.force && !backfill {
+        if let Some(verdict) = clock_behind(source, state) {
+            return Some(verdict);
+        }
         match due(source, state, settings.day, Utc::now()) {
             Due::Now => {}
             Due::NotBefore(next) => {
@@ -41,4 +45,17 @@ pub(super) fn not_ready(
         tracing::debug!(source = %source.name, "Skipping source: {unavailable}.");
     }
     Some(SourceResult::Skipped(unavailable.to_string()))
+}
+
+/// The verdict while the source backs off after a run found this machine's clock behind its
+/// API's (see [`crate::state::ClockBehind`]): silent in cron's log, as a source not due is.
+fn clock_behind(source: &Source, state: &SourceState) -> Option<SourceResult> {
+    let behind = state.clock_behind.as_ref()?;
+    let retry = behind.backing_off(Utc::now())?;
+    let retry = retry.format("%Y-%m-%d %H:%M:%S UTC");
+    tracing::debug!(source = %source.name, next = %retry, "Backing off: this clock was found behind the API's.");
+    Some(SourceResult::NotDue(format!(
+        "this machine's clock was found {} behind the API's: not called again before {retry} by this clock, unless it is set",
+        releve::store::clocks_apart(behind.api_date - behind.found_at)
+    )))
 }

@@ -118,10 +118,15 @@ impl SourceError {
         }
     }
 
-    /// True when an API's `Date` told this machine's clock is behind, not set yet: a failure
-    /// of the clock, not of the API, recorded nowhere (its run would be dated by that clock,
-    /// days back), as a run at a clock reading 1970 is not.
-    pub fn clock_behind(&self) -> bool {
-        matches!(self, SourceError::Fetch(FetchError::ClockBehind { .. }))
+    /// This machine's clock and the API's, when an API's `Date` told this clock is behind, not
+    /// set yet: a failure of the clock, not of the API, recorded nowhere (its run would be
+    /// dated by that clock, days back), as a run at a clock reading 1970 is not.
+    pub fn clock_behind(&self) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+        match self {
+            SourceError::Fetch(FetchError::ClockBehind { here, there, .. }) => {
+                Some((*here, *there))
+            }
+            _ => None,
+        }
     }
 }
