@@ -59,9 +59,10 @@ pub struct ExportArgs {
     #[arg(long = "time-field", value_name = "PATH", conflicts_with = "hourly", value_parser = field_column)]
     pub time_fields: Vec<FieldPath>,
     /// Write for a spreadsheet set to French or German, opened by a double-click: `;` between
-    /// fields, decimals with a comma (`4,46`) and a UTF-8 byte-order mark first, so accents
-    /// read right (default: `,` between fields and decimals with a point, as pandas and R read
-    /// them).
+    /// fields, decimals with a comma (`4,46`, `1,5E-07`, also of `numeric` fields served as
+    /// text), times in UTC as `2026-12-07 14:00:00` under `time (UTC)`, and a UTF-8 byte-order
+    /// mark first, so accents read right (default: `,` between fields, decimals with a point
+    /// and ISO 8601 times, as pandas and R read them).
     #[arg(long)]
     pub decimal_comma: bool,
     /// The CSV file to write, which appears whole or not at all (default, or `-`: standard

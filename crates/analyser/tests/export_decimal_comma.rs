@@ -7,7 +7,7 @@ mod common;
 use std::path::Path;
 use std::process::Output;
 
-use chrono::Duration;
+use chrono::{Duration, NaiveDateTime};
 use common::golden;
 use mongodb::bson::{Document, doc};
 use releve::store;
@@ -15,24 +15,33 @@ use testkit::MongoServer;
 
 /// Runs `analyser export --source quakes` of the golden day in `dir` on `database` with `args`.
 async fn export(dir: &Path, database: &str, args: &[&str]) -> Output {
+    export_of(dir, database, &golden::date(0), args, "warn").await
+}
+
+/// Runs `analyser export --source quakes --date DATE` in `dir` on `database` with `args`,
+/// logging from `level` on.
+async fn export_of(dir: &Path, database: &str, date: &str, args: &[&str], level: &str) -> Output {
     let uri = MongoServer::shared().uri();
     let mut all: Vec<String> = ["export", "--mongodb-uri", uri, "--database", database]
         .iter()
-        .chain(&["--source", "quakes", "--date"])
+        .chain(&["--source", "quakes", "--date", date])
         .map(|arg| (*arg).to_owned())
         .collect();
-    all.push(golden::date(0));
     all.extend(args.iter().map(|arg| (*arg).to_owned()));
-    let dir = dir.to_owned();
+    let (dir, level) = (dir.to_owned(), level.to_owned());
     tokio::task::spawn_blocking(move || {
-        common::analyser(&dir, &all.iter().map(String::as_str).collect::<Vec<_>>())
+        let args: Vec<&str> = all.iter().map(String::as_str).collect();
+        common::analyser_logging(&dir, &args, &level)
     })
     .await
     .expect("analyser thread")
 }
 
 /// A folder with the golden `sources.toml`, and a database holding the golden day and one
-/// record of a place named in French, of magnitude 4.46, at the day's half.
+/// record of a place named in French, of magnitude 4.46, at the day's half (12:30 after its
+/// start); one served as an Opendatasoft portal serves it, its numbers as text (`"12.5"`, a
+/// place `"4.5 km"`, a postcode `"31000"`), at 13:00:00.120; and two of magnitudes JSON writes
+/// with an exponent (`1.5e-7`, `1e+300`), at 14:00 and 15:00.
 async fn golden_site_in_toulouse(label: &str) -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().expect("temp dir");
     std::fs::write(dir.path().join("sources.toml"), golden::CONFIG).expect("sources.toml");
@@ -53,7 +62,63 @@ async fn golden_site_in_toulouse(label: &str) -> (tempfile::TempDir, String) {
         .insert_one(record)
         .await
         .expect("the French record");
+    let served_as_text = quake(
+        "blagnac",
+        Duration::hours(13) + Duration::milliseconds(120),
+        doc! {"id": "blagnac", "properties": {"mag": "12.5", "type": "4.5",
+        "place": "4.5 km", "postcode": "31000", "updated": UPDATED_MS},
+        "geometry": {"coordinates": ["1.3634", "43.6355", 5.0]}},
+    );
+    let tiny = quake(
+        "tiny",
+        Duration::hours(14),
+        doc! {"id": "tiny", "properties": {"mag": 1.5e-7, "type": "earthquake"}},
+    );
+    let huge = quake(
+        "huge",
+        Duration::hours(15),
+        doc! {"id": "huge", "properties": {"mag": 1e300, "type": "earthquake"}},
+    );
+    db.collection::<Document>(store::RECORDS)
+        .insert_many([served_as_text, tiny, huge])
+        .await
+        .expect("the records served as text and with exponents");
     (dir, name)
+}
+
+/// When the record of Blagnac was updated, in epoch milliseconds as USGS writes it.
+const UPDATED_MS: i64 = 1_796_213_251_345;
+
+/// A `quakes` record of key `key`, `after` the golden day's start, holding `data`.
+fn quake(key: &str, after: Duration, data: Document) -> Document {
+    let time = golden::day_start() + after;
+    let at = store::bson_date(time);
+    doc! {"source": "quakes", "key": key, "time": at,
+    "hour": store::bson_date(store::hour_of(time)), "file": "quakes_more.json",
+    "landed_at": at, "data": data}
+}
+
+/// The time `after` the golden day's start as a spreadsheet reads it: `2026-12-07 14:00:00`.
+fn spreadsheet_time(after: Duration) -> String {
+    (golden::day_start() + after)
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
+/// The table of a `--decimal-comma` export, its byte-order mark checked and taken off.
+fn table_of(csv: &str) -> &str {
+    match csv.strip_prefix('\u{feff}') {
+        Some(table) => table,
+        None => panic!("no UTF-8 byte-order mark first, so Excel reads accents wrong: {csv:?}"),
+    }
+}
+
+/// The row of the record of `key` (in the second column).
+fn row_of<'t>(table: &'t str, key: &str) -> &'t str {
+    table
+        .lines()
+        .find(|line| line.split(';').nth(1) == Some(key))
+        .unwrap_or_else(|| panic!("no row of `{key}`: {table}"))
 }
 
 fn said(output: &Output) -> String {
@@ -77,7 +142,7 @@ async fn a_decimal_comma_export_opens_in_a_french_spreadsheet_with_its_numbers_a
     let lines: Vec<&str> = table.lines().collect();
     assert_eq!(
         lines[0],
-        "time;key;properties.mag;properties.type;geometry.coordinates.0;geometry.coordinates.1;properties.place"
+        "time (UTC);key;properties.mag;properties.type;geometry.coordinates.0;geometry.coordinates.1;properties.place"
     );
     let row = lines
         .iter()
@@ -107,5 +172,187 @@ async fn an_export_without_decimal_comma_stays_as_pandas_reads_it() {
     let output = export(dir.path(), &database, &[]).await;
     let csv = String::from_utf8(output.stdout).expect("UTF-8 CSV");
     assert!(csv.starts_with("time,key,"), "{csv}");
-    assert!(csv.contains(",compans,4.46,séisme,1.4325,43.6112"), "{csv}");
+    let at = (golden::day_start() + Duration::hours(12) + Duration::minutes(30))
+        .format("%Y-%m-%dT%H:%M:%S.000Z");
+    assert!(
+        csv.contains(&format!("\n{at},compans,4.46,séisme,1.4325,43.6112")),
+        "{csv}"
+    );
+    let blagnac = (golden::day_start() + Duration::hours(13)).format("%Y-%m-%dT%H:%M:%S.120Z");
+    assert!(
+        csv.contains(&format!("\n{blagnac},blagnac,12.5,4.5,1.3634,43.6355\n")),
+        "numbers served as text, as served: {csv}"
+    );
+    assert!(csv.contains(",tiny,1.5e-7,"), "{csv}");
+    assert!(csv.contains(",huge,1e+300,"), "{csv}");
+    let hourly = export(dir.path(), &database, &["--hourly"]).await;
+    let hours = String::from_utf8(hourly.stdout).expect("UTF-8 CSV");
+    assert!(hours.starts_with("hour,count,"), "{hours}");
+    let first = hours.lines().nth(1).and_then(|hour| hour.split(',').next());
+    assert!(
+        first.is_some_and(|hour| NaiveDateTime::parse_from_str(hour, "%Y-%m-%dT%H:%M:%SZ").is_ok()),
+        "{hours}"
+    );
+}
+
+/// An Opendatasoft portal serves numbers as text (`"12.5"`): a `numeric` field, or a position,
+/// so served is a number to the spreadsheet too, with its decimal comma, where text that is not
+/// declared a number (a category `"4.5"`, a place `"4.5 km"`, a postcode `"31000"`) stays as
+/// served. It kept its point, which a French spreadsheet reads as text or a date.
+#[tokio::test]
+async fn numbers_served_as_text_get_a_decimal_comma_and_other_text_stays_as_served() {
+    let (dir, database) = golden_site_in_toulouse("export_comma_text").await;
+    let fields = [
+        "--field",
+        "properties.place",
+        "--field",
+        "properties.postcode",
+    ];
+    let output = export(
+        dir.path(),
+        &database,
+        &[&["--decimal-comma"][..], &fields].concat(),
+    )
+    .await;
+    assert!(output.status.success(), "{}", said(&output));
+    let csv = String::from_utf8(output.stdout).expect("UTF-8 CSV");
+    let row = row_of(table_of(&csv), "blagnac");
+    assert!(
+        row.ends_with(";blagnac;12,5;4.5;1,3634;43,6355;4.5 km;31000"),
+        "a numeric field and a position served as text get a decimal comma, other text stays as served: {row}"
+    );
+}
+
+/// JSON writes a magnitude of 1.5e-7 `1.5e-7` and one of 1e300 `1e+300`: written as Excel writes
+/// them in French, `1,5E-07` and `1E+300`, which Excel and LibreOffice in French read as numbers.
+#[tokio::test]
+async fn numbers_json_writes_with_an_exponent_are_written_as_a_french_spreadsheet_writes_them() {
+    let (dir, database) = golden_site_in_toulouse("export_comma_exponent").await;
+    let output = export(dir.path(), &database, &["--decimal-comma"]).await;
+    assert!(output.status.success(), "{}", said(&output));
+    let csv = String::from_utf8(output.stdout).expect("UTF-8 CSV");
+    let table = table_of(&csv);
+    assert!(row_of(table, "tiny").contains(";tiny;1,5E-07;"), "{table}");
+    assert!(row_of(table, "huge").contains(";huge;1E+300;"), "{table}");
+}
+
+/// Excel reads `2026-12-07T14:00:00.000Z` as text, not a time: sorted as text, charted as
+/// nothing. Written `2026-12-07 14:00:00`, its zone said in the heading, both Excel and
+/// LibreOffice in French read a date and time; the milliseconds are left out (`13:00:00.120` is
+/// `13:00:00`), as a time with them is shown as minutes and seconds alone.
+#[tokio::test]
+async fn a_decimal_comma_export_writes_times_a_french_spreadsheet_reads_in_a_column_saying_utc() {
+    let (dir, database) = golden_site_in_toulouse("export_comma_times").await;
+    let output = export(dir.path(), &database, &["--decimal-comma"]).await;
+    assert!(output.status.success(), "{}", said(&output));
+    let csv = String::from_utf8(output.stdout).expect("UTF-8 CSV");
+    let table = table_of(&csv);
+    assert!(table.starts_with("time (UTC);key;"), "{table}");
+    let compans = spreadsheet_time(Duration::hours(12) + Duration::minutes(30));
+    assert!(
+        row_of(table, "compans").starts_with(&format!("{compans};compans;")),
+        "{table}"
+    );
+    let blagnac = spreadsheet_time(Duration::hours(13));
+    assert!(
+        row_of(table, "blagnac").starts_with(&format!("{blagnac};blagnac;")),
+        "{table}"
+    );
+    // A `--time-field` is a column of times too, written and headed alike.
+    let times = ["--decimal-comma", "--time-field", "properties.updated"];
+    let output = export(dir.path(), &database, &times).await;
+    let csv = String::from_utf8(output.stdout).expect("UTF-8 CSV");
+    let table = table_of(&csv);
+    assert!(
+        table
+            .lines()
+            .next()
+            .is_some_and(|header| header.ends_with(";properties.updated (UTC)")),
+        "{table}"
+    );
+    let updated = chrono::DateTime::from_timestamp_millis(UPDATED_MS).expect("a time");
+    let updated = updated.format("%Y-%m-%d %H:%M:%S").to_string();
+    assert!(
+        row_of(table, "blagnac").ends_with(&format!(";{updated}")),
+        "{table}"
+    );
+}
+
+/// `--hourly --decimal-comma`: the hours as a spreadsheet reads them, their zone said in the
+/// heading, the statistics with a decimal comma, after the byte-order mark.
+#[tokio::test]
+async fn an_hourly_decimal_comma_export_writes_its_hours_and_statistics_for_a_french_spreadsheet() {
+    let (dir, database) = golden_site_in_toulouse("export_comma_hourly").await;
+    let output = export(dir.path(), &database, &["--hourly", "--decimal-comma"]).await;
+    assert!(output.status.success(), "{}", said(&output));
+    let csv = String::from_utf8(output.stdout).expect("UTF-8 CSV");
+    let table = table_of(&csv);
+    assert!(
+        table.starts_with("hour (UTC);count;properties.mag count;"),
+        "{table}"
+    );
+    let first = table.lines().nth(1).and_then(|hour| hour.split(';').next());
+    assert!(
+        first.is_some_and(|hour| NaiveDateTime::parse_from_str(hour, "%Y-%m-%d %H:%M:%S").is_ok()),
+        "{table}"
+    );
+    let hours: Vec<&str> = table.lines().skip(1).collect();
+    assert!(
+        hours.iter().any(|hour| hour.contains(',')) && hours.iter().all(|hour| !hour.contains('.')),
+        "decimals with a comma: {table}"
+    );
+}
+
+/// `--decimal-comma --output FILE`: the file holds what standard output would, the byte-order
+/// mark first and `;` between fields; standard output nothing.
+#[tokio::test]
+async fn a_decimal_comma_export_to_a_file_has_the_byte_order_mark_and_semicolons() {
+    let (dir, database) = golden_site_in_toulouse("export_comma_file").await;
+    let file = dir.path().join("séismes.csv");
+    let path = file.to_string_lossy().into_owned();
+    let output = export(
+        dir.path(),
+        &database,
+        &["--decimal-comma", "--output", &path],
+    )
+    .await;
+    assert!(output.status.success(), "{}", said(&output));
+    assert!(output.stdout.is_empty(), "the CSV goes to the file only");
+    let csv = std::fs::read_to_string(&file).expect("the export's file");
+    let table = table_of(&csv);
+    assert!(
+        table.starts_with("time (UTC);key;properties.mag;"),
+        "{table}"
+    );
+    assert!(
+        row_of(table, "compans").contains(";compans;4,46;séisme;"),
+        "{table}"
+    );
+}
+
+/// A period without records: the header alone, still after the byte-order mark (so a French
+/// spreadsheet reads its accents and columns as it would a full one's), and the line the
+/// export gives of any period, `rows=0`.
+#[tokio::test]
+async fn a_decimal_comma_export_of_an_empty_period_is_its_header_after_the_byte_order_mark() {
+    let (dir, database) = golden_site_in_toulouse("export_comma_empty").await;
+    let output = export_of(
+        dir.path(),
+        &database,
+        &golden::date(-5),
+        &["--decimal-comma"],
+        "info",
+    )
+    .await;
+    assert!(output.status.success(), "{}", said(&output));
+    let csv = String::from_utf8(output.stdout.clone()).expect("UTF-8 CSV");
+    assert_eq!(
+        csv,
+        "\u{feff}time (UTC);key;properties.mag;properties.type;geometry.coordinates.0;geometry.coordinates.1\n"
+    );
+    let stderr = said(&output);
+    assert!(
+        stderr.contains("Exported.") && stderr.contains("rows=0") && stderr.lines().count() == 1,
+        "{stderr}"
+    );
 }

@@ -32,7 +32,7 @@ pub(super) async fn hourly_table<W: Write>(
 ) -> Result<(), TableError> {
     const STATS: [&str; 7] = ["count", "nulls", "implausible", "min", "mean", "max", "sum"];
     let daily = source.resolution == Resolution::Day;
-    let mut header = vec!["hour".to_owned()];
+    let mut header = vec![layout.time_heading("hour")];
     if daily {
         header.push("day".to_owned());
     }
@@ -50,7 +50,7 @@ pub(super) async fn hourly_table<W: Write>(
         reading::find_all(db, store::HOURLY, filter, options, &action, unread).await?;
     for hour in &hours {
         let at = store::chrono_date(hour.hour);
-        let mut row = vec![at.to_rfc3339_opts(SecondsFormat::Secs, true)];
+        let mut row = vec![layout.time(at, SecondsFormat::Secs)];
         if daily {
             row.push(local_day(at, period.tz, Resolution::Day).to_string());
         }

@@ -101,18 +101,29 @@ pub(super) async fn records_table<W: Write>(
     let columns: Vec<Column> = record_columns(source, &extra)
         .into_iter()
         .map(|path| Column {
-            as_time: asked.times.contains(&path),
+            kind: ColumnKind::of(&path, source, asked.times),
             path,
         })
         .collect();
     let mut unheld = Unheld::of(source, &extra, asked.times);
     let mut no_time = NoTime::default();
     let daily = source.resolution == Resolution::Day;
-    let header = ["time", "day", "key"]
+    let layout = asked.layout;
+    let named = headings(columns.iter().map(|column| &column.path), daily)
         .into_iter()
-        .filter(|column| daily || *column != "day")
-        .map(str::to_owned)
-        .chain(headings(columns.iter().map(|column| &column.path), daily));
+        .zip(&columns)
+        .map(|(name, column)| match column.kind {
+            ColumnKind::Time => layout.time_heading(&name),
+            _ => name,
+        });
+    let header = [
+        layout.time_heading("time"),
+        "day".to_owned(),
+        "key".to_owned(),
+    ]
+    .into_iter()
+    .filter(|column| daily || column != "day")
+    .chain(named);
     csv.write_record(header)?;
     // The records a report of the period counts: those of the UTC hours that begin in it (in
     // a zone with a half-hour offset, not those of its first half hour), or for daily values
@@ -134,7 +145,7 @@ pub(super) async fn records_table<W: Write>(
             unheld: &mut unheld,
             no_time: &mut no_time,
             unread,
-            layout: asked.layout,
+            layout,
         };
         let mut day = rows_of(db, source, hours, reading).await?;
         day.sort_by(|a, b| (a.time, &a.key).cmp(&(b.time, &b.key)));
@@ -142,7 +153,7 @@ pub(super) async fn records_table<W: Write>(
             let counted_in = daily.then(|| {
                 local_day(store::hour_of(row.time), period.tz, Resolution::Day).to_string()
             });
-            let cells = std::iter::once(row.time.to_rfc3339_opts(SecondsFormat::Millis, true))
+            let cells = std::iter::once(layout.time(row.time, SecondsFormat::Millis))
                 .chain(counted_in)
                 .chain(std::iter::once(row.key))
                 .chain(row.cells);
@@ -158,10 +169,36 @@ pub(super) async fn records_table<W: Write>(
     Ok(())
 }
 
-/// A column of records: the field's path, and whether it is written as a time.
+/// A column of records: the field's path, and how its values are written.
 struct Column {
     path: FieldPath,
-    as_time: bool,
+    kind: ColumnKind,
+}
+
+/// How a column's values are written.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ColumnKind {
+    /// As served.
+    Served,
+    /// As served, but text the summariser reads as a number written as a number is: a
+    /// `numeric` field, `lon` or `lat`.
+    Number,
+    /// As the time it reads as: a `--time-field`.
+    Time,
+}
+
+impl ColumnKind {
+    /// The kind of the column of `path`, of `source`, given the `--time-field`s `times`.
+    fn of(path: &FieldPath, source: &Source, times: &[FieldPath]) -> ColumnKind {
+        let read_as_number = source
+            .read_fields()
+            .any(|(key, read)| matches!(key, "numeric" | "lon" | "lat") && read == path);
+        match (times.contains(path), read_as_number) {
+            (true, _) => ColumnKind::Time,
+            (false, true) => ColumnKind::Number,
+            (false, false) => ColumnKind::Served,
+        }
+    }
 }
 
 /// The `--time-field` values that read as no time, left empty: how many, and the first.
@@ -175,13 +212,19 @@ struct NoTime {
 
 impl NoTime {
     /// The cell of `value` of the time field `path`: the time it reads as, in UTC to the
-    /// millisecond, else nothing, noted.
-    fn cell(&mut self, path: &FieldPath, value: Option<&Value>, source: &Source) -> String {
+    /// millisecond (to the second in the `--decimal-comma` layout), else nothing, noted.
+    fn cell(
+        &mut self,
+        path: &FieldPath,
+        value: Option<&Value>,
+        source: &Source,
+        layout: Layout,
+    ) -> String {
         let Some(value) = value.filter(|value| !value.is_null()) else {
             return String::new();
         };
         match releve::record::timestamp_in(value, source.local_times) {
-            Some(time) => time.to_rfc3339_opts(SecondsFormat::Millis, true),
+            Some(time) => layout.time(time, SecondsFormat::Millis),
             None => {
                 self.count += 1;
                 self.first
@@ -360,10 +403,9 @@ async fn rows_of(
                 .iter()
                 .map(|column| {
                     let value = column.path.get(&data);
-                    if column.as_time {
-                        no_time.cell(&column.path, value, source)
-                    } else {
-                        cell(value, layout)
+                    match column.kind {
+                        ColumnKind::Time => no_time.cell(&column.path, value, source, layout),
+                        kind => cell(value, layout, kind),
                     }
                 })
                 .collect();
@@ -392,12 +434,14 @@ fn record_row(document: &RawDocument) -> Result<(DateTime<Utc>, String, Value), 
     Ok((store::chrono_date(time), key.to_owned(), data))
 }
 
-/// A value as a CSV cell: text as it is, a number or a boolean as JSON writes it (a number's
-/// point as the `layout` writes it), an object or an array as its JSON, nothing for null or a
-/// field the record lacks.
-fn cell(value: Option<&Value>, layout: Layout) -> String {
+/// A value as a CSV cell: text as it is (of a column of `kind` [`ColumnKind::Number`], as the
+/// `layout` writes it), a number or a boolean as JSON writes it (a number as the `layout`
+/// writes it), an object or an array as its JSON, nothing for null or a field the record
+/// lacks.
+fn cell(value: Option<&Value>, layout: Layout, kind: ColumnKind) -> String {
     match value {
         None | Some(Value::Null) => String::new(),
+        Some(Value::String(text)) if kind == ColumnKind::Number => layout.numeric_text(text),
         Some(Value::String(text)) => text.clone(),
         Some(number @ Value::Number(_)) => layout.number(number.to_string()),
         Some(other) => other.to_string(),
@@ -420,7 +464,7 @@ mod tests {
                             "place": "12 km N of Volcano, Hawaii", "xy": [1.5, 2]});
         let at = |path: &str| {
             let value = path.parse::<FieldPath>().expect("path");
-            cell(value.get(&record), Layout::DecimalPoint)
+            cell(value.get(&record), Layout::DecimalPoint, ColumnKind::Served)
         };
         assert_eq!(at("mag"), "2.5");
         assert_eq!(at("n"), "3");
@@ -509,7 +553,10 @@ mod tests {
         let path: FieldPath = "properties".parse().expect("path");
         let long = json!({"place": "12 km N of Volcano, Hawaii ".repeat(20), "mag": 2.5});
         let mut no_time = NoTime::default();
-        assert_eq!(no_time.cell(&path, Some(&long), &config.sources[0]), "");
+        assert_eq!(
+            no_time.cell(&path, Some(&long), &config.sources[0], Layout::DecimalPoint),
+            ""
+        );
         let (_, first) = no_time.first.as_ref().expect("noted");
         assert!(
             first.chars().count() <= releve::record::EXAMPLE_CHARS,
@@ -535,7 +582,10 @@ mod tests {
         );
         let mut no_time = NoTime::default();
         for path in [&revised, &updated, &revised] {
-            assert_eq!(no_time.cell(path, Some(&json!("soon")), source), "");
+            assert_eq!(
+                no_time.cell(path, Some(&json!("soon")), source, Layout::DecimalPoint),
+                ""
+            );
         }
         assert_eq!(
             no_time.removals(),

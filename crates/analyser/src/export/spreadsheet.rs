@@ -2,9 +2,14 @@
 //! fields, decimals with a point, no byte-order mark, as pandas, R and an English spreadsheet
 //! read it. With `--decimal-comma`: what a spreadsheet set to French or German opens as a
 //! table by a double-click, `;` between fields, decimals with a comma (`4,46`) and a UTF-8
-//! byte-order mark, without which Excel reads `Été` as `Ã‰tÃ©`.
+//! byte-order mark, without which Excel reads `Été` as `Ã‰tÃ©`; numbers as Excel writes them
+//! in French (`1,5E-07`), the source's numbers served as text (`"12.5"`) too, and times as
+//! both Excel and LibreOffice read them, `2026-12-07 14:00:00`, their zone, UTC, in the heading
+//! (Excel reads `2026-12-07T14:00:00.000Z` as text).
 
 use std::io::Write;
+
+use chrono::{DateTime, SecondsFormat, Utc};
 
 /// The layout of the CSV's fields and numbers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,14 +43,87 @@ impl Layout {
             .from_writer(out))
     }
 
-    /// A number's cell, `written` as JSON writes it (`4.46`, `-1.5e-7`): its decimal point a
-    /// comma in the [`Layout::DecimalComma`] layout.
+    /// A number's cell, `written` as JSON writes it (`4.46`, `-1.5e-7`, `1e+300`): in the
+    /// [`Layout::DecimalComma`] layout as Excel writes it in French (`4,46`, `-1,5E-07`,
+    /// `1E+300`), which Excel and LibreOffice set to French read as a number.
     pub(super) fn number(self, written: String) -> String {
         match self {
             Layout::DecimalPoint => written,
-            Layout::DecimalComma => written.replace('.', ","),
+            Layout::DecimalComma => with_decimal_comma(&written).unwrap_or(written),
         }
     }
+
+    /// The cell of `text` served in a field the source reads as a number (a `numeric` field,
+    /// `lon`, `lat`): as served, but in the [`Layout::DecimalComma`] layout, text the
+    /// summariser reads as a number (`"12.5"`, `" 3.25"`, `"٣٫٥"`) is written as a number is
+    /// (`12,5`, `3,25`, `3,5`). Other text (`"ND"`) stays as served.
+    pub(super) fn numeric_text(self, text: &str) -> String {
+        let read = releve::record::number(&serde_json::Value::from(text));
+        match (self, read) {
+            (Layout::DecimalComma, Some(read)) => with_decimal_comma(text.trim())
+                .unwrap_or_else(|| self.number(serde_json::Value::from(read).to_string())),
+            _ => text.to_owned(),
+        }
+    }
+
+    /// A time's cell: ISO 8601 in UTC to `precision` (`2026-12-07T14:00:00.000Z`), or in the
+    /// [`Layout::DecimalComma`] layout in UTC to the second (`2026-12-07 14:00:00`), which
+    /// Excel and LibreOffice read as a date and time (with milliseconds, Excel shows minutes
+    /// and seconds alone).
+    pub(super) fn time(self, at: DateTime<Utc>, precision: SecondsFormat) -> String {
+        match self {
+            Layout::DecimalPoint => at.to_rfc3339_opts(precision, true),
+            Layout::DecimalComma => at.format("%Y-%m-%d %H:%M:%S").to_string(),
+        }
+    }
+
+    /// The heading of a column of times named `name`: `name`, or in the
+    /// [`Layout::DecimalComma`] layout, whose times say no zone, `name (UTC)`.
+    pub(super) fn time_heading(self, name: &str) -> String {
+        match self {
+            Layout::DecimalPoint => name.to_owned(),
+            Layout::DecimalComma => format!("{name} (UTC)"),
+        }
+    }
+}
+
+/// A decimal number written with a point (`-4.46`, `.5`, `+7`, `1.5e-7`) written as Excel
+/// writes it in French: a decimal comma, no `+` before it, an `E` and a signed exponent of two
+/// digits at least (`-4,46`, `0,5`, `7`, `1,5E-07`); `None` for anything else.
+fn with_decimal_comma(written: &str) -> Option<String> {
+    let (negative, unsigned) = match written.as_bytes().first()? {
+        b'-' => (true, &written[1..]),
+        b'+' => (false, &written[1..]),
+        _ => (false, written),
+    };
+    let (mantissa, exponent) = match unsigned.split_once(['e', 'E']) {
+        Some((mantissa, exponent)) => (mantissa, Some(exponent)),
+        None => (unsigned, None),
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+    if (whole.is_empty() && fraction.is_empty()) || !digits(whole) || !digits(fraction) {
+        return None;
+    }
+    let mut cell = String::from(if negative { "-" } else { "" });
+    cell.push_str(if whole.is_empty() { "0" } else { whole });
+    if !fraction.is_empty() {
+        cell.push(',');
+        cell.push_str(fraction);
+    }
+    if let Some(exponent) = exponent {
+        let (sign, power) = match exponent.as_bytes().first()? {
+            b'-' => ('-', &exponent[1..]),
+            b'+' => ('+', &exponent[1..]),
+            _ => ('+', exponent),
+        };
+        if power.is_empty() || !digits(power) {
+            return None;
+        }
+        let power = power.trim_start_matches('0');
+        cell.push_str(&format!("E{sign}{power:0>2}"));
+    }
+    Some(cell)
 }
 
 #[cfg(test)]
@@ -58,9 +136,48 @@ mod tests {
             Layout::DecimalComma.number("-70.4325".to_owned()),
             "-70,4325"
         );
-        assert_eq!(Layout::DecimalComma.number("1.5e-7".to_owned()), "1,5e-7");
         assert_eq!(Layout::DecimalComma.number("42".to_owned()), "42");
         assert_eq!(Layout::DecimalPoint.number("4.46".to_owned()), "4.46");
+    }
+
+    #[test]
+    fn a_decimal_comma_layout_writes_exponents_as_excel_writes_them_in_french() {
+        for (json, french) in [
+            ("1.5e-7", "1,5E-07"),
+            ("-1.5e-7", "-1,5E-07"),
+            ("1e+300", "1E+300"),
+            ("1e16", "1E+16"),
+            ("2.5E-300", "2,5E-300"),
+            ("1e-05", "1E-05"),
+            ("1e0", "1E+00"),
+        ] {
+            assert_eq!(Layout::DecimalComma.number(json.to_owned()), french);
+        }
+        assert_eq!(Layout::DecimalPoint.number("1e+300".to_owned()), "1e+300");
+    }
+
+    #[test]
+    fn numeric_text_read_as_a_number_gets_a_decimal_comma_and_other_text_stays() {
+        for (served, french) in [
+            ("12.5", "12,5"),
+            (" 3.25", "3,25"),
+            ("+7", "7"),
+            (".5", "0,5"),
+            ("7e0", "7E+00"),
+            ("1586", "1586"),
+            ("-0.000125", "-0,000125"),
+            ("٣٫٥", "3,5"),
+        ] {
+            assert_eq!(
+                Layout::DecimalComma.numeric_text(served),
+                french,
+                "{served}"
+            );
+        }
+        for served in ["ND", "-", "12,5", "4.5 km", "1e400", ""] {
+            assert_eq!(Layout::DecimalComma.numeric_text(served), served);
+        }
+        assert_eq!(Layout::DecimalPoint.numeric_text("12.5"), "12.5");
     }
 
     #[test]
