@@ -121,9 +121,9 @@ days_ago() {
 print(d.datetime.now(d.timezone.utc).date() - d.timedelta(days=int(sys.argv[1])))' "$1"
 }
 
-# The stages run in .demo/, which holds no .env: the checkout's is the real set-up's (its
-# MONGODB_URI, its credentials), which the values above override, each stage warning to remove
-# them from it, and which may stop every stage until a fault of it is fixed.
+# The stages run in .demo/ with --config .demo/sources.toml: neither folder holds a .env, so
+# the checkout's, the real set-up's (its MONGODB_URI, its credentials), is never read; the
+# demo reads only the values exported above and the environment it was started in.
 in_demo() { (cd "$demo" && "$@"); }
 
 echo "==> collector"
