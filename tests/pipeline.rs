@@ -153,6 +153,7 @@ async fn one_source_travels_from_http_to_pdf() {
     assert_eq!(hourly.count_documents(doc! {}).await.expect("count"), 2);
     the_readme_queries_answer(&db).await;
     the_readme_query_per_magnitude_type_answers(&db).await;
+    the_readmes_python_queries_answer(mongo.uri(), &database);
     assert!(
         landed_files(&dir.join("raw")).is_empty(),
         "the summarised file is deleted"
@@ -367,6 +368,88 @@ async fn the_readme_query_per_magnitude_type_answers(db: &mongodb::Database) {
                 && got.3 == wanted.3,
             "{got:?} where {wanted:?} was expected, in {rows:?}"
         );
+    }
+}
+
+/// `uri` naming `database` in its path, as a `MONGODB_URI` of a class's student does.
+fn uri_with_database(uri: &str, database: &str) -> String {
+    let (address, options) = uri.split_once('?').unwrap_or((uri, ""));
+    let (scheme, rest) = address.split_once("://").unwrap_or(("mongodb", address));
+    let hosts = rest.split('/').next().unwrap_or(rest);
+    let options = if options.is_empty() {
+        String::new()
+    } else {
+        format!("?{options}")
+    };
+    format!("{scheme}://{hosts}/{database}{options}")
+}
+
+/// The README's Python version of the three queries, as written there, run by the checkout's
+/// `.venv/bin/python` (whose pymongo nx-27017 brings) with `MONGODB_URI` naming the database:
+/// the rows a student sees are the tested ones.
+fn the_readmes_python_queries_answer(uri: &str, database: &str) {
+    let readme =
+        std::fs::read_to_string(testkit::workspace_root().join("README.md")).expect("README.md");
+    let script = readme
+        .split("\n## MongoDB documents")
+        .nth(1)
+        .and_then(|section| section.split("```python\n").nth(1))
+        .and_then(|rest| rest.split("```").next())
+        .expect("the README's Python queries under \"MongoDB documents\"");
+    let python = testkit::workspace_root().join(".venv/bin/python");
+    let output = Command::new(&python)
+        .arg("-c")
+        .arg(script)
+        .env("MONGODB_URI", uri_with_database(uri, database))
+        .output()
+        .unwrap_or_else(|err| {
+            panic!(
+                "{} runs (scripts/mongo-local.sh install): {err}",
+                python.display()
+            )
+        });
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "the README's Python queries fail:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let rows: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        rows.len(),
+        2 + 7 + 3,
+        "two hours, seven earthquakes, three types:\n{stdout}"
+    );
+    assert!(
+        rows[0].contains("datetime.datetime(2026, 11, 21, 10, 0)")
+            && rows[0].contains("'magnitudes': 5")
+            && rows[0].contains("'max': 4.6")
+            && rows[1].contains("datetime.datetime(2026, 11, 21, 11, 0)")
+            && rows[1].contains("'magnitudes': 3")
+            && rows[1].contains("'max': 3.1"),
+        "the hourly means of 10:00 and 11:00:\n{stdout}"
+    );
+    let strongest = [
+        "us7000r1x2",
+        "us7000r1x9",
+        "ak0261a2b3",
+        "hv74800033",
+        "nc75100021",
+        "hv74800001",
+        "ci41200011",
+    ];
+    for (row, key) in rows[2..9].iter().zip(strongest) {
+        assert!(
+            row.contains(&format!("'key': '{key}'")),
+            "{key} in its rank:\n{stdout}"
+        );
+    }
+    for (row, start) in rows[9..].iter().zip([
+        "{'_id': 'ml', 'events': 3,",
+        "{'_id': 'mb', 'events': 2, 'mean': 3.85, 'max': 4.6}",
+        "{'_id': 'md', 'events': 2, 'mean': 1.7, 'max': 2.2}",
+    ]) {
+        assert!(row.starts_with(start), "{start} in its rank:\n{stdout}");
     }
 }
 
