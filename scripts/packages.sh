@@ -34,6 +34,7 @@ no_apt_get() {
     case "$apt_package" in
       build-essential) apt_package="a C compiler (Debian's build-essential: sudo dnf install gcc on Fedora, sudo pacman -S base-devel on Arch, apk add build-base on Alpine)" ;;
       poppler-utils) apt_package="pdftoppm and pdftotext (Debian's poppler-utils: sudo dnf install poppler-utils on Fedora, sudo pacman -S poppler on Arch, apk add poppler-utils on Alpine)" ;;
+      faketime) apt_package="faketime (Debian's faketime: sudo dnf install libfaketime on Fedora, sudo pacman -S libfaketime on Arch, apk add libfaketime on Alpine, from its community repository)" ;;
       python3-venv) apt_package="python3's venv (Debian's python3-venv; Fedora's, Arch's and Alpine's python3 include it: see its error above)" ;;
       *) apt_package="$apt_package (sudo dnf install $apt_package on Fedora, sudo pacman -S $apt_package on Arch, apk add $apt_package on Alpine)" ;;
     esac

@@ -46,14 +46,16 @@ fn machine_path(dir: &Path, programs: &[(&str, &str)], hidden: &[&str]) -> Strin
 }
 
 /// `scripts/test.sh` on a fresh Fedora laptop (its student may use sudo) and as root in an
-/// Alpine container with bash added, without a C compiler, then without poppler's tools: the
-/// student was told sudo refused them and to ask an administrator for `apt-get install
-/// build-essential`, and root got `apt-get: command not found` and exit status 127.
+/// Alpine container with bash added, without a C compiler, then without poppler's tools, then
+/// without faketime (which the three systems package as libfaketime): the student was told
+/// sudo refused them and to ask an administrator for `apt-get install build-essential`, and
+/// root got `apt-get: command not found` and exit status 127; without faketime, each was told
+/// to install a `faketime` package none of the three has.
 #[test]
 fn a_tool_missing_without_apt_get_is_named_with_each_systems_package() {
     let compiler: &[&str] = &["cc", "gcc", "c89", "c99"];
     let poppler: &[&str] = &["pdftoppm", "pdftotext"];
-    let cases: [(&[&str], &[&str]); 2] = [
+    let cases: [(&[&str], &[&str]); 3] = [
         (
             compiler,
             &[
@@ -70,6 +72,15 @@ fn a_tool_missing_without_apt_get_is_named_with_each_systems_package() {
                 "dnf install poppler-utils",
                 "pacman -S poppler",
                 "apk add poppler-utils",
+            ],
+        ),
+        (
+            &["faketime"],
+            &[
+                "faketime",
+                "dnf install libfaketime",
+                "pacman -S libfaketime",
+                "apk add libfaketime",
             ],
         ),
     ];
