@@ -71,8 +71,11 @@ rate_limit = 1000
         .find(|line| line.contains("sharing their `key` with a different record"))
         .unwrap_or_else(|| panic!("a key clash warned of: {stderr}"));
     assert!(
-        warning.contains("differ in `id_poll_ue`, `nom_poll`, `valeur`"),
-        "{warning}"
+        warning.contains(
+            "differ in `id_poll_ue`, `nom_poll`, `valeur`: add the field telling them apart to \
+             `key`."
+        ),
+        "records of one hour: the field telling them apart, not the time, advised: {warning}"
     );
     assert!(warning.contains("sharing=12"), "{warning}");
 }

@@ -1000,9 +1000,10 @@ fn records_without_the_configured_key_land_with_a_warning() {
     );
     assert!(
         warning.contains(
-            "differ in `id`, `properties.mag`, `properties.time`: records of different times, \
-             of which only the last would be kept. Key on a field unique to each record, or add \
-             the time to the key: `key = [\"properties.type\", \"properties.time\"]`."
+            "differ in `id`, `properties.mag`, `properties.time`, their times among them: \
+             records of different times, of which only the last would be kept. If one of these \
+             fields is unique to each record (an id), key on it; else add the time to the key: \
+             `key = [\"properties.type\", \"properties.time\"]`."
         ),
         "the fields telling the events apart are named, their time among them, and the key \
          with the time added written out: {warning}"

@@ -312,7 +312,7 @@ fn warn_about_fields(source: &Source, file: &RawFileName, collected: &Collected)
         );
     }
     if collected.key_clashes > 0 {
-        let differ_in = sources::key_clash_advice(source, &collected.hints.key_clash_fields);
+        let differ_in = sources::key_clash_advice(source, collected.hints.key_clash.as_ref());
         tracing::warn!(
             source = %source.name,
             file = %file.file_name(),

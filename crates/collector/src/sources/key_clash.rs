@@ -6,6 +6,7 @@ use std::borrow::Borrow;
 use std::collections::BTreeSet;
 
 use releve::Source;
+use releve::record::timestamp;
 use serde_json::Value;
 
 use super::records::content_hash;
@@ -25,7 +26,7 @@ pub(crate) struct FirstClash {
 const NAMED: usize = 6;
 
 impl Survey {
-    /// Names in [`super::survey::Hints::key_clash_fields`] the fields the first two records
+    /// Names in [`super::survey::Hints::key_clash`] the fields the first two records
     /// found sharing a key differ in, reading `records` (the records surveyed, in their order)
     /// up to the earlier of the two; nothing when no key was shared.
     pub(crate) fn name_key_clash<R: Borrow<Value>>(
@@ -40,7 +41,7 @@ impl Survey {
             .into_iter()
             .find(|record| clash.is_earlier(source, record.borrow()));
         if let Some(earlier) = earlier {
-            self.hints.key_clash_fields = clash.differing_from(earlier.borrow());
+            self.hints.key_clash = Some(clash.differing_from(source, earlier.borrow()));
         }
     }
 }
@@ -56,41 +57,62 @@ impl FirstClash {
             && content_hash(record) != content_hash(&self.later)
     }
 
-    /// The fields `earlier` and the later record differ in, named for the warning.
-    pub(crate) fn differing_from(&self, earlier: &Value) -> Vec<String> {
-        named(&differing_paths(earlier, &self.later))
-    }
-}
-
-/// What the key-clash warning advises, from the fields the first two records sharing a key
-/// differ in (as [`named`] writes them): nothing when none were named; the source's `time`
-/// among them (not in the key) means records of different times share the key (a station's id
-/// alone, in a feed serving each station at each hour), so the advice writes out the key with
-/// the time added; otherwise it says to add the field telling them apart.
-pub(crate) fn advice(source: &Source, differing: &[String]) -> String {
-    if differing.is_empty() {
-        return String::new();
-    }
-    let fields = differing.join(", ");
-    let time = source.time.to_string();
-    let time_differs = differing
-        .iter()
-        .any(|field| *field == format!("`{}`", time.escape_debug()));
-    let in_key = source
-        .key
-        .paths()
-        .iter()
-        .any(|path| path.to_string() == time);
-    if time_differs && !in_key {
-        let mut paths: Vec<String> = source
+    /// The fields `earlier` and the later record differ in, named for the warning, and whether
+    /// their times differ (read as instants: `Z` and `+01:00` writing one instant are one time).
+    pub(crate) fn differing_from(&self, source: &Source, earlier: &Value) -> ClashFields {
+        let paths = differing_paths(earlier, &self.later);
+        let time = source.time.to_string();
+        let in_key = source
             .key
             .paths()
             .iter()
-            .map(|path| format!("\"{path}\""))
+            .any(|path| path.to_string() == time);
+        let times_differ = !in_key
+            && paths.contains(&time)
+            && match (source.time.get(earlier), source.time.get(&self.later)) {
+                (Some(one), Some(other)) => match (timestamp(one), timestamp(other)) {
+                    (Some(one), Some(other)) => one != other,
+                    _ => one != other,
+                },
+                (one, other) => one != other,
+            };
+        ClashFields {
+            named: named(&paths),
+            times_differ,
+        }
+    }
+}
+
+/// The first two records found sharing a `key`: the fields they differ in, as the warning names
+/// them (`` `nom_poll` ``, at most [`NAMED`] then `…`), and whether their `time`s differ, among
+/// the fields named or past them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClashFields {
+    pub named: Vec<String>,
+    pub times_differ: bool,
+}
+
+/// What the key-clash warning advises, from the first two records found sharing a key:
+/// nothing when no field was named; where their times differ (a station's readings keyed by its
+/// id alone, in a feed serving each station at each hour), keying on a field unique to each
+/// record among those named, else the key written out with the time added (each path as a TOML
+/// string); otherwise adding the field telling them apart.
+pub(crate) fn advice(source: &Source, clash: Option<&ClashFields>) -> String {
+    let Some(clash) = clash.filter(|clash| !clash.named.is_empty()) else {
+        return String::new();
+    };
+    let fields = clash.named.join(", ");
+    if clash.times_differ {
+        let paths: Vec<String> = source
+            .key
+            .paths()
+            .iter()
+            .map(ToString::to_string)
+            .chain(std::iter::once(source.time.to_string()))
+            .map(|path| serde_json::to_string(&path).unwrap_or(path))
             .collect();
-        paths.push(format!("\"{time}\""));
         format!(
-            " The first two found differ in {fields}: records of different times, of which only the last would be kept. Key on a field unique to each record, or add the time to the key: `key = [{}]`.",
+            " The first two found differ in {fields}, their times among them: records of different times, of which only the last would be kept. If one of these fields is unique to each record (an id), key on it; else add the time to the key: `key = [{}]`.",
             paths.join(", ")
         )
     } else {
@@ -151,7 +173,80 @@ fn named(paths: &BTreeSet<String>) -> Vec<String> {
 mod tests {
     use serde_json::json;
 
-    use super::{differing_paths, named};
+    use super::{FirstClash, advice, differing_paths, named};
+    use crate::testing::{configured, stations};
+
+    /// The advice of the warning on the first two of `records` sharing `source`'s key.
+    fn advised(
+        source: &releve::Source,
+        earlier: serde_json::Value,
+        later: serde_json::Value,
+    ) -> String {
+        let clash = FirstClash { key: [0, 0], later };
+        advice(source, Some(&clash.differing_from(source, &earlier)))
+    }
+
+    /// A station's readings keyed by its id alone differ in their time: the advice names a
+    /// field unique to each record first, then writes the key out with the time added.
+    #[test]
+    fn records_of_different_times_are_advised_a_unique_field_or_the_time_in_the_key() {
+        let said = advised(
+            &stations(),
+            json!({"id": "s1", "t": "2026-12-07T10:00:00Z", "val": 1.5}),
+            json!({"id": "s1", "t": "2026-12-07T11:00:00Z", "val": 2.5}),
+        );
+        assert_eq!(
+            said,
+            " The first two found differ in `t`, `val`, their times among them: records of \
+             different times, of which only the last would be kept. If one of these fields is \
+             unique to each record (an id), key on it; else add the time to the key: \
+             `key = [\"id\", \"t\"]`."
+        );
+    }
+
+    /// Seven fields differing, the time sorting last: it is cut from the fields named, and the
+    /// advice still says the times differ.
+    #[test]
+    fn a_time_past_the_fields_named_is_still_advised() {
+        let earlier = json!({"id": "s1", "a": 1, "b": 1, "c": 1, "d": 1, "e": 1, "f": 1,
+                             "t": "2026-12-07T10:00:00Z"});
+        let later = json!({"id": "s1", "a": 2, "b": 2, "c": 2, "d": 2, "e": 2, "f": 2,
+                           "t": "2026-12-07T11:00:00Z"});
+        let said = advised(&stations(), earlier, later);
+        assert!(
+            said.contains("differ in `a`, `b`, `c`, `d`, `e`, `f`, …, their times among them")
+                && said.ends_with("`key = [\"id\", \"t\"]`."),
+            "{said}"
+        );
+    }
+
+    /// One instant written in two zones is one time: the plain advice.
+    #[test]
+    fn one_instant_written_in_two_zones_is_not_said_as_two_times() {
+        let said = advised(
+            &stations(),
+            json!({"id": "s1", "t": "2026-12-07T10:00:00Z", "val": 1.5}),
+            json!({"id": "s1", "t": "2026-12-07T11:00:00+01:00", "val": 2.5}),
+        );
+        assert_eq!(
+            said,
+            " The first two found differ in `t`, `val`: add the field telling them apart to `key`."
+        );
+    }
+
+    /// A time path holding a quote is written as a TOML string in the key written out.
+    #[test]
+    fn a_time_path_holding_a_quote_is_written_as_toml_reads_it() {
+        let source = configured(
+            "[[source]]\nname = \"q\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/q\"\nevery = \"1h\"\nkey = \"id\"\ntime = 'the \"t\"'\n",
+        );
+        let said = advised(
+            &source,
+            json!({"id": "s1", "the \"t\"": "2026-12-07T10:00:00Z"}),
+            json!({"id": "s1", "the \"t\"": "2026-12-07T11:00:00Z"}),
+        );
+        assert!(said.ends_with(r#"`key = ["id", "the \"t\""]`."#), "{said}");
+    }
 
     /// Two pollutants of one station and hour differ in the pollutant's fields and value,
     /// through nested objects too, and in a member only one holds.

@@ -103,7 +103,7 @@ pub struct Hints {
     pub units_said_otherwise: Vec<String>,
     /// The fields the first two records found sharing a `key` differ in, as
     /// `` `nom_poll` ``: the field telling them apart, most likely, is among them.
-    pub key_clash_fields: Vec<String>,
+    pub key_clash: Option<super::key_clash::ClashFields>,
     /// What the records hold at `version` that orders no version (a flag served as
     /// `true`/`false`, an object): their copies are kept by landing.
     pub unordered_version: Option<UnorderedVersion>,

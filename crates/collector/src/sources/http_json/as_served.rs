@@ -38,7 +38,7 @@ pub(super) fn survey_as_served(source: &Source, body: &[u8]) -> Option<(u64, Sur
             }
         });
         if let Some(earlier) = earlier {
-            survey.hints.key_clash_fields = clash.differing_from(&earlier);
+            survey.hints.key_clash = Some(clash.differing_from(source, &earlier));
         }
     }
     (located == Located::Records && !unreadable).then_some((count, survey))
