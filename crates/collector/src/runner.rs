@@ -164,7 +164,7 @@ pub async fn collect(
     // The files already waiting tell the next run, should this one be killed, which are not its.
     state.running = Some(off_the_runtime(|| {
         let waiting = rawfile::list(raw_dir, &source.name).unwrap_or_default();
-        Running::begun(started, settings.day_of(source), raw_dir, &waiting)
+        Running::begun(started, settings.day_of(source), &waiting)
     }));
     // With the runs dated ahead of this clock, should the run be killed before an API tells.
     let noted = off_the_runtime(|| match &set_aside {

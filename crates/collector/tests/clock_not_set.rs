@@ -567,7 +567,8 @@ time = "dateCreation"
 /// run counts the killed one failed. A file waiting with no metrics beside it (the summariser
 /// refused it as too large, its metrics taken), landed before the last landing, was taken for
 /// the killed run's landing (metrics written beside it again, the run counted landed): not any
-/// more.
+/// more; nor is one whose metrics were still beside it when the run began, taken by the
+/// summariser only after the kill.
 #[test]
 fn a_collector_killed_at_a_clock_behind_keeps_the_runs_dated_ahead() {
     let (called, calling) = std::sync::mpsc::channel();
@@ -593,7 +594,22 @@ fn a_collector_killed_at_a_clock_behind_keeps_the_runs_dated_ahead() {
         landed.last_success_landed.expect("landed") - chrono::TimeDelta::hours(1),
         1,
     );
-    std::fs::copy(file, refused.path_in(&site.raw())).expect("a file refused as too large");
+    std::fs::copy(&file, refused.path_in(&site.raw())).expect("a file refused as too large");
+    let refused_later = releve::RawFileName::data(
+        "quakes",
+        landed.last_success_landed.expect("landed") - chrono::TimeDelta::hours(2),
+        1,
+    );
+    std::fs::copy(&file, refused_later.path_in(&site.raw())).expect("a file waiting");
+    let [mut its_run] = site
+        .metrics("quakes")
+        .try_into()
+        .expect("one run's metrics");
+    its_run.file = Some(refused_later.file_name());
+    its_run.started -= chrono::TimeDelta::hours(2);
+    let its_metrics = refused_later.metrics().path_in(&site.raw());
+    std::fs::write(&its_metrics, serde_json::to_vec(&its_run).expect("JSON"))
+        .expect("its metrics beside it");
     let mut run = collector_command(&site, &boot_minute(0), "no")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
@@ -611,6 +627,7 @@ fn a_collector_killed_at_a_clock_behind_keeps_the_runs_dated_ahead() {
         (landed.last_success_started, landed.last_success_landed),
         "the last landing, dated ahead of the clock, kept when killed"
     );
+    std::fs::remove_file(&its_metrics).expect("its metrics taken, the file refused as too large");
     let _held = network_down(&site, "1m");
     let next = collector_at(&site, &boot_minute(0));
     let stderr = String::from_utf8_lossy(&next.stderr);
@@ -626,12 +643,15 @@ fn a_collector_killed_at_a_clock_behind_keeps_the_runs_dated_ahead() {
         (landed.last_success_started, landed.last_success_landed),
         "the last landing kept by the run after: {stderr}"
     );
-    assert!(
-        site.metrics("quakes")
-            .iter()
-            .all(|run| run.file != Some(refused.file_name())),
-        "the file refused as too large not taken for the killed run's: {stderr}"
-    );
+    for waiting in [&refused, &refused_later] {
+        assert!(
+            site.metrics("quakes")
+                .iter()
+                .all(|run| run.file != Some(waiting.file_name())),
+            "{} refused as too large not taken for the killed run's: {stderr}",
+            waiting.file_name()
+        );
+    }
 }
 
 /// An hourly source `quakes` landed at the right time, then pointed at an API sending no

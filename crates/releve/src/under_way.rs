@@ -24,8 +24,8 @@ pub struct Running {
     pub day: Option<NaiveDate>,
     /// The data files already waiting in the source's folder when it began, named no earlier
     /// than the second it started (by a clock that ran ahead, or at a boot's clock behind),
-    /// that no run's metrics claimed: never taken for its landing; a file landed after it
-    /// began, named however late, may be its own.
+    /// with their metrics beside them or not: never taken for its landing; a file landed after
+    /// it began, named however late, may be its own.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub waiting_ahead: Vec<String>,
 }
@@ -58,19 +58,14 @@ pub enum Trace {
 
 impl Running {
     /// A run that begins at `started` (collecting `day`, for a per-day source), `files` its
-    /// source's landed files in `raw_dir` as it begins.
-    pub fn begun(
-        started: DateTime<Utc>,
-        day: Option<NaiveDate>,
-        raw_dir: &Path,
-        files: &[RawFileName],
-    ) -> Self {
-        // Files claimed by their metrics are passed over anyway: only the others are noted.
+    /// source's landed files as it begins.
+    pub fn begun(started: DateTime<Utc>, day: Option<NaiveDate>, files: &[RawFileName]) -> Self {
+        // With their metrics beside them or not: the summariser may take a file's metrics
+        // and leave the file (refused as too large) before the next run settles this one.
         let waiting_ahead: Vec<String> = files
             .iter()
             .filter(|name| name.role == RawFileRole::Data)
             .filter(|name| name.landed_at.timestamp() >= started.timestamp())
-            .filter(|name| !claimed(raw_dir, name))
             .map(RawFileName::file_name)
             .collect();
         Running {
@@ -128,7 +123,8 @@ impl Running {
     /// last landing its source's state recorded before it began, see [`unfinished_run`]; only
     /// not that landing when it is dated more than [`rawfile::CLOCK_DRIFT`] after the start),
     /// and claimed by no run's metrics, nor among [`Running::waiting_ahead`] (a file waiting
-    /// when it began, as one the summariser refused as too large, its metrics taken).
+    /// when it began, its metrics beside it or taken since by the summariser, which refused
+    /// it as too large).
     /// A file the run before landed in the second it started is that landing, or carries that
     /// run's metrics beside it: never taken for this run's.
     pub fn trace(
@@ -354,7 +350,7 @@ mod tests {
             landed_without_metrics(&["2026-12-06T09:00:00Z", "2026-12-07T09:00:00Z"]);
         let files = rawfile::list(dir.path(), "usgs").expect("listing");
         let started = "2026-12-04T11:00:00Z".parse().expect("time");
-        let run = Running::begun(started, None, dir.path(), &files);
+        let run = Running::begun(started, None, &files);
         assert_eq!(
             run.trace(dir.path(), &files, Some(names[1].landing_order())),
             Trace::Nothing
@@ -381,7 +377,7 @@ mod tests {
         claim(dir.path(), &names[0], "2026-12-04T10:59:58Z");
         let started = "2026-12-04T11:00:00Z".parse().expect("time");
         let files = rawfile::list(dir.path(), "usgs").expect("listing");
-        let run = Running::begun(started, None, dir.path(), &files);
+        let run = Running::begun(started, None, &files);
         let own = RawFileName::data("usgs", "2026-12-04T11:00:30Z".parse().expect("time"), 1);
         std::fs::write(own.path_in(dir.path()), "[]").expect("its file");
         let files = rawfile::list(dir.path(), "usgs").expect("listing");
@@ -391,6 +387,23 @@ mod tests {
                 Trace::Landed(own.clone())
             );
         }
+    }
+
+    /// A boot's clock behind: the run before's file, named ahead of the run's start, waits
+    /// with its metrics beside it when the run begins; the run is killed before landing, and
+    /// the summariser then refuses the file as too large (its metrics taken, the file left).
+    /// The file is not the killed run's landing: it would get metrics a second time, and a
+    /// France Travail day never collected would be marked landed.
+    #[test]
+    fn a_file_claimed_when_the_run_began_is_not_its_landing_once_its_metrics_are_taken() {
+        let (dir, names) = landed_without_metrics(&["2026-12-04T11:00:20Z"]);
+        claim(dir.path(), &names[0], "2026-12-04T10:59:58Z");
+        let started = "2026-12-04T11:00:00Z".parse().expect("time");
+        let files = rawfile::list(dir.path(), "usgs").expect("listing");
+        let run = Running::begun(started, None, &files);
+        std::fs::remove_file(names[0].metrics().path_in(dir.path())).expect("metrics taken");
+        let files = rawfile::list(dir.path(), "usgs").expect("listing");
+        assert_eq!(run.trace(dir.path(), &files, None), Trace::Nothing);
     }
 
     /// A state noted without the files waiting ahead (by a collector before them) reads as none
