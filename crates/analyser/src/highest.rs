@@ -2,6 +2,8 @@
 //! `records` (the hourly summaries keep each hour's maximum, not which record reached it): its
 //! time, and its `kind` and `place` as served, for the field's chart to name it.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use mongodb::Database;
 use mongodb::bson::RawDocumentBuf;
@@ -27,8 +29,21 @@ pub struct HighestRecord {
     pub place: Option<String>,
     /// Records of the period holding the same value, this one included.
     pub sharing: u64,
+    /// Records of the period read, with or without a value, by the start of their UTC hour:
+    /// fewer than its summary counts when `keep_days` dropped some.
+    pub read_by_hour: BTreeMap<DateTime<Utc>, u64>,
+}
+
+impl HighestRecord {
     /// Records of the period read, with or without a value.
-    pub records: u64,
+    pub fn records(&self) -> u64 {
+        self.read_by_hour.values().sum()
+    }
+
+    /// Records read of the UTC hour starting at `hour`.
+    pub fn read_in(&self, hour: DateTime<Utc>) -> u64 {
+        self.read_by_hour.get(&hour).copied().unwrap_or(0)
+    }
 }
 
 /// The record of `source`'s period with the highest value of its `highest` field, if it is
@@ -43,6 +58,7 @@ pub async fn load(
     };
     let mut projection = data_projection(highest.paths().map(|(_, path)| path));
     projection.insert("time", 1);
+    projection.insert("hour", 1);
     let action = format!("reading `records` of {} for its highest value", source.name);
     let records = db.collection::<RawDocumentBuf>(store::RECORDS);
     let find = records
@@ -51,7 +67,8 @@ pub async fn load(
     let mut found = Found::default();
     store::each_found(find, &action, |document| {
         let time = document.get_datetime("time").ok().map(store::chrono_date);
-        found.offer(source, highest, time, &record_data(&document));
+        let hour = document.get_datetime("hour").ok().map(store::chrono_date);
+        found.offer(source, highest, (hour, time), &record_data(&document));
     })
     .await?;
     Ok(found.into_record(highest))
@@ -62,18 +79,21 @@ pub async fn load(
 struct Found {
     best: Option<(f64, DateTime<Utc>, Value)>,
     sharing: u64,
-    records: u64,
+    read_by_hour: BTreeMap<DateTime<Utc>, u64>,
 }
 
 impl Found {
+    /// Offers a record of `data`, its `hour` and `time` as stored.
     fn offer(
         &mut self,
         source: &Source,
         highest: &Highest,
-        time: Option<DateTime<Utc>>,
+        (hour, time): (Option<DateTime<Utc>>, Option<DateTime<Utc>>),
         data: &Value,
     ) {
-        self.records += 1;
+        if let Some(hour) = hour {
+            *self.read_by_hour.entry(hour).or_default() += 1;
+        }
         let Some(value) = highest
             .field
             .get(data)
@@ -109,7 +129,7 @@ impl Found {
             kind: text(&highest.kind),
             place: text(&highest.place),
             sharing: self.sharing,
-            records: self.records,
+            read_by_hour: self.read_by_hour,
         })
     }
 }
@@ -170,13 +190,14 @@ highest = { field = "properties.mag", kind = "properties.magType", place = "prop
             (3, json!(null), "no magnitude"),
             (7, json!("2.1"), "weaker"),
         ] {
-            found.offer(&source, &highest, at(minute), &quake(mag, place));
+            found.offer(&source, &highest, (at(0), at(minute)), &quake(mag, place));
         }
         let record = found.into_record(&highest).expect("a value");
         assert_eq!(record.value, 4.5);
         assert_eq!(record.place.as_deref(), Some("12 km SW of Ridgecrest, CA"));
         assert_eq!(record.kind.as_deref(), Some("mww"));
-        assert_eq!((record.sharing, record.records), (2, 5));
+        assert_eq!((record.sharing, record.records()), (2, 5));
+        assert_eq!(at(0).map(|hour| record.read_in(hour)), Some(5));
         assert_eq!(Some(record.time), at(1));
     }
 }

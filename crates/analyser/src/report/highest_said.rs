@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use releve::Source;
-use releve::store::NumericSummary;
+use releve::store::{HourlySummary, NumericSummary, chrono_date};
 
 use crate::format::{after_value, counted, grouped, local_time, repeated_offset, value};
 use crate::highest::HighestRecord;
@@ -15,15 +15,15 @@ use crate::naming::{name_of, unit_of};
 /// CET.`, with `, the first of 3 records of 4.5` when others share it; when the summaries count
 /// records no longer read (`keep_days`), which may have held it too, with `among the 12 still
 /// stored of the period's 40` (`, the only record of 4.5 among …` when no other read holds it),
-/// said when another hour than the record's reached the value.
-/// `None` when the record read is not of the highest value the summaries (`stats`, one per
-/// hour) hold: its hour's records are no longer stored (`keep_days`) or changed since, and the
-/// chart's caption alone says the maximum, with its hour.
+/// said when an hour whose records are (partly) gone reached the value, the record's own too.
+/// `None` when the record read is not of the highest value the summaries (`hourly`, of the
+/// field `stats`, one per hour) hold: its hour's records are no longer stored (`keep_days`) or
+/// changed since, and the chart's caption alone says the maximum, with its hour.
 pub(super) fn highest_said(
     source: &Source,
     record: &HighestRecord,
+    hourly: &[Option<&HourlySummary>],
     stats: &[Option<&NumericSummary>],
-    summarised_records: i64,
     tz: Tz,
 ) -> Option<String> {
     let summarised_max = stats
@@ -50,16 +50,18 @@ pub(super) fn highest_said(
         .as_deref()
         .map(|place| format!(", {place}"))
         .unwrap_or_default();
-    // Records of the period no longer stored may have held the value too when another hour
-    // than the record's reached it: the line then says it is of those still stored, alone or
-    // tied. Reached in one hour only, the record's own, it is the period's.
-    let read = i128::from(record.records);
-    let hours_reaching_it = stats
-        .iter()
-        .flatten()
-        .filter(|n| n.max == Some(record.value))
-        .count();
-    let still_stored = match read < i128::from(summarised_records) && hours_reaching_it > 1 {
+    // Records no longer stored may have held the value too when an hour some of whose records
+    // are gone reached it: the line then says it is of those still stored, alone or tied.
+    let read = i128::from(record.records());
+    let summarised_records: i64 = hourly.iter().flatten().map(|hour| hour.count).sum();
+    let gone_held_it = hourly.iter().zip(stats).any(|(hour, n)| match (hour, n) {
+        (Some(hour), Some(n)) => {
+            n.max == Some(record.value)
+                && i128::from(record.read_in(chrono_date(hour.hour))) < i128::from(hour.count)
+        }
+        _ => false,
+    });
+    let still_stored = match gone_held_it {
         true => format!(
             " among the {} still stored of the period's {}",
             grouped(read),
@@ -116,20 +118,43 @@ highest = { field = "properties.mag", kind = "properties.magType", place = "prop
         config.expect("valid").sources[0].clone()
     }
 
-    fn summary(max: f64) -> NumericSummary {
-        NumericSummary {
-            field: "properties.mag".to_owned(),
-            count: 2,
-            nulls: 0,
-            implausible: 0,
-            min: Some(1.0),
-            max: Some(max),
-            mean: Some(2.0),
-            sum: 4.0,
+    /// The summary of the UTC hour `hour` (`HH`, of 2026-12-07) counting `count` records, its
+    /// magnitudes up to `max`.
+    fn hour(hour: &str, count: i64, max: f64) -> HourlySummary {
+        let start: DateTime<Utc> = format!("2026-12-07T{hour}:00:00Z")
+            .parse()
+            .expect("an hour");
+        HourlySummary {
+            source: "usgs-earthquakes".to_owned(),
+            hour: releve::store::bson_date(start),
+            count,
+            numeric: vec![NumericSummary {
+                field: "properties.mag".to_owned(),
+                count,
+                nulls: 0,
+                implausible: 0,
+                min: Some(1.0),
+                max: Some(max),
+                mean: Some(2.0),
+                sum: 4.0,
+            }],
+            categories: Vec::new(),
+            bbox: None,
+            updated_at: releve::store::bson_date(start),
         }
     }
 
-    fn record(sharing: u64, records: u64) -> HighestRecord {
+    /// The record of 4.5 first in time, `sharing` it, of `read` records by their hour (`HH`).
+    fn record(sharing: u64, read: &[(&str, u64)]) -> HighestRecord {
+        let read_by_hour = read
+            .iter()
+            .map(|(hour, n)| {
+                let start = format!("2026-12-07T{hour}:00:00Z")
+                    .parse()
+                    .expect("an hour");
+                (start, *n)
+            })
+            .collect();
         HighestRecord {
             field: "properties.mag".to_owned(),
             value: 4.5,
@@ -137,53 +162,63 @@ highest = { field = "properties.mag", kind = "properties.magType", place = "prop
             kind: Some("mww".to_owned()),
             place: Some("12 km SW of Ridgecrest, CA".to_owned()),
             sharing,
-            records,
+            read_by_hour,
         }
+    }
+
+    /// The line of `record` under the chart of `hours`, in `tz`.
+    fn said(record: &HighestRecord, hours: &[Option<HourlySummary>], tz: Tz) -> Option<String> {
+        let hourly: Vec<Option<&HourlySummary>> = hours.iter().map(Option::as_ref).collect();
+        let stats: Vec<Option<&NumericSummary>> = hourly
+            .iter()
+            .map(|hour| hour.and_then(|hour| hour.numeric.first()))
+            .collect();
+        highest_said(&usgs(), record, &hourly, &stats, tz)
     }
 
     /// The strongest event is named by its magnitude, type, place and local time; ties say how
     /// many share it, and a record of another value than the summaries' maximum is not named.
     #[test]
     fn the_strongest_earthquake_is_named_with_its_place_and_time() {
-        let source = usgs();
-        let (high, low) = (summary(4.5), summary(3.0));
-        let stats = [Some(&low), None, Some(&high)];
+        let hours = [Some(hour("07", 2, 3.0)), None, Some(hour("09", 2, 4.5))];
         let paris = chrono_tz::Europe::Paris;
+        let all_read = [("07", 2), ("09", 2)];
         assert_eq!(
-            highest_said(&source, &record(1, 4), &stats, 4, paris).as_deref(),
+            said(&record(1, &all_read), &hours, paris).as_deref(),
             Some(
                 "Highest magnitude (mixed types): 4.5 mww, 12 km SW of Ridgecrest, CA, \
                  at 2026-12-07 10:04 CET."
             )
         );
         assert_eq!(
-            highest_said(&source, &record(3, 4), &stats, 4, paris).as_deref(),
+            said(&record(3, &all_read), &hours, paris).as_deref(),
             Some(
                 "Highest magnitude (mixed types): 4.5 mww, 12 km SW of Ridgecrest, CA, \
                  at 2026-12-07 10:04 CET, the first of 3 records of 4.5."
             )
         );
         assert_eq!(
-            highest_said(&source, &record(2, 3), &stats, 4, paris).as_deref(),
+            said(&record(2, &[("07", 1), ("09", 2)]), &hours, paris).as_deref(),
             Some(
                 "Highest magnitude (mixed types): 4.5 mww, 12 km SW of Ridgecrest, CA, \
                  at 2026-12-07 10:04 CET, the first of 2 records of 4.5."
             ),
-            "the value reached in the record's hour alone: no record gone held it"
+            "a record gone of an hour below the value: none gone held it"
         );
-        let stats = [Some(&low), Some(&high), Some(&high)];
-        let said = highest_said(&source, &record(2, 3), &stats, 4, paris);
+        let hours = [
+            Some(hour("07", 1, 3.0)),
+            Some(hour("08", 1, 4.5)),
+            Some(hour("09", 2, 4.5)),
+        ];
+        let line = said(&record(2, &[("07", 1), ("09", 2)]), &hours, paris);
         assert!(
-            said.as_deref().is_some_and(|said| said.ends_with(
+            line.as_deref().is_some_and(|line| line.ends_with(
                 "the first of 2 records of 4.5 among the 3 still stored of the period's 4."
             )),
-            "{said:?}"
+            "{line:?}"
         );
-        let expired = [Some(&low)];
-        assert_eq!(
-            highest_said(&source, &record(1, 4), &expired, 4, paris),
-            None
-        );
+        let expired = [Some(hour("07", 2, 3.0))];
+        assert_eq!(said(&record(1, &[("09", 1)]), &expired, paris), None);
     }
 
     /// keep_days = 7 and a month's report: an M4.5 of day 3, no longer stored, and one of day
@@ -191,17 +226,53 @@ highest = { field = "properties.mag", kind = "properties.magType", place = "prop
     /// only one of the period (found by a review).
     #[test]
     fn a_record_read_alone_among_records_expired_says_it_is_of_those_still_stored() {
-        let source = usgs();
-        let (day_3, day_20) = (summary(4.5), summary(4.5));
-        let stats = [Some(&day_3), Some(&day_20)];
-        let said = highest_said(&source, &record(1, 2), &stats, 4, chrono_tz::UTC);
+        let hours = [Some(hour("03", 2, 4.5)), Some(hour("09", 2, 4.5))];
+        let line = said(&record(1, &[("09", 2)]), &hours, chrono_tz::UTC);
         assert_eq!(
-            said.as_deref(),
+            line.as_deref(),
             Some(
                 "Highest magnitude (mixed types): 4.5 mww, 12 km SW of Ridgecrest, CA, \
                  at 2026-12-07 09:04 UTC, the only record of 4.5 among the 2 still stored of \
                  the period's 4."
             )
+        );
+    }
+
+    /// Two hours reached 4.5, every record of both still read; an hour of weaker records lost
+    /// some (keep_days): none of the records gone held 4.5, and the line said "among the 4
+    /// still stored" all the same (found by a review). It says the period's record.
+    #[test]
+    fn hours_reaching_the_value_all_read_say_no_records_gone() {
+        let hours = [
+            Some(hour("07", 3, 3.0)),
+            Some(hour("08", 2, 4.5)),
+            Some(hour("09", 1, 4.5)),
+        ];
+        let line = said(
+            &record(2, &[("07", 1), ("08", 2), ("09", 1)]),
+            &hours,
+            chrono_tz::UTC,
+        );
+        assert_eq!(
+            line.as_deref(),
+            Some(
+                "Highest magnitude (mixed types): 4.5 mww, 12 km SW of Ridgecrest, CA, \
+                 at 2026-12-07 09:04 UTC, the first of 2 records of 4.5."
+            )
+        );
+    }
+
+    /// The record's own hour alone reached 4.5, and some of its records are gone (keep_days):
+    /// they may have held 4.5 too, and the line said the period's record without a word of
+    /// them (found by a review). It says it is of the records still stored.
+    #[test]
+    fn a_record_whose_own_hour_lost_records_says_it_is_of_those_still_stored() {
+        let hours = [Some(hour("07", 1, 3.0)), Some(hour("09", 3, 4.5))];
+        let line = said(&record(1, &[("07", 1), ("09", 2)]), &hours, chrono_tz::UTC);
+        assert!(
+            line.as_deref().is_some_and(|line| line
+                .ends_with(", the only record of 4.5 among the 3 still stored of the period's 4.")),
+            "{line:?}"
         );
     }
 }

@@ -39,9 +39,8 @@ pub(super) fn numeric_chart(
         .map(|h| h.and_then(|h| h.numeric.iter().find(|n| n.field == field)))
         .collect();
     let title = chart_title(&named, one_day, axis, &stats);
-    let summarised_records: i64 = hourly.iter().flatten().map(|h| h.count).sum();
-    let highest = highest
-        .and_then(|record| highest_said(source, record, &stats, summarised_records, axis.tz()));
+    let highest =
+        highest.and_then(|record| highest_said(source, record, hourly, &stats, axis.tz()));
     let bands: Vec<Option<HourBand>> = stats
         .iter()
         .map(|n| {
