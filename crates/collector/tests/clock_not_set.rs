@@ -437,13 +437,19 @@ fn a_failure_with_no_api_answering_backs_off_at_a_clock_behind() {
     );
 }
 
-/// A boot's clock three days behind, at noon to the second (whatever this machine's second),
-/// and `minute` cron minutes later: as the collector's clock is given.
-fn boot_minute(minute: i64) -> String {
-    let noon = (chrono::Utc::now().date_naive() - chrono::Days::new(3))
+/// A boot's clock three days behind this machine's, at noon to the second (whatever this
+/// machine's second): read once per test, so that its minutes stay of one boot should the
+/// test run across 00:00 UTC.
+fn boot_noon() -> chrono::DateTime<chrono::Utc> {
+    (chrono::Utc::now().date_naive() - chrono::Days::new(3))
         .and_hms_opt(12, 0, 5)
         .expect("noon")
-        .and_utc();
+        .and_utc()
+}
+
+/// The boot's clock `minute` cron minutes after its `noon` ([`boot_noon`]), as the collector's
+/// clock is given.
+fn boot_minute(noon: chrono::DateTime<chrono::Utc>, minute: i64) -> String {
     (noon + chrono::TimeDelta::minutes(minute))
         .format("%Y-%m-%d %H:%M:%S")
         .to_string()
@@ -477,8 +483,9 @@ fn landings_dated_ahead_outlive_a_boot_s_minutes(every: &str, minutes: &[i64], f
     collected_at_the_right_time(&site);
     let landed = site.state("quakes");
     let _held = network_down(&site, every);
+    let boot = boot_noon();
     for minute in minutes {
-        let run = collector_at(&site, &boot_minute(*minute));
+        let run = collector_at(&site, &boot_minute(boot, *minute));
         let stderr = String::from_utf8_lossy(&run.stderr);
         let state = site.state("quakes");
         assert_eq!(
@@ -536,8 +543,9 @@ time = "dateCreation"
     )
     .expect("the state");
     let landed = site.state("offers");
+    let boot = boot_noon();
     for minute in [0, 1, 2, 15] {
-        let run = collector_command(&site, &boot_minute(minute), "no")
+        let run = collector_command(&site, &boot_minute(boot, minute), "no")
             .env("FRANCE_TRAVAIL_CLIENT_ID", "an-id")
             .env("FRANCE_TRAVAIL_CLIENT_SECRET", "a-secret")
             .output()
@@ -610,7 +618,8 @@ fn a_collector_killed_at_a_clock_behind_keeps_the_runs_dated_ahead() {
     let its_metrics = refused_later.metrics().path_in(&site.raw());
     std::fs::write(&its_metrics, serde_json::to_vec(&its_run).expect("JSON"))
         .expect("its metrics beside it");
-    let mut run = collector_command(&site, &boot_minute(0), "no")
+    let boot = boot_noon();
+    let mut run = collector_command(&site, &boot_minute(boot, 0), "no")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
@@ -629,7 +638,7 @@ fn a_collector_killed_at_a_clock_behind_keeps_the_runs_dated_ahead() {
     );
     std::fs::remove_file(&its_metrics).expect("its metrics taken, the file refused as too large");
     let _held = network_down(&site, "1m");
-    let next = collector_at(&site, &boot_minute(0));
+    let next = collector_at(&site, &boot_minute(boot, 0));
     let stderr = String::from_utf8_lossy(&next.stderr);
     let state = site.state("quakes");
     assert!(
@@ -687,8 +696,9 @@ fn landed_then_asking_an_undated_api() -> (
 #[test]
 fn a_landing_at_a_clock_behind_no_api_dated_keeps_the_later_landing() {
     let (site, landed, requests) = landed_then_asking_an_undated_api();
+    let boot = boot_noon();
     for minute in [0, 1] {
-        let booted = collector_at(&site, &boot_minute(minute));
+        let booted = collector_at(&site, &boot_minute(boot, minute));
         let stderr = String::from_utf8_lossy(&booted.stderr);
         assert!(booted.status.success(), "minute {minute}: {stderr}");
         let state = site.state("quakes");
@@ -718,7 +728,8 @@ fn a_landing_at_a_clock_behind_no_api_dated_keeps_the_later_landing() {
 #[test]
 fn a_run_killed_after_landing_at_a_clock_behind_keeps_the_later_landing() {
     let (site, landed, requests) = landed_then_asking_an_undated_api();
-    let booted = collector_at(&site, &boot_minute(0));
+    let boot = boot_noon();
+    let booted = collector_at(&site, &boot_minute(boot, 0));
     assert!(booted.status.success(), "{booted:?}");
     // Killed once its file had landed: its metrics (the oldest, named by the boot's clock) not
     // written, its state as noted at its start.
@@ -733,7 +744,7 @@ fn a_run_killed_after_landing_at_a_clock_behind_keeps_the_later_landing() {
         });
         state.last_attempt = landed.last_attempt;
     });
-    let next = collector_at(&site, &boot_minute(1));
+    let next = collector_at(&site, &boot_minute(boot, 1));
     let stderr = String::from_utf8_lossy(&next.stderr);
     assert!(
         stderr.contains("counted as landed"),
@@ -862,8 +873,9 @@ fn a_pause_read_at_a_boot_s_clock_behind_holds_through_its_minutes() {
     collector_at(&site, &now);
     assert!(site.state("quakes").paused_until.is_some(), "paused");
     let mut said = String::new();
+    let boot = boot_noon();
     for minute in 0..3 {
-        let run = collector_at(&site, &boot_minute(minute));
+        let run = collector_at(&site, &boot_minute(boot, minute));
         said.push_str(&String::from_utf8_lossy(&run.stderr));
     }
     assert_eq!(
@@ -880,15 +892,8 @@ fn a_pause_read_at_a_boot_s_clock_behind_holds_through_its_minutes() {
     );
     // The hour asked for, counted from the boot's first run: over by the minute after it.
     // The boot's clock, behind the API's, lands nothing: the call is what ends the pause.
-    let first_run = chrono::NaiveDateTime::parse_from_str(&boot_minute(0), "%Y-%m-%d %H:%M:%S")
-        .expect("a boot's minute")
-        .and_utc();
     let slow_run = chrono::TimeDelta::seconds(50);
-    the_pause_ends(
-        &site,
-        &calls,
-        first_run + chrono::TimeDelta::hours(1) + slow_run,
-    );
+    the_pause_ends(&site, &calls, boot + chrono::TimeDelta::hours(1) + slow_run);
 }
 
 /// The boot's clock of [`boot_minute`] at its `minute`'s start, as a run says it.
