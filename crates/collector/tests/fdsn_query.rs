@@ -415,10 +415,41 @@ async fn month_landed_in_parts(
     assert!(failures.is_empty(), "no failure: {failures:?}");
     let files = site.data_files("usgs-catalogue");
     assert_eq!(files.len(), 1, "one file lands: {:?}", outcome.sources);
-    assert_eq!(landed_ids(&files[0]).len(), 45_000, "the month lands whole");
+    let asked = catalogue.asked();
+    lands_each_event_once(&files[0], &asked);
     let queries = queries.lock().map(|q| q.clone()).unwrap_or_default();
     assert!(queries.len() > 1, "asked in parts: {queries:?}");
-    (queries, catalogue.asked())
+    (queries, asked)
+}
+
+/// The landed `file` holds the month's 45,000 events, each once, counted as written (every
+/// feature, not the distinct ids): one at a boundary between two parts `asked` (the end of one,
+/// the start of the next, both inclusive), served by both, lands once.
+fn lands_each_event_once(file: &std::path::Path, asked: &[(String, String)]) {
+    let landed: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(file).expect("read")).expect("JSON");
+    let features = landed["features"].as_array().expect("features");
+    let ids: std::collections::BTreeSet<&str> = features
+        .iter()
+        .filter_map(|event| event["id"].as_str())
+        .collect();
+    assert_eq!(
+        (features.len(), ids.len()),
+        (45_000, 45_000),
+        "the month lands whole, each event once"
+    );
+    let boundaries: Vec<i64> = asked
+        .iter()
+        .filter(|(_, end)| asked.iter().any(|(start, _)| start == end))
+        .filter_map(|(_, end)| chrono::NaiveDateTime::parse_from_str(end, "%Y-%m-%dT%H:%M:%S").ok())
+        .map(|end| end.and_utc().timestamp_millis())
+        .collect();
+    assert!(
+        features
+            .iter()
+            .any(|event| boundaries.contains(&event["properties"]["time"].as_i64().unwrap_or(0))),
+        "an event on a boundary between parts, served twice: {asked:?}"
+    );
 }
 
 /// January 2026's 45,000 events, spread evenly: past the cap, asked in parts.
@@ -467,17 +498,5 @@ fn written<'a>(query: &'a str, name: &str) -> Vec<&'a str> {
         .filter_map(|pair| pair.split_once('='))
         .filter(|(written, _)| *written == name)
         .map(|(_, value)| value)
-        .collect()
-}
-
-/// The distinct event ids of a landed file.
-fn landed_ids(file: &std::path::Path) -> std::collections::BTreeSet<String> {
-    let landed: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(file).expect("read")).expect("JSON");
-    landed["features"]
-        .as_array()
-        .expect("features")
-        .iter()
-        .filter_map(|event| event["id"].as_str().map(str::to_owned))
         .collect()
 }
