@@ -260,6 +260,26 @@ async fn a_start_in_both_url_and_params_is_sent_once_the_params_one_in_every_req
     );
 }
 
+/// An `offset` written both in the source's `url` and in `params` is sent once, `params`'s,
+/// in the first request as in each part, and judged as sent: `1` in `params` beside the url's
+/// `5` lands the month whole. Before, both were sent (USGS leaves a parameter sent twice
+/// undefined) and the run failed naming the url's, which was not to be read.
+#[tokio::test]
+async fn an_offset_in_both_url_and_params_is_sent_once_the_params_one() {
+    let (queries, _) = month_landed_in_parts(
+        "?offset=5",
+        "params = { format = \"geojson\", starttime = \"2026-01-01\", endtime = \"2026-02-01\", offset = \"1\" }",
+    )
+    .await;
+    for query in &queries {
+        assert_eq!(
+            written(query, "offset"),
+            ["1"],
+            "params' offset alone: {queries:?}"
+        );
+    }
+}
+
 /// A `starttime` the `url` writes twice with different values, beside a window past the cap,
 /// fails the run in one line naming `starttime` and `url` (which of them USGS read is unknown,
 /// so is the window to split), with USGS's count; before, only USGS's words, "exceeds search

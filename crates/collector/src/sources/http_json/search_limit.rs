@@ -7,9 +7,9 @@
 //! them, its `count` theirs), each `key` once (an event on a boundary, both ends being
 //! inclusive, is served by both parts: the later copy is kept). A part that fails fails the run
 //! naming its window, nothing landed. Any other refusal fails as served. The window's bounds
-//! and `offset` are read where they are written, in `params` or in the source's `url` (a bound
-//! in `params` is sent in place of the url's, as each part's is); a bound left out of both is
-//! USGS's default: `starttime` 30 days before the source is asked, `endtime` then.
+//! and `offset` are read where they are written, in `params` or in the source's `url` (one in
+//! `params` is sent in place of the url's, as each part's bounds are); a bound left out of both
+//! is USGS's default: `starttime` 30 days before the source is asked, `endtime` then.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -164,19 +164,22 @@ fn unread_part(
 }
 
 /// The failure of a window past the cap asked with an `offset` past the first event (in
-/// `params` or in the source's `url`): every part would skip its own first events, the run
-/// landing short without a word.
+/// `params`, or in the source's `url` when `params` set none: theirs is sent in its place):
+/// every part would skip its own first events, the run landing short without a word.
 fn offset_in_parts(params: &[(String, String)], url: &str) -> Option<SourceError> {
-    let in_params = params
+    let in_params: Vec<(&str, String)> = params
         .iter()
         .filter(|(name, _)| name == "offset")
-        .map(|(_, offset)| ("params", offset.clone()));
-    let in_url = in_url(url, "offset")
-        .into_iter()
-        .map(|offset| ("url", offset));
-    let (key, offset) = in_params
-        .chain(in_url)
-        .find(|(_, offset)| offset.trim() != "1")?;
+        .map(|(_, offset)| ("params", offset.clone()))
+        .collect();
+    let sent = match in_params.is_empty() {
+        true => in_url(url, "offset")
+            .into_iter()
+            .map(|offset| ("url", offset))
+            .collect(),
+        false => in_params,
+    };
+    let (key, offset) = sent.into_iter().find(|(_, offset)| offset.trim() != "1")?;
     Some(SourceError::Unexpected {
         what: "GET".to_owned(),
         message: format!(

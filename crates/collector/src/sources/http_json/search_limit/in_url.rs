@@ -1,6 +1,7 @@
 //! The query parameters written in a source's `url` that bound a window asked in parts
 //! (`starttime`, `endtime`) or skip its events (`offset`): they are sent, and count, as those in
-//! `params` do.
+//! `params` do, unless `params` set them too: then `params`' are sent in their place, once (USGS
+//! leaves a parameter sent twice undefined).
 
 use std::borrow::Cow;
 
@@ -8,6 +9,9 @@ use crate::sources::SourceError;
 
 /// The parameters bounding a window.
 const BOUNDS: [&str; 2] = ["starttime", "endtime"];
+
+/// The parameters of the url that `params` replace: the window's bounds and `offset`.
+const REPLACED: [&str; 3] = ["starttime", "endtime", "offset"];
 
 /// The values of the query parameter `name` written in the address `url` (none when it does
 /// not parse: the configuration's checks refuse it).
@@ -58,9 +62,9 @@ pub(super) fn written_twice(
         })
 }
 
-/// The address `url` less the window's bounds (`starttime`, `endtime`) that `params` set: the
-/// bound in `params` (a part's window) is sent in place of the url's, not beside it. The rest of
-/// the url's query is kept as written.
+/// The address `url` less the window's bounds (`starttime`, `endtime`) and `offset` that
+/// `params` set: the one in `params` (a part's window) is sent in place of the url's, not beside
+/// it. The rest of the url's query is kept as written.
 pub(in crate::sources::http_json) fn address<'a>(
     url: &'a str,
     params: &[(String, String)],
@@ -72,7 +76,7 @@ pub(in crate::sources::http_json) fn address<'a>(
         url::form_urlencoded::parse(pair.as_bytes())
             .next()
             .is_some_and(|(name, _)| {
-                BOUNDS.contains(&name.as_ref()) && params.iter().any(|(set, _)| *set == name)
+                REPLACED.contains(&name.as_ref()) && params.iter().any(|(set, _)| *set == name)
             })
     };
     if !query.split('&').any(|pair| replaced(&pair)) {
@@ -112,6 +116,18 @@ mod tests {
             address(only_bounds, &window),
             "https://earthquake.usgs.gov/q"
         );
+    }
+
+    /// An `offset` in `params` is sent in place of the url's; one the url alone writes is kept.
+    #[test]
+    fn an_offset_in_params_is_sent_in_place_of_the_url_s() {
+        let url = "https://earthquake.usgs.gov/fdsnws/event/1/query?offset=5&format=geojson";
+        let offset = [("offset".to_owned(), "1".to_owned())];
+        assert_eq!(
+            address(url, &offset),
+            "https://earthquake.usgs.gov/fdsnws/event/1/query?format=geojson"
+        );
+        assert_eq!(address(url, &offset[..0]), url);
     }
 
     /// A window past the cap whose url writes `starttime` twice, differently, fails naming it
