@@ -99,6 +99,11 @@ async fn a_month_of_forty_five_thousand_events_lands_each_once_in_one_file() {
         "as USGS serves it: {}",
         landed["metadata"]
     );
+    assert_eq!(
+        landed["bbox"],
+        box_of(&landed),
+        "USGS's box of the window: the union of the parts', holding every event landed"
+    );
     let metrics = &site.metrics("usgs-catalogue")[0];
     // The month refused, its first half refused: its quarters and its second half answered.
     assert_eq!(
@@ -113,6 +118,46 @@ async fn a_month_of_forty_five_thousand_events_lands_each_once_in_one_file() {
         "the whole window first: {asked:?}"
     );
     assert!(asked.len() <= 8, "halved, not cut finer: {asked:?}");
+}
+
+/// Parts serving their `metadata` after `features`, beside `bbox` (where USGS writes its box),
+/// land as parts serving it before: the file keeps the first part's `type` and `metadata`, its
+/// count the file's, and the box holding every event landed (the union of the parts'); before,
+/// the parts' boxes were dropped, the file without one.
+#[tokio::test]
+async fn the_members_served_after_the_events_are_kept_in_the_landed_file() {
+    let catalogue = month_past_the_cap().metadata_after_features();
+    let server = LocalServer::start(catalogue.router());
+    let site = Site::new(&catalogue_source(
+        &server,
+        "starttime = \"2026-01-01\", endtime = \"2026-02-01\"",
+    ));
+    let outcome = collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("the collector runs");
+    let failures: Vec<_> = outcome.failures().collect();
+    assert!(failures.is_empty(), "no failure: {failures:?}");
+    let files = site.data_files("usgs-catalogue");
+    assert_eq!(files.len(), 1, "one file lands: {:?}", outcome.sources);
+    let landed: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&files[0]).expect("read")).expect("JSON");
+    assert_eq!(
+        (
+            &landed["type"],
+            &landed["metadata"]["title"],
+            &landed["metadata"]["count"],
+            &landed["bbox"]
+        ),
+        (
+            &serde_json::json!("FeatureCollection"),
+            &serde_json::json!("USGS Earthquakes"),
+            &serde_json::json!(45_000),
+            &box_of(&landed)
+        ),
+        "as USGS serves a window: {} {}",
+        landed["metadata"],
+        landed["bbox"]
+    );
 }
 
 /// A 400 for another reason than the cap (a time USGS cannot read) fails at once with USGS's
@@ -519,4 +564,27 @@ fn written<'a>(query: &'a str, name: &str) -> Vec<&'a str> {
         .filter(|(written, _)| *written == name)
         .map(|(_, value)| value)
         .collect()
+}
+
+/// The box holding the events of the `landed` file, as USGS writes one: the least longitude,
+/// latitude and depth, then the greatest.
+fn box_of(landed: &serde_json::Value) -> serde_json::Value {
+    let mut bounds = [
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    ];
+    for event in landed["features"].as_array().expect("features") {
+        for axis in 0..3 {
+            let value = event["geometry"]["coordinates"][axis]
+                .as_f64()
+                .expect("a coordinate");
+            bounds[axis] = bounds[axis].min(value);
+            bounds[axis + 3] = bounds[axis + 3].max(value);
+        }
+    }
+    serde_json::json!(bounds)
 }

@@ -6,7 +6,10 @@
 //! than [`SEARCH_LIMIT`] match (`20160 matching events exceeds search limit of 20000. Modify
 //! the search to match fewer events.`) or when a parameter is unknown or a time unreadable
 //! (`Bad starttime value "2026-13-01".`, the double's wording of the real one's). `offset`
-//! (from 1, as USGS counts) skips the events before it, of those matching in time order.
+//! (from 1, as USGS counts) skips the events before it, of those matching in time order. The
+//! answer's `bbox`, the box holding its events (`[min lon, min lat, min depth, max lon, max lat,
+//! max depth]`), comes after `features`, as USGS writes it; its `metadata` before them, or after
+//! them too for a catalogue [`Catalogue::metadata_after_features`].
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -17,7 +20,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
-use serde_json::json;
+use serde_json::{Value, json};
 
 /// The most events one answer may hold; a window matching more is refused.
 pub const SEARCH_LIMIT: usize = 20_000;
@@ -42,17 +45,27 @@ pub struct Catalogue {
     times: Arc<Vec<i64>>,
     /// Every `(starttime, endtime)` asked, as written.
     asked: Arc<Mutex<Vec<(String, String)>>>,
+    /// Whether `metadata` is written after `features`, not before.
+    metadata_after: bool,
 }
 
 impl Catalogue {
-    /// A catalogue of `count` events spread evenly from `start`, one every `step_ms`.
+    /// A catalogue of `count` events spread evenly from `start`, one every `step_ms`, each
+    /// further east than the one before (see [`place`]).
     pub fn evenly(start: DateTime<Utc>, count: usize, step_ms: i64) -> Catalogue {
         let first = start.timestamp_millis();
         let times = (0..count).map(|i| first + i as i64 * step_ms).collect();
         Catalogue {
             times: Arc::new(times),
             asked: Arc::default(),
+            metadata_after: false,
         }
+    }
+
+    /// The catalogue answering with its `metadata` after `features` (beside `bbox`), not before.
+    pub fn metadata_after_features(mut self) -> Catalogue {
+        self.metadata_after = true;
+        self
     }
 
     /// The router serving the catalogue at [`QUERY_PATH`].
@@ -139,7 +152,8 @@ async fn query(
     if matching.len() <= skipped {
         return StatusCode::NO_CONTENT.into_response();
     }
-    let features: Vec<_> = matching[skipped..]
+    let served = &matching[skipped..];
+    let features: Vec<_> = served
         .iter()
         .map(|(i, time)| {
             json!({
@@ -147,19 +161,51 @@ async fn query(
                 "id": format!("us{i:08}"),
                 "properties": {"mag": 1.5, "time": time, "updated": time + 60_000,
                                "status": "reviewed", "magType": "ml", "type": "earthquake"},
-                "geometry": {"type": "Point", "coordinates": [-117.5, 35.7, 8.1]}
+                "geometry": {"type": "Point", "coordinates": place(*i)}
             })
         })
         .collect();
-    let body = json!({
-        "type": "FeatureCollection",
-        "metadata": {"generated": Utc::now().timestamp_millis(), "status": 200,
-                     "title": "USGS Earthquakes", "count": features.len()},
-        "features": features,
-    });
-    (
-        [(header::CONTENT_TYPE, "application/json")],
-        body.to_string(),
-    )
-        .into_response()
+    let metadata = json!({"generated": Utc::now().timestamp_millis(), "status": 200,
+                          "title": "USGS Earthquakes", "count": features.len()});
+    let features = Value::Array(features);
+    let bbox = bbox(served.iter().map(|(i, _)| place(*i)));
+    // Written member by member: the order is the answer's, whatever serde_json's maps keep.
+    let body = match catalogue.metadata_after {
+        false => format!(
+            r#"{{"type":"FeatureCollection","metadata":{metadata},"features":{features},"bbox":{bbox}}}"#
+        ),
+        true => format!(
+            r#"{{"type":"FeatureCollection","features":{features},"metadata":{metadata},"bbox":{bbox}}}"#
+        ),
+    };
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// Event `i`'s `[longitude, latitude, depth]`: each event a little east of the one before, its
+/// latitude and depth cycling, so the parts of a window hold different boxes.
+fn place(i: usize) -> [f64; 3] {
+    [
+        -120.0 + i as f64 / 10_000.0,
+        35.0 + (i % 10) as f64 / 10.0,
+        (i % 50) as f64 + 0.5,
+    ]
+}
+
+/// The box holding `places`, as USGS writes it: the least of each coordinate, then the greatest.
+fn bbox(places: impl Iterator<Item = [f64; 3]>) -> Value {
+    let mut bounds = [
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    ];
+    for place in places {
+        for (axis, value) in place.into_iter().enumerate() {
+            bounds[axis] = bounds[axis].min(value);
+            bounds[axis + 3] = bounds[axis + 3].max(value);
+        }
+    }
+    json!(bounds)
 }

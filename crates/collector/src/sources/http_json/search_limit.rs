@@ -4,7 +4,7 @@
 //! events.` The window is then halved, and each half refused halved again, down to one second,
 //! the parts asked one after another (each through the client's retries and politeness); their
 //! events land together in the run's one body (the first part's `type` and `metadata` beside
-//! them, its `count` theirs), each `key` once (an event on a boundary, both ends being
+//! them, its `count` theirs, and the union of the parts' `bbox`), each `key` once (an event on a boundary, both ends being
 //! inclusive, is served by both parts: the later copy is kept). A part that fails fails the run
 //! naming its window, nothing landed. Any other refusal fails as served. The window's bounds
 //! and `offset` are read where they are written, in `params` or in the source's `url` (one in
@@ -22,9 +22,11 @@ use serde_json::Value;
 
 use crate::http::{Answer, FetchError};
 use crate::sources::SourceError;
+use beside::{Bbox, Beside};
 pub(super) use in_url::address;
 use in_url::in_url;
 
+mod beside;
 mod in_url;
 
 /// What USGS's refusal of a window past its cap says (its count and cap before and after).
@@ -331,15 +333,8 @@ struct Parts<'a> {
     /// The first part's members beside its records (USGS's `type` and `metadata`), when its
     /// records are a member of the top level.
     beside: Option<Beside>,
-}
-
-/// What USGS serves beside a window's `features`: its `type` and its `metadata` (the `count`
-/// of which is corrected to the events landed).
-#[derive(serde::Deserialize)]
-struct Beside {
-    #[serde(rename = "type")]
-    kind: Option<Value>,
-    metadata: Option<serde_json::Map<String, Value>>,
+    /// The box holding the parts' events, when their records are a member of the top level.
+    bbox: Bbox,
 }
 
 impl<'a> Parts<'a> {
@@ -351,6 +346,7 @@ impl<'a> Parts<'a> {
             at: HashMap::new(),
             answered: 0,
             beside: None,
+            bbox: Bbox::NoEvents,
         }
     }
 
@@ -395,8 +391,15 @@ impl<'a> Parts<'a> {
         if !matches!(located, Ok(Located::Records)) {
             return Some(answer);
         }
-        if self.beside.is_none() && path.segments().len() == 1 {
-            self.beside = read_beside(text, span);
+        if path.segments().len() == 1 {
+            let beside = Beside::read(text, span.clone());
+            if span.is_some() {
+                let served = beside.as_ref().and_then(Beside::bbox);
+                self.bbox = std::mem::replace(&mut self.bbox, Bbox::Unknown).with(served);
+            }
+            if self.beside.is_none() {
+                self.beside = beside;
+            }
         }
         self.at.extend(new_keys);
         None
@@ -426,7 +429,7 @@ impl<'a> Parts<'a> {
     }
 
     /// One answer holding every part's records at the source's `records` path, written around
-    /// the records' texts in place.
+    /// the records' texts in place (USGS's `bbox`, the union of the parts', after them).
     fn into_answer(self) -> Answer {
         let path = self.source.records_path();
         let segments = path.segments();
@@ -443,6 +446,9 @@ impl<'a> Parts<'a> {
         let mut body = self.records;
         body.splice(0..0, opening.bytes()).for_each(drop);
         body.push(b']');
+        if segments.len() == 1 {
+            body.extend_from_slice(self.bbox.written().as_bytes());
+        }
         body.extend_from_slice("}".repeat(segments.len()).as_bytes());
         Answer {
             status: 200,
@@ -456,34 +462,6 @@ impl<'a> Parts<'a> {
 fn within(text: &str, part: &str) -> Option<Range<usize>> {
     let start = (part.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
     (start + part.len() <= text.len()).then(|| start..start + part.len())
-}
-
-/// The members beside the records of `text`, read from the text around their `span` (their
-/// array left empty), not over every record again.
-fn read_beside(text: &str, span: Option<Range<usize>>) -> Option<Beside> {
-    let around = span.and_then(|span| Some([text.get(..span.start)?, text.get(span.end..)?]));
-    match around {
-        Some([before, after]) => serde_json::from_str(&format!("{before}{after}")).ok(),
-        None => serde_json::from_str(text).ok(),
-    }
-}
-
-impl Beside {
-    /// The members, each followed by a comma, `metadata.count` set to `count`.
-    fn written(&self, count: usize) -> String {
-        let mut written = String::new();
-        if let Some(kind) = &self.kind {
-            written.push_str(&format!("\"type\":{kind},"));
-        }
-        if let Some(metadata) = &self.metadata {
-            let mut metadata = metadata.clone();
-            if metadata.contains_key("count") {
-                metadata.insert("count".to_owned(), Value::from(count));
-            }
-            written.push_str(&format!("\"metadata\":{},", Value::Object(metadata)));
-        }
-        written
-    }
 }
 
 #[cfg(test)]
