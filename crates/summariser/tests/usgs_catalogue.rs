@@ -157,3 +157,64 @@ async fn an_hour_counts_its_magnitude_types_and_its_solutions_not_yet_reviewed()
         "how many of the hour's solutions are reviewed"
     );
 }
+
+/// January 2026 of USGS's catalogue (its `query`), 45,000 events past its cap of 20,000 on one
+/// answer, collected by the real collector, which asks the month in parts, and stored by the
+/// real summariser: she finds the run in `runs` with the parts it was asked in, `window_parts`,
+/// an integer (sent as a 64-bit one, `run_document`'s unit test says; the test server answers
+/// small ones as 32-bit, so the width read here is the server's).
+#[tokio::test]
+async fn a_month_asked_in_parts_is_stored_with_its_parts_counted() {
+    let start = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
+        .expect("time")
+        .to_utc();
+    let catalogue = testkit::usgs::Catalogue::evenly(start, 45_000, 50_000);
+    let server = testkit::http::LocalServer::start(catalogue.router());
+    let ws = Workspace::new("usgs-window-parts");
+    let config = format!(
+        r#"
+[[source]]
+name = "usgs-catalogue"
+kind = "http_json"
+url = "{}{}"
+every = "1d"
+records = "features"
+key = "id"
+time = "properties.time"
+numeric = ["properties.mag"]
+params = {{ format = "geojson", starttime = "2026-01-01", endtime = "2026-02-01" }}
+"#,
+        server.url(),
+        testkit::usgs::QUERY_PATH
+    );
+    std::fs::write(ws.dir.path().join("sources.toml"), config).expect("config");
+    let collected = std::process::Command::new(testkit::binary("collector"))
+        .current_dir(ws.dir.path())
+        .args(["--config", "sources.toml", "--raw-dir", "raw", "--force"])
+        .env_remove("MONGODB_URI")
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("the collector runs");
+    assert!(
+        collected.status.success(),
+        "the collector failed: {}",
+        common::stderr(&collected)
+    );
+    ws.summarise();
+
+    let runs = ws.documents("runs").await;
+    let [run] = &runs[..] else {
+        panic!("one run stored: {runs:?}");
+    };
+    // The month refused, its first half refused: its quarters and its second half answered.
+    let count = |field: &str| run.get(field).map(common::integer);
+    assert_eq!(
+        (
+            run.get_str("source"),
+            count("records"),
+            count("window_parts")
+        ),
+        (Ok("usgs-catalogue"), Some(45_000), Some(3)),
+        "the run's parts counted: {run}"
+    );
+}

@@ -225,7 +225,7 @@ fn a_run_document_reads_back_as_the_readers_read_it() {
         .expect("time")
         .with_timezone(&Utc);
     let metrics = RunMetrics {
-        window_parts: None,
+        window_parts: Some(3),
         scheduled_from: None,
         source: "france-travail-offres".to_owned(),
         kind: "france_travail".to_owned(),
@@ -249,6 +249,14 @@ fn a_run_document_reads_back_as_the_readers_read_it() {
         retry_from: Some(started + chrono::TimeDelta::minutes(15)),
     };
     let document = run_document(&metrics).expect("a runs document");
+    // Counts are 64-bit integers, as the README says, the parts of a window too.
+    assert_eq!(
+        (document.get("records"), document.get("window_parts")),
+        (
+            Some(&bson::Bson::Int64(39_998)),
+            Some(&bson::Bson::Int64(3))
+        )
+    );
     let read: StoredRun = bson::from_document(document).expect("read back");
     assert_eq!(
         read,
