@@ -897,12 +897,8 @@ fn a_pause_read_at_a_boot_s_clock_behind_holds_through_its_minutes() {
 }
 
 /// The boot's clock of [`boot_minute`] at its `minute`'s start, as a run says it.
-fn boot_clock(minute: i64) -> String {
-    let noon = chrono::NaiveDateTime::parse_from_str(&boot_minute(0), "%Y-%m-%d %H:%M:%S")
-        .expect("a boot's minute")
-        .and_utc()
-        - chrono::TimeDelta::seconds(5);
-    (noon + chrono::TimeDelta::minutes(minute))
+fn boot_clock(noon: chrono::DateTime<chrono::Utc>, minute: i64) -> String {
+    (noon - chrono::TimeDelta::seconds(5) + chrono::TimeDelta::minutes(minute))
         .format("%Y-%m-%d %H:%M:%S UTC")
         .to_string()
 }
@@ -916,26 +912,27 @@ fn boot_clock(minute: i64) -> String {
 fn a_clock_found_behind_backs_off_until_ntp_sets_it() {
     let (feed, calls) = numbered_feed(|_| async { usgs_body(2) });
     let calls = move || calls.load(std::sync::atomic::Ordering::SeqCst);
+    let boot = boot_noon();
     let site = Site::new(&usgs_source_every(
         "quakes",
         &format!("{}/feed", feed.url()),
         "1h",
         "",
     ));
-    let first = collector_at(&site, &boot_minute(0));
+    let first = collector_at(&site, &boot_minute(boot, 0));
     let stderr = String::from_utf8_lossy(&first.stderr);
     assert_eq!(calls(), 1, "{stderr}");
     assert!(
-        stderr.contains("behind the API's") && stderr.contains(&boot_clock(5)),
+        stderr.contains("behind the API's") && stderr.contains(&boot_clock(boot, 5)),
         "the failure says when the source is tried again: {stderr}"
     );
 
-    let cron = collector_at(&site, &boot_minute(1));
+    let cron = collector_at(&site, &boot_minute(boot, 1));
     let stderr = String::from_utf8_lossy(&cron.stderr);
     assert_eq!(calls(), 1, "no API called while backing off: {stderr}");
     assert!(cron.status.success(), "{stderr}");
     assert_eq!(stderr, "", "nothing in cron's mail while backing off");
-    let by_hand = collector_command(&site, &boot_minute(1), "no")
+    let by_hand = collector_command(&site, &boot_minute(boot, 1), "no")
         .args(["--source", "quakes"])
         .output()
         .expect("the collector runs");
@@ -945,20 +942,20 @@ fn a_clock_found_behind_backs_off_until_ntp_sets_it() {
     assert_eq!(said.len(), 1, "one line: {stderr}");
     assert!(
         said[0].contains("quakes")
-            && said[0].contains(&boot_clock(5))
+            && said[0].contains(&boot_clock(boot, 5))
             && said[0].contains("clock was found")
             && said[0].contains("behind the API's"),
         "names the source, when and why: {stderr}"
     );
 
-    let again = collector_at(&site, &boot_minute(5));
+    let again = collector_at(&site, &boot_minute(boot, 5));
     let stderr = String::from_utf8_lossy(&again.stderr);
     assert_eq!(calls(), 2, "called once the backoff is over: {stderr}");
     assert!(
-        stderr.contains(&boot_clock(15)),
+        stderr.contains(&boot_clock(boot, 15)),
         "the backoff doubled: {stderr}"
     );
-    collector_at(&site, &boot_minute(14));
+    collector_at(&site, &boot_minute(boot, 14));
     assert_eq!(calls(), 2, "backing off 10 minutes");
 
     // NTP sets the clock.
@@ -974,11 +971,12 @@ fn a_boot_after_a_clock_found_behind_calls_the_api_at_once() {
     let (feed, calls) = numbered_feed(|_| async { usgs_body(2) });
     let calls = move || calls.load(std::sync::atomic::Ordering::SeqCst);
     let site = Site::new(&usgs_source("quakes", &format!("{}/feed", feed.url()), ""));
-    collector_at(&site, &boot_minute(0));
-    collector_at(&site, &boot_minute(1));
+    let boot = boot_noon();
+    collector_at(&site, &boot_minute(boot, 0));
+    collector_at(&site, &boot_minute(boot, 1));
     assert_eq!(calls(), 1, "backing off");
-    let rebooted = collector_at(&site, &boot_minute(-10));
+    let rebooted = collector_at(&site, &boot_minute(boot, -10));
     let stderr = String::from_utf8_lossy(&rebooted.stderr);
     assert_eq!(calls(), 2, "called at the new boot's clock: {stderr}");
-    assert!(stderr.contains(&boot_clock(-5)), "{stderr}");
+    assert!(stderr.contains(&boot_clock(boot, -5)), "{stderr}");
 }
