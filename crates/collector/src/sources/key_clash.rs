@@ -6,7 +6,7 @@ use std::borrow::Borrow;
 use std::collections::BTreeSet;
 
 use releve::Source;
-use releve::record::timestamp;
+use releve::record::timestamp_in;
 use serde_json::Value;
 
 use super::records::content_hash;
@@ -58,26 +58,27 @@ impl FirstClash {
     }
 
     /// The fields `earlier` and the later record differ in, named for the warning, and whether
-    /// their times differ (read as instants: `Z` and `+01:00` writing one instant are one time).
+    /// their times differ, read as instants as the summariser reads them (one instant written in
+    /// two zones is one time), wherever the `time` path leads (through an array too, which the
+    /// fields named name whole).
     pub(crate) fn differing_from(&self, source: &Source, earlier: &Value) -> ClashFields {
-        let paths = differing_paths(earlier, &self.later);
         let time = source.time.to_string();
         let in_key = source
             .key
             .paths()
             .iter()
             .any(|path| path.to_string() == time);
+        let instant = |written: &Value| timestamp_in(written, source.local_times);
         let times_differ = !in_key
-            && paths.contains(&time)
             && match (source.time.get(earlier), source.time.get(&self.later)) {
-                (Some(one), Some(other)) => match (timestamp(one), timestamp(other)) {
+                (Some(one), Some(other)) => match (instant(one), instant(other)) {
                     (Some(one), Some(other)) => one != other,
                     _ => one != other,
                 },
                 (one, other) => one != other,
             };
         ClashFields {
-            named: named(&paths),
+            named: named(&differing_paths(earlier, &self.later)),
             times_differ,
         }
     }
@@ -109,7 +110,12 @@ pub(crate) fn advice(source: &Source, clash: Option<&ClashFields>) -> String {
             .iter()
             .map(ToString::to_string)
             .chain(std::iter::once(source.time.to_string()))
-            .map(|path| serde_json::to_string(&path).unwrap_or(path))
+            // JSON's escapes are TOML's, but for DEL, which TOML wants escaped too.
+            .map(|path| {
+                serde_json::to_string(&path)
+                    .unwrap_or(path)
+                    .replace('\u{7f}', "\\u007F")
+            })
             .collect();
         format!(
             " The first two found differ in {fields}, their times among them: records of different times, of which only the last would be kept. If one of these fields is unique to each record (an id), key on it; else add the time to the key: `key = [{}]`.",
@@ -232,6 +238,40 @@ mod tests {
             said,
             " The first two found differ in `t`, `val`: add the field telling them apart to `key`."
         );
+    }
+
+    /// A time read through an array (`obs.0.t`), the fields named naming the array whole: the
+    /// times still found differing.
+    #[test]
+    fn a_time_read_through_an_array_is_found_differing() {
+        let source = configured(
+            "[[source]]\nname = \"obs\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/o\"\nevery = \"1h\"\nkey = \"id\"\ntime = \"obs.0.t\"\n",
+        );
+        let said = advised(
+            &source,
+            json!({"id": "s1", "obs": [{"t": "2026-12-07T10:00:00Z"}], "v": 1}),
+            json!({"id": "s1", "obs": [{"t": "2026-12-07T11:00:00Z"}], "v": 2}),
+        );
+        assert!(
+            said.contains("differ in `obs`, `v`, their times among them")
+                && said.ends_with("`key = [\"id\", \"obs.0.t\"]`."),
+            "{said}"
+        );
+    }
+
+    /// Local times read in the source's `local_times`: one instant, one written locally and one
+    /// in UTC, is one time.
+    #[test]
+    fn local_times_are_read_in_the_source_s_zone() {
+        let source = configured(
+            "[[source]]\nname = \"paris\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/p\"\nevery = \"1h\"\nkey = \"id\"\ntime = \"t\"\nlocal_times = \"Europe/Paris\"\n",
+        );
+        let said = advised(
+            &source,
+            json!({"id": "s1", "t": "2026-12-07T10:00:00", "v": 1}),
+            json!({"id": "s1", "t": "2026-12-07T09:00:00Z", "v": 2}),
+        );
+        assert!(!said.contains("their times among them"), "{said}");
     }
 
     /// A time path holding a quote is written as a TOML string in the key written out.
