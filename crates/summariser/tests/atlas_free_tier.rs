@@ -251,8 +251,9 @@ async fn atlas_over_its_quota_at_the_records_quarantines_nothing() {
     assert_eq!(stored(&ws).await, (30, 10, 30), "nothing lost or doubled");
 }
 
-/// The quota reached at the hours' summaries (an `update` command): the line gave Atlas's
-/// words alone, without the advice a refused insertion gets.
+/// The quota reached at the hours' summaries (an `update` command, or the insertion of the
+/// summaries of new hours): the line gave Atlas's words alone, without the advice a refused
+/// insertion of records gets.
 #[tokio::test]
 async fn atlas_over_its_quota_at_the_summaries_says_how_to_free_space() {
     let ws = Workspace::new("atlasquotahourly");
@@ -263,6 +264,7 @@ async fn atlas_over_its_quota_at_the_summaries_says_how_to_free_space() {
         "errmsg": "you are over your space quota, using 512 MB of 512 MB",
     }});
     let front = Front::start(&serde_json::json!([
+        {"command": "insert", "collection": "hourly", "reply": over},
         {"command": "update", "collection": "hourly", "reply": over},
     ]));
     let output = ws

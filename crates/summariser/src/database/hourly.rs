@@ -2,7 +2,7 @@
 
 use releve::store::HourlySummary;
 
-use super::records::run_updates;
+use super::hourly_write::write_summaries;
 use super::*;
 
 /// What becomes of an hour whose summary comes out the same as the one stored.
@@ -40,9 +40,10 @@ pub async fn recompute_hours(
         read_hours(db, source, &to_read, &mut facts).await?;
     }
     let summaries = summarise_hours(source, facts, bson::DateTime::now());
-    // Each summary replaces its hour's in place (an `update` command of upserts, each atomic
-    // on its document), so a report read meanwhile, or after a crash here, finds every hour,
-    // old or new; only hours left without records are deleted. Left as it is, a summary the
+    // Each summary of a stored hour replaces it in place (an `update` command of upserts, each
+    // atomic on its document), and a new hour's is inserted, so a report read meanwhile, or
+    // after a crash here, finds every hour, old or new; only hours left without records are
+    // deleted. Left as it is, a summary the
     // same as the one stored but for its time is not written: `updated_at` says when an hour
     // or its records last changed (what `analyser --if-missing` and users syncing changed
     // hours read).
@@ -50,9 +51,15 @@ pub async fn recompute_hours(
     for summary in &summaries {
         emptied.remove(&chrono_date(summary.hour));
     }
-    let stored = match same {
-        SameSummary::Written => BTreeMap::new(),
-        SameSummary::LeftAsItIs => stored_summaries(db, name, hours).await?,
+    // The summaries stored, to tell a summary the same but for its time (left as it is) or
+    // the hours to insert from those to replace.
+    let (stored, stored_hours) = match same {
+        SameSummary::Written => (BTreeMap::new(), summarised_hours(db, name, hours).await?),
+        SameSummary::LeftAsItIs => {
+            let stored = stored_summaries(db, name, hours).await?;
+            let held = stored.keys().copied().collect();
+            (stored, held)
+        }
     };
     let changed: Vec<&HourlySummary> = summaries
         .iter()
@@ -62,23 +69,7 @@ pub async fn recompute_hours(
                 .is_none_or(|old| !same_but_updated_at(old, summary))
         })
         .collect();
-    for chunk in changed.chunks(UPDATES_PER_COMMAND) {
-        let mut updates = Vec::with_capacity(chunk.len());
-        for summary in chunk {
-            let document = bson::to_document(summary).map_err(|err| StoreError::Command {
-                action: format!("encoding `{name}` hourly summaries"),
-                cause: err.into(),
-            })?;
-            updates.push(doc! {
-                "q": {"source": name, "hour": summary.hour},
-                "u": document,
-                "upsert": true,
-            });
-        }
-        let action = format!("update of `{name}` hourly summaries");
-        run_updates(db, HOURLY, updates, &action).await?;
-        crash::passed("hourly-replaced");
-    }
+    write_summaries(db, name, &changed, &stored_hours).await?;
     delete_hours(db, HOURLY, name, &emptied).await?;
     crash::passed("hourly-deleted");
     clear_pending(db, name, hours).await?;
@@ -93,6 +84,34 @@ fn same_but_updated_at(old: &HourlySummary, new: &HourlySummary) -> bool {
         ..old.clone()
     };
     matches!((bson::to_vec(&old), bson::to_vec(new)), (Ok(old), Ok(new)) if old == new)
+}
+
+/// Which of `source`'s `hours` `hourly` holds a summary of (one range read of their hours).
+async fn summarised_hours(
+    db: &Database,
+    source: &str,
+    hours: &BTreeSet<DateTime<Utc>>,
+) -> Result<BTreeSet<DateTime<Utc>>, StoreError> {
+    let mut held = BTreeSet::new();
+    let (Some(first), Some(last)) = (hours.first(), hours.last()) else {
+        return Ok(held);
+    };
+    let action = format!("reading the hours of `{source}` hourly summaries");
+    let filter =
+        doc! {"source": source, "hour": {"$gte": bson_date(*first), "$lte": bson_date(*last)}};
+    each_found(
+        db.collection::<Document>(HOURLY)
+            .find(filter)
+            .projection(doc! {"_id": 0, "hour": 1}),
+        &action,
+        |document| {
+            if let Ok(hour) = document.get_datetime("hour") {
+                held.insert(chrono_date(*hour));
+            }
+        },
+    )
+    .await?;
+    Ok(held)
 }
 
 /// The summaries `hourly` holds of `source`'s `hours`, as the readers read them; one that does

@@ -7,6 +7,7 @@
 
 pub(crate) mod foreign_index;
 mod hourly;
+mod hourly_write;
 mod pending;
 mod records;
 mod runs;
@@ -86,28 +87,63 @@ fn hours_filter(source: &str, hours: &BTreeSet<DateTime<Utc>>) -> Document {
     doc! {"source": source, "hour": {"$in": hours}}
 }
 
-/// Deletes the documents of `source` in `hours` from `collection`. The filter is an `$or` of
-/// whole `{source, hour}` equalities: nx-27017 rejects `$in` over dates in deletes ("malformed
-/// JSON"), deletes nothing for `$in` over strings, and reads `{source, $or: [...]}` as if the
-/// `source` condition were one more alternative, deleting other sources' hours.
+/// Deletes the documents of `source` in `hours` from `collection`: one range of the
+/// `(source, hour)` index per run of consecutive hours when they make at most
+/// [`HOUR_RANGES_AT_MOST`] runs (a year of an archive's hours is one), which nx-27017 deletes
+/// in one pass, where it took 3 s for each `$or` of [`HOURS_PER_DELETE`] hours; scattered hours
+/// by such `$or`s. An `$or` of whole `{source, hour}` equalities: nx-27017 rejects `$in` over
+/// dates in deletes ("malformed JSON"), deletes nothing for `$in` over strings, and reads
+/// `{source, $or: [...]}` as if the `source` condition were one more alternative, deleting other
+/// sources' hours.
 async fn delete_hours(
     db: &Database,
     collection: &str,
     source: &str,
     hours: &BTreeSet<DateTime<Utc>>,
 ) -> Result<(), StoreError> {
-    let hours: Vec<&DateTime<Utc>> = hours.iter().collect();
-    for chunk in hours.chunks(HOURS_PER_DELETE) {
-        let any_hour: Vec<Document> = chunk
-            .iter()
-            .map(|h| doc! {"source": source, "hour": bson_date(**h)})
-            .collect();
+    let runs = hour_runs(hours);
+    let filters: Vec<Document> = if runs.len() <= HOUR_RANGES_AT_MOST {
+        runs.iter()
+            .map(|(first, last)| {
+                doc! {"source": source, "hour": {"$gte": bson_date(*first), "$lte": bson_date(*last)}}
+            })
+            .collect()
+    } else {
+        let hours: Vec<&DateTime<Utc>> = hours.iter().collect();
+        hours
+            .chunks(HOURS_PER_DELETE)
+            .map(|chunk| {
+                let any_hour: Vec<Document> = chunk
+                    .iter()
+                    .map(|h| doc! {"source": source, "hour": bson_date(**h)})
+                    .collect();
+                doc! {"$or": any_hour}
+            })
+            .collect()
+    };
+    for filter in filters {
         db.collection::<Document>(collection)
-            .delete_many(doc! {"$or": any_hour})
+            .delete_many(filter)
             .await
             .map_err(StoreError::command(&format!(
                 "deleting `{source}` hours from `{collection}`"
             )))?;
     }
     Ok(())
+}
+
+/// At most this many runs of consecutive hours are read, counted or deleted a range each;
+/// hours scattered over more are listed.
+pub(crate) const HOUR_RANGES_AT_MOST: usize = 4;
+
+/// `hours` as runs of consecutive hours, first and last of each.
+pub(crate) fn hour_runs(hours: &BTreeSet<DateTime<Utc>>) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+    let mut runs: Vec<(DateTime<Utc>, DateTime<Utc>)> = Vec::new();
+    for &hour in hours {
+        match runs.last_mut() {
+            Some((_, last)) if hour - *last == TimeDelta::hours(1) => *last = hour,
+            _ => runs.push((hour, hour)),
+        }
+    }
+    runs
 }

@@ -307,7 +307,7 @@ fn server_refusal(message: &str) -> String {
 /// with its code and message; `None` when the call failed otherwise (the server, the
 /// network, an unmet write concern, a write error that tells of the server's state), which
 /// stops the run.
-fn refused_documents(err: &mongodb::error::Error) -> Option<Vec<(usize, i32, String)>> {
+pub(super) fn refused_documents(err: &mongodb::error::Error) -> Option<Vec<(usize, i32, String)>> {
     match err.kind.as_ref() {
         ErrorKind::InsertMany(failure) if failure.write_concern_error.is_none() => {
             let errors = failure.write_errors.as_ref()?;

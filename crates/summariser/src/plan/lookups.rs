@@ -3,16 +3,16 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 use mongodb::Database;
 use mongodb::bson::{Bson, Document, RawDocument, doc};
 use releve::rawfile::LandingOrder;
-use releve::store::{StoreError, bson_date, chrono_date};
+use releve::store::{StoreError, bson_date, chrono_date, hour_of};
 use releve::{RawFileName, Source, record_data};
 use serde_json::Value;
 
 use crate::batch::Batch;
-use crate::database::{each_found, raw_records, records};
+use crate::database::{HOUR_RANGES_AT_MOST, each_found, hour_runs, raw_records, records};
 
 /// Keys per `$in` lookup, at most: on nx-27017 each lookup costs about a scan of the
 /// source's records, so fewer, larger lookups are faster there (a France Travail day cut into
@@ -45,7 +45,12 @@ pub(super) enum Stored {
     Unreadable { hour: Option<DateTime<Utc>> },
 }
 
-/// The stored versions of the batch's keys.
+/// The stored versions of the batch's keys: first the stored records of the hours the batch's
+/// records fall in, read by range when those hours make at most [`HOUR_RANGES_AT_MOST`] runs
+/// of consecutive hours (a key stored in another hour is found next), then the keys not found
+/// there, looked up by `$in`. nx-27017 answers an `$in` of thousands of keys in seconds, a
+/// range of the `(source, hour)` index at once: a year of an archive landed again, every record
+/// stored in its hour, took 17 s of lookups, and takes one range read.
 pub(super) async fn stored_versions(
     db: &Database,
     source: &Source,
@@ -53,13 +58,57 @@ pub(super) async fn stored_versions(
 ) -> Result<HashMap<String, Stored>, StoreError> {
     let action = format!("lookup of `{}` records", source.name);
     let mut stored = HashMap::new();
-    for chunk in lookup_chunks(batch.records.keys().map(String::as_str)) {
+    let hours: BTreeSet<DateTime<Utc>> = batch
+        .records
+        .values()
+        .map(|version| hour_of(version.time))
+        .collect();
+    let runs = hour_runs(&hours);
+    if runs.len() <= HOUR_RANGES_AT_MOST {
+        for (first, last) in runs {
+            let filter = doc! {
+                "source": &source.name,
+                "hour": {"$gte": bson_date(first), "$lte": bson_date(last)},
+            };
+            read_stored(
+                db,
+                filter,
+                &action,
+                |key| batch.records.contains_key(key),
+                &mut stored,
+            )
+            .await?;
+        }
+    }
+    let missing = batch
+        .records
+        .keys()
+        .map(String::as_str)
+        .filter(|key| !stored.contains_key(*key));
+    for chunk in lookup_chunks(missing) {
         let filter = doc! {"source": &source.name, "key": {"$in": chunk}};
-        each_found(
+        read_stored(db, filter, &action, |_| true, &mut stored).await?;
+    }
+    Ok(stored)
+}
+
+/// Reads the stored records `filter` selects whose key is `wanted` into `stored`.
+async fn read_stored(
+    db: &Database,
+    filter: Document,
+    action: &str,
+    wanted: impl Fn(&str) -> bool,
+    stored: &mut HashMap<String, Stored>,
+) -> Result<(), StoreError> {
+    each_found(
         raw_records(db)
             .find(filter)
-            .projection(doc! {"_id": 0, "key": 1, "file": 1, "landed_at": 1, "last_file": 1, "time": 1, "hour": 1, "data": 1}), &action, |document| {
-            if let Ok(key) = document.get_str("key") {
+            .projection(doc! {"_id": 0, "key": 1, "file": 1, "landed_at": 1, "last_file": 1, "time": 1, "hour": 1, "data": 1}),
+        action,
+        |document| {
+            if let Ok(key) = document.get_str("key")
+                && wanted(key)
+            {
                 let found = stored_version(&document).map_or_else(
                     || Stored::Unreadable {
                         hour: document.get_datetime("hour").ok().map(chrono_date),
@@ -68,10 +117,9 @@ pub(super) async fn stored_versions(
                 );
                 stored.insert(key.to_owned(), found);
             }
-        })
-        .await?;
-    }
-    Ok(stored)
+        },
+    )
+    .await
 }
 
 /// `keys` cut into lookups of at most [`KEYS_PER_LOOKUP`] keys and [`KEY_BYTES_PER_LOOKUP`]
@@ -124,9 +172,6 @@ pub(super) async fn count_per_hour(
     Ok(counts)
 }
 
-/// At most this many runs of consecutive hours are counted a range each; more are listed.
-const HOUR_RANGES_AT_MOST: usize = 4;
-
 /// The queries [`count_per_hour`] makes: one range of the `(source, hour)` index per run of
 /// consecutive `hours` (an hourly run touches one or two, a day's backlog one), as nx-27017
 /// answers a range several times faster than the same hours listed with `$in`, which it reads
@@ -134,13 +179,7 @@ const HOUR_RANGES_AT_MOST: usize = 4;
 /// over more runs than [`HOUR_RANGES_AT_MOST`] are listed with `$in`, [`HOURS_PER_COUNT`] at a
 /// time, rather than asked one range after another.
 pub(super) fn hour_count_filters(source: &str, hours: &BTreeSet<DateTime<Utc>>) -> Vec<Document> {
-    let mut runs: Vec<(DateTime<Utc>, DateTime<Utc>)> = Vec::new();
-    for &hour in hours {
-        match runs.last_mut() {
-            Some((_, last)) if hour - *last == TimeDelta::hours(1) => *last = hour,
-            _ => runs.push((hour, hour)),
-        }
-    }
+    let runs = hour_runs(hours);
     if runs.len() <= HOUR_RANGES_AT_MOST {
         return runs
             .into_iter()

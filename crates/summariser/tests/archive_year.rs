@@ -1,0 +1,99 @@
+//! A source reading Open-Meteo's historical archive (`columns = true`): each run lands the
+//! whole range again, hundreds or thousands of hours in one file. A year of them took minutes
+//! on nx-27017, where each summary sent as an upsert costs a scan of `hourly` and each `$or`
+//! of 200 pending hours cleared another: the hours' summaries and notes must cost a few
+//! commands, whatever the number of hours, and the same range landed again none.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use chrono::{TimeDelta, TimeZone, Utc};
+use common::{Workspace, stderr};
+use mongodb::bson::{Document, doc};
+use serde_json::{Value, json};
+use testkit::mongo_proxy::{Conduct, MongoProxy};
+
+const ARCHIVE: &str = r#"
+[[source]]
+name = "archive"
+kind = "http_json"
+url = "https://archive-api.open-meteo.com/v1/archive"
+params = { latitude = "45.7640", longitude = "4.8357", start_date = "2025-01-01", end_date = "2025-01-31", hourly = "temperature_2m,precipitation" }
+every = "30d"
+records = "hourly"
+columns = true
+key = "time"
+time = "time"
+numeric = ["temperature_2m", "precipitation"]
+totals = ["precipitation"]
+"#;
+
+/// January 2025 at one place as the collector lands it: 744 hours, the last day's `null`.
+fn january() -> Value {
+    let start = Utc
+        .with_ymd_and_hms(2025, 1, 1, 0, 0, 0)
+        .single()
+        .expect("a date");
+    let hours: Vec<Value> = (0..744)
+        .map(|h| {
+            let at = start + TimeDelta::hours(h);
+            let value = |v: f64| if h < 720 { json!(v) } else { Value::Null };
+            json!({
+                "time": at.format("%Y-%m-%dT%H:%M").to_string(),
+                "temperature_2m": value(f64::from(i32::try_from(h % 30).unwrap_or(0)) / 2.0),
+                "precipitation": value(if h % 7 == 0 { 0.4 } else { 0.0 }),
+            })
+        })
+        .collect();
+    json!({"latitude": 45.76, "longitude": 4.84, "timezone": "GMT", "hourly": hours})
+}
+
+/// The commands of a summariser run through a counting proxy, after it succeeded.
+fn commands_of_a_run(ws: &Workspace) -> BTreeMap<String, usize> {
+    let proxy = MongoProxy::start(testkit::MongoServer::shared().uri(), Conduct::counting());
+    let output = ws.command(&proxy.uri()).output().expect("summariser runs");
+    assert!(output.status.success(), "{}", stderr(&output));
+    proxy.commands()
+}
+
+#[tokio::test]
+async fn a_month_of_archive_hours_is_summarised_in_a_few_commands_and_again_in_none() {
+    let ws = Workspace::new("archive-month");
+    std::fs::write(ws.dir.path().join("sources.toml"), ARCHIVE).expect("config");
+    ws.land("archive", (3, 0, 0), &january());
+    let first = commands_of_a_run(&ws);
+    assert_eq!(
+        first.get("update"),
+        Some(&1),
+        "the new hours' summaries inserted, not sent as upserts; one update, the note of the newest file summarised: {first:?}"
+    );
+    assert_eq!(
+        first.get("delete"),
+        Some(&1),
+        "the pending note of 744 consecutive hours cleared at once: {first:?}"
+    );
+    let hourly = ws.db().await.collection::<Document>("hourly");
+    let summaries = hourly
+        .count_documents(doc! {"source": "archive"})
+        .await
+        .expect("hours counted");
+    assert_eq!(summaries, 744, "one summary an hour");
+
+    // The next run lands the same range again: nothing changed, nothing written.
+    ws.land("archive", (4, 0, 0), &january());
+    let second = commands_of_a_run(&ws);
+    for write in ["insert", "delete"] {
+        assert_eq!(
+            second.get(write),
+            None,
+            "the same hours landed again write nothing: {second:?}"
+        );
+    }
+    assert_eq!(
+        second.get("update"),
+        Some(&1),
+        "one update, the note of the newest file summarised: {second:?}"
+    );
+    assert_eq!(ws.remaining("archive"), 0, "both files summarised");
+}
