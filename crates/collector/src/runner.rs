@@ -89,7 +89,7 @@ pub fn prepare(source: &Source, settings: &RunSettings) -> Result<Ready, SourceR
         }
         redate_pause_set_ahead(source, raw_dir, &mut state);
         let set_aside = forget_future_runs(&mut state);
-        // Another boot, or NTP setting the clock: the first run at it calls the API at once.
+        // Another boot restoring an earlier time: the first run at it calls the API at once.
         state
             .clock_behind
             .take_if(|behind| behind.jumped(Utc::now()));

@@ -999,3 +999,32 @@ fn a_boot_after_a_clock_found_behind_calls_the_api_at_once() {
     assert_eq!(calls(), 2, "called at the new boot's clock: {stderr}");
     assert!(stderr.contains(&boot_clock(day, -5)), "{stderr}");
 }
+
+/// A clock 18 minutes behind (`fake-hwclock` restoring the time it saved before a power cut,
+/// NTP blocked): 4 minutes on, 14 minutes behind the API's `Date`, it was taken for set by NTP
+/// and the API called again, every few minutes for hours. The source backs off as for a clock
+/// days behind.
+#[test]
+fn a_clock_minutes_behind_backs_off_as_its_minutes_pass() {
+    let (feed, calls) = numbered_feed(|_| async { usgs_body(2) });
+    let calls = move || calls.load(std::sync::atomic::Ordering::SeqCst);
+    let site = Site::new(&usgs_source("quakes", &format!("{}/feed", feed.url()), ""));
+    // 17 to 18 minutes behind, whatever this machine's second.
+    let now = chrono::Utc::now();
+    let behind =
+        now - chrono::TimeDelta::minutes(18) - chrono::TimeDelta::seconds(now.timestamp() % 60)
+            + chrono::TimeDelta::seconds(5);
+    let at = |minute: i64| {
+        (behind + chrono::TimeDelta::minutes(minute))
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string()
+    };
+    let first = collector_at(&site, &at(0));
+    let stderr = String::from_utf8_lossy(&first.stderr);
+    assert_eq!(calls(), 1, "{stderr}");
+    assert!(stderr.contains("behind the API's"), "{stderr}");
+    let later = collector_at(&site, &at(4));
+    let stderr = String::from_utf8_lossy(&later.stderr);
+    assert_eq!(calls(), 1, "no API called while backing off: {stderr}");
+    assert_eq!(stderr, "", "nothing in cron's mail while backing off");
+}

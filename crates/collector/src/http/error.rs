@@ -114,7 +114,7 @@ pub enum FetchError {
     /// The API's `Date` is ahead of this machine's clock by more than
     /// `MOST_BEHIND` (15 minutes): this clock is not set yet. Not retried.
     #[error(
-        "{what}: this machine's clock reads {}, {} behind the API's (its `Date` header: {}): not set yet (a machine without a real-time clock, such as a Raspberry Pi, just booted, before NTP set it? `timedatectl` says whether it is synchronised); nothing landed, as its file, its records and its run would be dated by this clock; the first run once it is set collects as usual",
+        "{what}: this machine's clock reads {}, {} behind the API's (its `Date` header: {}): not set yet (a machine without a real-time clock, such as a Raspberry Pi, just booted, before NTP set it? `timedatectl` says whether it is synchronised); nothing landed, as its file, its records and its run would be dated by this clock; once it is set, a run collects as usual",
         .here.format("%Y-%m-%d %H:%M:%S UTC"),
         releve::store::clocks_apart(*.there - *.here),
         .there.format("%Y-%m-%d %H:%M:%S UTC")

@@ -68,7 +68,6 @@ pub use caps::{too_large_to_read, tree_cap};
 pub use error::FetchError;
 pub use limiter::{RateLimiter, RateLimits, allowed_rate};
 pub use retry::RetryPolicy;
-pub use server_clock::MOST_BEHIND;
 
 /// The least time worth a retry when a deadline is near (a shorter timeout is worth its own).
 pub const LEAST_RETRY: Duration = Duration::from_secs(1);
