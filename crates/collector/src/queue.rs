@@ -110,8 +110,15 @@ pub async fn run_sources(
     // terminal, or naming sources or a day, even from a script), say so.
     if !settings.routine && nothing_collected(&results) {
         for (source, result) in &results {
-            if let SourceResult::NotDue(when) = result {
-                tracing::info!(source = %source, "Not due: {when}; `--force` collects it now.");
+            match result {
+                SourceResult::NotDue(when) => {
+                    tracing::info!(source = %source, "Not due: {when}; `--force` collects it now.");
+                }
+                // `--force` calls the API, which finds the clock behind again.
+                SourceResult::BackingOff(why) => {
+                    tracing::info!(source = %source, "Not due: {why}.");
+                }
+                _ => {}
             }
         }
     }
@@ -165,12 +172,14 @@ fn stopped(err: tokio::task::JoinError) -> SourceResult {
 /// True when no source was collected or failed, and some were not due: a run that looks idle.
 /// Skipped sources (no credentials, another run holding them) have said why already.
 fn nothing_collected(results: &[(String, SourceResult)]) -> bool {
-    results
+    results.iter().all(|(_, r)| {
+        matches!(
+            r,
+            SourceResult::NotDue(_) | SourceResult::BackingOff(_) | SourceResult::Skipped(_)
+        )
+    }) && results
         .iter()
-        .all(|(_, r)| matches!(r, SourceResult::NotDue(_) | SourceResult::Skipped(_)))
-        && results
-            .iter()
-            .any(|(_, r)| matches!(r, SourceResult::NotDue(_)))
+        .any(|(_, r)| matches!(r, SourceResult::NotDue(_) | SourceResult::BackingOff(_)))
 }
 
 #[cfg(test)]

@@ -51,6 +51,9 @@ pub enum SourceResult {
     },
     /// Not due yet; the text says when.
     NotDue(String),
+    /// Not called, backing off after a run found this machine's clock behind its API's (see
+    /// [`crate::state::ClockBehind`]); the text says until when, and what helps.
+    BackingOff(String),
     /// Not collected, and not a failure (no credentials, another run holds it).
     Skipped(String),
     /// The run failed; the text is the reason (no secret in it).

@@ -966,6 +966,12 @@ fn a_clock_found_behind_backs_off_until_ntp_sets_it() {
             && said[0].contains("behind the API's"),
         "names the source, when and why: {stderr}"
     );
+    assert!(
+        said[0].contains("collected once the clock is set")
+            && said[0].contains("`timedatectl`")
+            && !said[0].contains("`--force` collects it now"),
+        "says what helps, not --force, which calls the API to find the clock behind again: {stderr}"
+    );
 
     let again = collector_at(&site, &minute_of_boot(day, 5));
     let stderr = String::from_utf8_lossy(&again.stderr);

@@ -75,7 +75,7 @@ pub(super) fn unsaved_state(
             )
         }
         SourceResult::Failed(reason) => format!("{reason}; and {unsaved}"),
-        SourceResult::NotDue(_) | SourceResult::Skipped(_) => unsaved,
+        SourceResult::NotDue(_) | SourceResult::BackingOff(_) | SourceResult::Skipped(_) => unsaved,
     })
 }
 
