@@ -187,14 +187,27 @@ pub async fn collect(
     if let Err(err) = &noted {
         tracing::warn!(source = %source.name, error = %err, "Cannot note the run in the state file; should it be killed, the next run would not know.");
     }
+    let backoff_before = state.clock_behind.clone();
     let outcome = collect_and_land(
         source, settings, &mut state, started, set_aside, limiter, bars,
     )
     .await;
+    // This run found the clock behind: the backoff is said only once saved (unsaved, the next
+    // run calls the API again).
+    let backoff = state
+        .clock_behind
+        .clone()
+        .filter(|found| Some(found) != backoff_before.as_ref());
     // Ended, whatever the outcome said of it.
     state.running = None;
     match off_the_runtime(|| state.save(raw_dir, &source.name)) {
-        Ok(()) => outcome,
+        Ok(()) => match (outcome, backoff) {
+            (SourceResult::Failed(reason), Some(backoff)) => SourceResult::Failed(format!(
+                "{reason}; meanwhile not called again before {} by this clock",
+                backoff.retry_at.format("%Y-%m-%d %H:%M:%S UTC")
+            )),
+            (outcome, _) => outcome,
+        },
         // The state saved before stays: deleting it would lose the days a per-day source
         // landed and an incremental source's cursor, which the landed files, once summarised,
         // no longer tell. The run fails, so that cron's mail says what every later run would
@@ -281,22 +294,19 @@ async fn collect_and_land(
         Err(err) => {
             let reason = ctx.client.scrub(&err.to_string());
             if let Some((here, there)) = err.clock_behind() {
-                // Said in the run's line; the source backs off, but the next run once the
-                // clock is set goes at once, the runs this clock took for future ones kept.
+                // Said in the run's line, with the backoff once saved (see `collect`); the runs
+                // this clock took for future ones kept.
                 let behind = ClockBehind::found(
                     found_behind_before.as_ref(),
                     here,
                     there,
                     settings.scheduled_from(started),
                 );
-                let retry = behind.retry_at.format("%Y-%m-%d %H:%M:%S UTC");
                 state.clock_behind = Some(behind);
                 if let Some(set_aside) = set_aside {
                     set_aside.put_back(state);
                 }
-                return SourceResult::Failed(format!(
-                    "{reason}; meanwhile not called again before {retry} by this clock"
-                ));
+                return SourceResult::Failed(reason);
             }
             let failure = Failure {
                 reason: &reason,

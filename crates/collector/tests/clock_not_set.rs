@@ -1034,3 +1034,42 @@ fn a_clock_minutes_behind_backs_off_as_its_minutes_pass() {
     assert_eq!(calls(), 1, "no API called while backing off: {stderr}");
     assert_eq!(stderr, "", "nothing in cron's mail while backing off");
 }
+
+/// A run that found the clock behind, its state file then unsaved (a folder in its place): the
+/// failure promised "not called again before" a time, and the next run called the API again,
+/// the backoff never saved. It says the state file could not be saved, and promises nothing.
+#[test]
+fn a_backoff_not_saved_is_not_promised() {
+    let day = boot_day();
+    let state = std::sync::Arc::new(std::sync::OnceLock::<std::path::PathBuf>::new());
+    let in_the_call = state.clone();
+    let (feed, _calls) = numbered_feed(move |_| {
+        let state = in_the_call.clone();
+        async move {
+            // The run noted under way; its state file becomes a folder before it ends.
+            if let Some(path) = state.get() {
+                std::fs::remove_file(path).expect("the state noted");
+                std::fs::create_dir(path).expect("a folder in its place");
+            }
+            usgs_body(2)
+        }
+    });
+    let site = Site::new(&usgs_source("quakes", &format!("{}/feed", feed.url()), ""));
+    state
+        .set(site.raw().join("quakes/.state.json"))
+        .expect("set once");
+    let run = collector_at(&site, &minute_of_boot(day, 0));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    let failed = stderr
+        .lines()
+        .find(|line| line.contains("source `quakes` failed"))
+        .unwrap_or_else(|| panic!("a failure: {stderr}"));
+    assert!(
+        failed.contains("behind the API's") && failed.contains("cannot save the state file"),
+        "{failed}"
+    );
+    assert!(
+        !failed.contains("not called again"),
+        "no backoff promised, none saved: {failed}"
+    );
+}
