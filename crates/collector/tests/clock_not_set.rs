@@ -989,8 +989,9 @@ fn a_clock_found_behind_backs_off_until_ntp_sets_it() {
     assert_eq!(site.data_files("quakes").len(), 1, "landed");
 }
 
-/// Another boot after a clock found behind, `fake-hwclock` restoring an earlier time: the
-/// backoff counted from the first boot's clock ends, the API is called at once.
+/// Another boot after a clock found behind, its clock restored to a time before that run (a
+/// `fake-hwclock` file saved before it): the backoff counted from the first boot's clock ends,
+/// the API is called at once.
 #[test]
 fn a_boot_after_a_clock_found_behind_calls_the_api_at_once() {
     let day = boot_day();
@@ -1015,7 +1016,7 @@ fn a_clock_minutes_behind_backs_off_as_its_minutes_pass() {
     let (feed, calls) = numbered_feed(|_| async { usgs_body(2) });
     let calls = move || calls.load(std::sync::atomic::Ordering::SeqCst);
     let site = Site::new(&usgs_source("quakes", &format!("{}/feed", feed.url()), ""));
-    // 17 to 18 minutes behind, whatever this machine's second.
+    // 18 minutes behind, give or take a minute: its run starts 5 seconds into a minute.
     let now = chrono::Utc::now();
     let behind =
         now - chrono::TimeDelta::minutes(18) - chrono::TimeDelta::seconds(now.timestamp() % 60)
