@@ -896,29 +896,11 @@ fn a_pause_read_at_a_boot_s_clock_behind_holds_through_its_minutes() {
     the_pause_ends(&site, &calls, boot + chrono::TimeDelta::hours(1) + slow_run);
 }
 
-/// The day of a boot's clock three days behind, read once by a test: read again, a test
-/// crossing 00:00 UTC would move its boot a day on.
-fn boot_day() -> chrono::NaiveDate {
-    chrono::Utc::now().date_naive() - chrono::Days::new(3)
-}
-
-/// As [`boot_minute`], the boot on `day`: noon to the second, `minute` cron minutes on.
-fn minute_of_boot(day: chrono::NaiveDate, minute: i64) -> String {
-    (noon_of_boot(day) + chrono::TimeDelta::minutes(minute))
-        .format("%Y-%m-%d %H:%M:%S")
-        .to_string()
-}
-
-/// The boot's clock of [`minute_of_boot`] at its `minute`'s start, as a run says it.
-fn boot_clock(day: chrono::NaiveDate, minute: i64) -> String {
-    (noon_of_boot(day) - chrono::TimeDelta::seconds(5) + chrono::TimeDelta::minutes(minute))
+/// The boot's clock of [`boot_minute`] at its `minute`'s start, as a run says it.
+fn boot_clock(noon: chrono::DateTime<chrono::Utc>, minute: i64) -> String {
+    (noon - chrono::TimeDelta::seconds(5) + chrono::TimeDelta::minutes(minute))
         .format("%Y-%m-%d %H:%M:%S UTC")
         .to_string()
-}
-
-/// Noon to the second of a boot on `day`, as [`boot_minute`] has it.
-fn noon_of_boot(day: chrono::NaiveDate) -> chrono::DateTime<chrono::Utc> {
-    day.and_hms_opt(12, 0, 5).expect("noon").and_utc()
 }
 
 /// A boot's clock three days behind, NTP blocked for hours (a campus firewall): each cron
@@ -928,30 +910,29 @@ fn noon_of_boot(day: chrono::NaiveDate) -> chrono::DateTime<chrono::Utc> {
 /// and said in one line by hand; once NTP sets the clock, the next run collects at once.
 #[test]
 fn a_clock_found_behind_backs_off_until_ntp_sets_it() {
-    let day = boot_day();
+    let boot = boot_noon();
     let (feed, calls) = numbered_feed(|_| async { usgs_body(2) });
     let calls = move || calls.load(std::sync::atomic::Ordering::SeqCst);
-    let boot = boot_noon();
     let site = Site::new(&usgs_source_every(
         "quakes",
         &format!("{}/feed", feed.url()),
         "1h",
         "",
     ));
-    let first = collector_at(&site, &minute_of_boot(day, 0));
+    let first = collector_at(&site, &boot_minute(boot, 0));
     let stderr = String::from_utf8_lossy(&first.stderr);
     assert_eq!(calls(), 1, "{stderr}");
     assert!(
-        stderr.contains("behind the API's") && stderr.contains(&boot_clock(day, 5)),
+        stderr.contains("behind the API's") && stderr.contains(&boot_clock(boot, 5)),
         "the failure says when the source is tried again: {stderr}"
     );
 
-    let cron = collector_at(&site, &minute_of_boot(day, 1));
+    let cron = collector_at(&site, &boot_minute(boot, 1));
     let stderr = String::from_utf8_lossy(&cron.stderr);
     assert_eq!(calls(), 1, "no API called while backing off: {stderr}");
     assert!(cron.status.success(), "{stderr}");
     assert_eq!(stderr, "", "nothing in cron's mail while backing off");
-    let by_hand = collector_command(&site, &minute_of_boot(day, 1), "no")
+    let by_hand = collector_command(&site, &boot_minute(boot, 1), "no")
         .args(["--source", "quakes"])
         .output()
         .expect("the collector runs");
@@ -961,7 +942,7 @@ fn a_clock_found_behind_backs_off_until_ntp_sets_it() {
     assert_eq!(said.len(), 1, "one line: {stderr}");
     assert!(
         said[0].contains("quakes")
-            && said[0].contains(&boot_clock(day, 5))
+            && said[0].contains(&boot_clock(boot, 5))
             && said[0].contains("clock was found")
             && said[0].contains("behind the API's"),
         "names the source, when and why: {stderr}"
@@ -973,14 +954,14 @@ fn a_clock_found_behind_backs_off_until_ntp_sets_it() {
         "says what helps, not --force, which calls the API to find the clock behind again: {stderr}"
     );
 
-    let again = collector_at(&site, &minute_of_boot(day, 5));
+    let again = collector_at(&site, &boot_minute(boot, 5));
     let stderr = String::from_utf8_lossy(&again.stderr);
     assert_eq!(calls(), 2, "called once the backoff is over: {stderr}");
     assert!(
-        stderr.contains(&boot_clock(day, 15)),
+        stderr.contains(&boot_clock(boot, 15)),
         "the backoff doubled: {stderr}"
     );
-    collector_at(&site, &minute_of_boot(day, 14));
+    collector_at(&site, &boot_minute(boot, 14));
     assert_eq!(calls(), 2, "backing off 10 minutes");
 
     // NTP sets the clock.
@@ -994,17 +975,17 @@ fn a_clock_found_behind_backs_off_until_ntp_sets_it() {
 /// the API is called at once.
 #[test]
 fn a_boot_after_a_clock_found_behind_calls_the_api_at_once() {
-    let day = boot_day();
+    let boot = boot_noon();
     let (feed, calls) = numbered_feed(|_| async { usgs_body(2) });
     let calls = move || calls.load(std::sync::atomic::Ordering::SeqCst);
     let site = Site::new(&usgs_source("quakes", &format!("{}/feed", feed.url()), ""));
-    collector_at(&site, &minute_of_boot(day, 0));
-    collector_at(&site, &minute_of_boot(day, 1));
+    collector_at(&site, &boot_minute(boot, 0));
+    collector_at(&site, &boot_minute(boot, 1));
     assert_eq!(calls(), 1, "backing off");
-    let rebooted = collector_at(&site, &minute_of_boot(day, -10));
+    let rebooted = collector_at(&site, &boot_minute(boot, -10));
     let stderr = String::from_utf8_lossy(&rebooted.stderr);
     assert_eq!(calls(), 2, "called at the new boot's clock: {stderr}");
-    assert!(stderr.contains(&boot_clock(day, -5)), "{stderr}");
+    assert!(stderr.contains(&boot_clock(boot, -5)), "{stderr}");
 }
 
 /// A clock 18 minutes behind (`fake-hwclock` restoring the time it saved before a power cut,
@@ -1041,7 +1022,7 @@ fn a_clock_minutes_behind_backs_off_as_its_minutes_pass() {
 /// the backoff never saved. It says the state file could not be saved, and promises nothing.
 #[test]
 fn a_backoff_not_saved_is_not_promised() {
-    let day = boot_day();
+    let boot = boot_noon();
     let state = std::sync::Arc::new(std::sync::OnceLock::<std::path::PathBuf>::new());
     let in_the_call = state.clone();
     let (feed, _calls) = numbered_feed(move |_| {
@@ -1059,7 +1040,7 @@ fn a_backoff_not_saved_is_not_promised() {
     state
         .set(site.raw().join("quakes/.state.json"))
         .expect("set once");
-    let run = collector_at(&site, &minute_of_boot(day, 0));
+    let run = collector_at(&site, &boot_minute(boot, 0));
     let stderr = String::from_utf8_lossy(&run.stderr);
     let failed = stderr
         .lines()
