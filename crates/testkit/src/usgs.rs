@@ -5,7 +5,9 @@
 //! answers `204 No Content` when none matches, and `400` with its plain-text body when more
 //! than [`SEARCH_LIMIT`] match (`20160 matching events exceeds search limit of 20000. Modify
 //! the search to match fewer events.`) or when a parameter is unknown or a time unreadable
-//! (`Bad starttime value "2026-13-01".`, the double's wording of the real one's). `offset`
+//! (`Bad starttime value "2026-13-01". Valid values are ISO-8601 timestamps.`); it reads
+//! times as USGS does (see [`instant`]), and FDSN's short names `start` and `end` as
+//! `starttime` and `endtime`, the one written last counting. `offset`
 //! (from 1, as USGS counts) skips the events before it, of those matching in time order. The
 //! answer's `bbox`, the box holding its events (`[min lon, min lat, min depth, max lon, max lat,
 //! max depth]`), comes after `features`, as USGS writes it; its `metadata` before them, or after
@@ -19,7 +21,7 @@ use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Value, json};
 
 /// The most events one answer may hold; a window matching more is refused.
@@ -32,7 +34,9 @@ pub const QUERY_PATH: &str = "/fdsnws/event/1/query";
 const KNOWN: &[&str] = &[
     "format",
     "starttime",
+    "start",
     "endtime",
+    "end",
     "minmagnitude",
     "orderby",
     "offset",
@@ -98,37 +102,74 @@ fn refusal(said: &str) -> Response {
         .into_response()
 }
 
-/// A time as FDSN reads it: a day (its midnight, UTC), or a date and time of day in UTC, with
-/// or without a fraction of a second and a `Z`.
+/// A time as USGS reads it: ISO 8601, as its service documents, with the variants its parser
+/// reads too: a day (its midnight), or a day and a time of day joined by `T` or a space, to the
+/// minute or the second, with or without a fraction, UTC unless a `Z` or an offset (`+01:00`,
+/// `+0100`, `+01`) follows. A space before an offset (a `+` sent unencoded) is refused, as USGS
+/// refuses a second time of day.
 fn instant(text: &str) -> Option<i64> {
-    let text = text.trim_end_matches('Z');
     if let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
         return Some(day.and_hms_opt(0, 0, 0)?.and_utc().timestamp_millis());
     }
-    NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
+    let (day, time) = text.split_at_checked(10)?;
+    let time = time.strip_prefix(['T', ' '])?;
+    let zone_at = time.find(['Z', '+', '-']).unwrap_or(time.len());
+    let (clock, zone) = time.split_at(zone_at);
+    let clock = match clock.len() {
+        5 => format!("{clock}:00"),
+        _ => clock.to_owned(),
+    };
+    let zone = match zone {
+        "" | "Z" => "+00:00".to_owned(),
+        zone if zone.len() == 3 => format!("{zone}:00"),
+        zone => zone.to_owned(),
+    };
+    DateTime::parse_from_str(&format!("{day}T{clock}{zone}"), "%Y-%m-%dT%H:%M:%S%.f%z")
         .ok()
-        .map(|time| time.and_utc().timestamp_millis())
+        .map(|time| time.timestamp_millis())
+}
+
+/// The value of a window's bound `name` (`starttime`, `endtime`) or of its FDSN short name
+/// `short` (`start`, `end`), which USGS reads alike: the one written last.
+fn bound<'a>(params: &'a [(String, String)], name: &str, short: &str) -> Option<&'a String> {
+    params
+        .iter()
+        .rev()
+        .find(|(written, _)| written == name || written == short)
+        .map(|(_, value)| value)
 }
 
 async fn query(
     State(catalogue): State<Catalogue>,
-    Query(params): Query<HashMap<String, String>>,
+    Query(written): Query<Vec<(String, String)>>,
 ) -> Response {
-    if let Some(unknown) = params.keys().find(|name| !KNOWN.contains(&name.as_str())) {
+    if let Some((unknown, _)) = written
+        .iter()
+        .find(|(name, _)| !KNOWN.contains(&name.as_str()))
+    {
         return refusal(&format!("Unknown parameter '{unknown}'."));
     }
-    let bound = |name: &str, default: i64| match params.get(name) {
+    let read = |name: &str, short: &str, default: i64| match bound(&written, name, short) {
         None => Ok(default),
-        Some(text) => instant(text).ok_or_else(|| format!("Bad {name} value \"{text}\".")),
+        Some(text) => instant(text).ok_or_else(|| {
+            format!("Bad {name} value \"{text}\". Valid values are ISO-8601 timestamps.")
+        }),
     };
-    let (start, end) = match (bound("starttime", i64::MIN), bound("endtime", i64::MAX)) {
+    let (start, end) = match (
+        read("starttime", "start", i64::MIN),
+        read("endtime", "end", i64::MAX),
+    ) {
         (Ok(start), Ok(end)) => (start, end),
         (Err(said), _) | (_, Err(said)) => return refusal(&said),
     };
     if let Ok(mut asked) = catalogue.asked.lock() {
-        let written = |name: &str| params.get(name).cloned().unwrap_or_default();
-        asked.push((written("starttime"), written("endtime")));
+        let text = |name: &str, short: &str| bound(&written, name, short).cloned();
+        asked.push((
+            text("starttime", "start").unwrap_or_default(),
+            text("endtime", "end").unwrap_or_default(),
+        ));
     }
+    let params: HashMap<String, String> = written.into_iter().collect();
     let matching: Vec<(usize, i64)> = catalogue
         .times
         .iter()
