@@ -272,6 +272,63 @@ async fn a_window_written_in_the_url_with_encoded_colons_is_split_over_it() {
     );
 }
 
+/// Bounds written in forms USGS reads besides a day and `T…:SS` (to the minute, a space for
+/// the `T`, an offset) are split over as written, each part sending its bounds in UTC: the month
+/// lands whole. Before, the collector did not read them and the run failed with USGS's words
+/// alone ("exceeds search limit of 20000"), nothing saying the bound was not read.
+#[tokio::test]
+async fn bounds_written_to_the_minute_with_a_space_or_an_offset_are_split_over() {
+    let (_, asked) = month_landed_in_parts(
+        "",
+        "params = { format = \"geojson\", starttime = \"2026-01-01T00:00\", endtime = \"2026-02-01 00:00:00\" }",
+    )
+    .await;
+    assert_eq!(
+        asked.last().map(|(_, end)| end.as_str()),
+        Some("2026-02-01T00:00:00"),
+        "the last part ends where `endtime` does: {asked:?}"
+    );
+    let (queries, asked) = month_landed_in_parts(
+        "?format=geojson&starttime=2026-01-01T01:00:00%2B01:00&endtime=2026-02-01T00:00",
+        "",
+    )
+    .await;
+    each_asks_one_window(&queries);
+    assert_eq!(
+        asked.get(1).map(|(start, _)| start.as_str()),
+        Some("2026-01-01T00:00:00"),
+        "the first part starts at the url's start, in UTC: {asked:?}"
+    );
+}
+
+/// FDSN's short names `start` and `end`, which USGS reads as `starttime` and `endtime`, beside
+/// a window past the cap fail the run in one line naming the one written and where, no part
+/// asked. Before, the window was taken as USGS's default (the last 30 days), its parts sent
+/// with their own bounds beside the url's, and the run landed none of the month's events.
+#[tokio::test]
+async fn a_short_name_for_a_bound_in_the_url_fails_naming_it() {
+    let catalogue = month_past_the_cap();
+    let server = LocalServer::start(catalogue.router());
+    let site = Site::new(&usgs_source_every(
+        "usgs-catalogue",
+        &format!(
+            "{}{QUERY_PATH}?format=geojson&start=2026-01-01&end=2026-02-01",
+            server.url()
+        ),
+        "1d",
+        "",
+    ));
+    let reason = site.failed_run(true).await;
+    assert!(
+        reason.contains("`start` in `url` is FDSN's short name for `starttime`")
+            && reason.contains("write it `starttime`")
+            && reason.contains("exceeds search limit of 20000")
+            && reason.contains("nothing landed"),
+        "{reason}"
+    );
+    assert_eq!(catalogue.asked().len(), 1, "no part asked");
+}
+
 /// A `starttime` written both in the source's `url` and in `params` is sent once, `params`'s,
 /// in the first request as in each part (the url's copy left out of every request), and the
 /// window split is `params`'s.

@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use bytes::Bytes;
-use chrono::{DateTime, NaiveDate, NaiveDateTime, SubsecRound, TimeDelta, Utc};
+use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
 use releve::Source;
 use releve::locate::{Located, for_each_record};
 use serde_json::Value;
@@ -23,10 +23,12 @@ use serde_json::Value;
 use crate::http::{Answer, FetchError};
 use crate::sources::SourceError;
 use beside::{Bbox, Beside};
+use bound::instant;
 pub(super) use in_url::address;
 use in_url::in_url;
 
 mod beside;
+mod bound;
 mod in_url;
 
 /// What USGS's refusal of a window past its cap says (its count and cap before and after).
@@ -119,23 +121,6 @@ fn no_window(
             end.said("endtime", to, "the run's time"),
         ),
     }
-}
-
-/// An instant as FDSN reads `starttime` and `endtime`: a day (its midnight, UTC), a date and
-/// time of day (UTC), with or without a fraction of a second, a `Z` or an offset.
-fn instant(text: &str) -> Option<DateTime<Utc>> {
-    let text = text.trim();
-    if let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-        return Some(day.and_hms_opt(0, 0, 0)?.and_utc());
-    }
-    DateTime::parse_from_rfc3339(text)
-        .map(|time| time.to_utc())
-        .ok()
-        .or_else(|| {
-            NaiveDateTime::parse_from_str(text.trim_end_matches('Z'), "%Y-%m-%dT%H:%M:%S%.f")
-                .ok()
-                .map(|time| time.and_utc())
-        })
 }
 
 /// An instant as a part's `starttime` or `endtime`: UTC, without a zone, to the second, with
@@ -234,8 +219,10 @@ where
         Err(err) if past_the_cap(&err).is_some() => err,
         served => return served.map(|answer| (answer, None)),
     };
-    // A bound left out is USGS's default; one written unreadably was refused for it first, and
-    // one the url writes twice, differently, fails naming it (which one USGS read is unknown).
+    let said = past_the_cap(&refused).unwrap_or_default().to_owned();
+    // A bound left out is USGS's default; one written in a form USGS does not read was refused
+    // for it first; one written in a form read by USGS but not here, one the url writes twice,
+    // differently, and FDSN's short names fail naming them (the window USGS read is unknown).
     // The default's ends are whole seconds: a clock's nanoseconds are past what USGS documents.
     let now = now.trunc_subsecs(0);
     let bound = |name: &str, default: DateTime<Utc>| {
@@ -256,13 +243,17 @@ where
         bound("starttime", now - DEFAULT_SPAN),
         bound("endtime", now),
     ) else {
-        return Err(in_url::written_twice(&source.url, params, &refused).unwrap_or(refused));
+        let unread = in_url::written_twice(&source.url, params, &refused)
+            .or_else(|| bound::unread(&source.url, params, &said));
+        return Err(unread.unwrap_or(refused));
     };
+    if let Some(short) = bound::short_name(&source.url, params, &said) {
+        return Err(short);
+    }
     if to <= from {
         let start = Written::of("starttime", params, &source.url);
         let end = Written::of("endtime", params, &source.url);
-        let said = past_the_cap(&refused).unwrap_or_default();
-        return Err(no_window((from, start), (to, end), said));
+        return Err(no_window((from, start), (to, end), &said));
     }
     if let Some(offset) = offset_in_parts(params, &source.url) {
         return Err(offset);
