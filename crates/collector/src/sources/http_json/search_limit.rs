@@ -4,9 +4,10 @@
 //! events.` The window is then halved, and each half refused halved again, down to one second,
 //! the parts asked one after another (each through the client's retries and politeness); their
 //! events land together in the run's one body (the first part's `type` and `metadata` beside
-//! them, its `count` theirs, and the union of the parts' `bbox`), each `key` once (an event on a boundary, both ends being
-//! inclusive, is served by both parts: the later copy is kept). A part that fails fails the run
-//! naming its window, nothing landed. Any other refusal fails as served. The window's bounds
+//! them, its `count` theirs, and the union of the parts' `bbox`), each `key` once (an event on
+//! a boundary, both ends being inclusive, is served by both parts: the later copy is kept). A
+//! part that fails fails the run naming its window, nothing landed. Any other refusal fails as
+//! served. The window's bounds
 //! and `offset` are read where they are written, in `params` or in the source's `url` (one in
 //! `params` is sent in place of the url's, as each part's bounds are); a bound left out of both
 //! is USGS's default: `starttime` 30 days before the source is asked, `endtime` then.
