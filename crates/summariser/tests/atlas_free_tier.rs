@@ -21,19 +21,28 @@ impl Front {
     /// Starts the front before the shared test server, with its `setting` (JSON, see the
     /// script).
     fn start(setting: &serde_json::Value) -> Front {
+        Front::start_logging(setting, None)
+    }
+
+    /// Starts the front, which appends what it does with each command to `log` when given.
+    fn start_logging(setting: &serde_json::Value, log: Option<&Path>) -> Front {
         let upstream = testkit::MongoServer::shared()
             .uri()
             .rsplit(':')
             .next()
             .and_then(|port| port.trim_end_matches('/').parse::<u16>().ok())
             .expect("the test server's port");
-        let mut child = Command::new("python3")
+        let mut command = Command::new("python3");
+        command
             .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/atlas_front.py"))
             .arg(upstream.to_string())
             .arg(setting.to_string())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("python3 runs the front");
+            .stdout(Stdio::piped());
+        match log {
+            Some(log) => command.env("ATLAS_FRONT_LOG", log),
+            None => command.env_remove("ATLAS_FRONT_LOG"),
+        };
+        let mut child = command.spawn().expect("python3 runs the front");
         let mut line = String::new();
         BufReader::new(child.stdout.take().expect("its stdout"))
             .read_line(&mut line)
@@ -66,7 +75,13 @@ impl Drop for Front {
 
 /// Lands ten minutes of a `1m` USGS source (three new events a file), with their metrics.
 fn land_ten_minutes(ws: &Workspace, hour: u32) {
-    for minute in 0..10 {
+    land_minutes(ws, hour, 0..10);
+}
+
+/// Lands `minutes` of `hour` of a `1m` USGS source (three new events a file), with their
+/// metrics.
+fn land_minutes(ws: &Workspace, hour: u32, minutes: std::ops::Range<u32>) {
+    for minute in minutes {
         let events = (0..3)
             .map(|i| {
                 quake(
@@ -79,6 +94,14 @@ fn land_ten_minutes(ws: &Workspace, hour: u32) {
         let landed = ws.land("usgs", (hour, minute, 0), &snapshot(events));
         ws.metrics(&landed, 3, None);
     }
+}
+
+/// Lands and summarises ten minutes of hour 4, then lands ten more of it: the next run
+/// replaces the hour's stored summary (an `update` of `hourly`) instead of inserting it.
+fn land_a_revision_of_a_stored_hour(ws: &Workspace) {
+    land_minutes(ws, 4, 0..10);
+    ws.summarise();
+    land_minutes(ws, 4, 10..20);
 }
 
 /// What MongoDB holds of the workspace's `usgs` source: records, runs, and the records its
@@ -109,15 +132,31 @@ async fn stored(ws: &Workspace) -> (u64, u64, i64) {
 /// down and the set elects another within seconds. A write of that moment is answered
 /// `NotWritablePrimary` (10107, labelled `RetryableWriteError`), and the driver retries a
 /// retryable write once the new primary is found. The summariser sends its `update` commands
-/// (the hours' summaries, the records' last files) raw, through `run_command`, which the driver
-/// never retries: a step-down of a second at the summaries' update fails the hourly run
-/// (a cron mail "not primary"), where the same step-down at an insert is ridden over.
+/// (the summaries of hours already stored, the records' last files) raw, through
+/// `run_command`, which the driver never retries: a step-down of a second at the summaries'
+/// update failed the hourly run (a cron mail "not primary"), where the same step-down at an
+/// insert is ridden over. The hour is stored by a first run, so that the second replaces it.
 #[tokio::test]
 async fn a_primary_stepping_down_at_the_summaries_update_does_not_fail_the_run() {
     summarised_over_a_step_down(
         "atlasstepdownupdate",
         ("update", "hourly", 1),
-        "a step-down of 1 s, within the driver's wait for a primary, is ridden over",
+        Landed::RevisionOfAStoredHour,
+        "a step-down of 1 s at the update of stored hours' summaries is ridden over",
+    )
+    .await;
+}
+
+/// The summaries of hours `hourly` does not hold yet are inserted (`insert_many`, which the
+/// driver retries): a step-down at that insertion is ridden over too, the files deleted only
+/// once their data is stored.
+#[tokio::test]
+async fn a_primary_stepping_down_at_the_new_hours_insertion_does_not_fail_the_run() {
+    summarised_over_a_step_down(
+        "atlasstepdowninsert",
+        ("insert", "hourly", 1),
+        Landed::NewHour,
+        "a step-down of 1 s at the insertion of new hours' summaries is ridden over",
     )
     .await;
 }
@@ -134,33 +173,65 @@ async fn an_election_of_several_seconds_mid_run_is_waited_for() {
     summarised_over_a_step_down(
         "atlaselection",
         ("insert", "records", 8),
+        Landed::NewHour,
         "an election of 8 s during an insert is waited for, the insert retried",
     )
     .await;
 }
 
-/// Summarises ten minutes of quakes through a replica set whose primary steps down at the
-/// first `command` on `collection`, its election taking `election_s`: the run succeeds (`why`
-/// it should), every file stored, nothing lost or doubled.
+/// What a step-down test lands before the run through the front.
+enum Landed {
+    /// Ten minutes of an hour `hourly` does not hold: its summary is inserted.
+    NewHour,
+    /// Ten more minutes of an hour a first run stored: its summary is replaced.
+    RevisionOfAStoredHour,
+}
+
+/// Summarises quakes of hour 4 (`landed`) through a replica set whose primary steps down at
+/// the first `command` on `collection`, its election taking `election_s`: the step-down
+/// happens, the run succeeds (`why` it should), every file stored, nothing lost or doubled.
 async fn summarised_over_a_step_down(
     label: &str,
     (command, collection, election_s): (&str, &str, u64),
+    landed: Landed,
     why: &str,
 ) {
     let ws = Workspace::new(label);
-    land_ten_minutes(&ws, 4);
-    let front = Front::start(&serde_json::json!({
-        "rules": [],
-        "replica_set": {"step_down_at": command, "collection": collection, "election_s": election_s},
-    }));
+    let expected = match landed {
+        Landed::NewHour => {
+            land_ten_minutes(&ws, 4);
+            (30, 10, 30)
+        }
+        Landed::RevisionOfAStoredHour => {
+            land_a_revision_of_a_stored_hour(&ws);
+            (60, 20, 60)
+        }
+    };
+    let log = ws.dir.path().join("front.log");
+    let front = Front::start_logging(
+        &serde_json::json!({
+            "rules": [],
+            "replica_set": {
+                "step_down_at": command,
+                "collection": collection,
+                "election_s": election_s,
+            },
+        }),
+        Some(&log),
+    );
     let output = ws
         .command(&front.replica_set_uri())
         .output()
         .expect("summariser runs");
     let errors = common::stderr(&output);
+    let seen = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(
+        seen.contains(&format!("not primary {command} {collection}")),
+        "the primary stepped down at the {command} of {collection}: {seen}"
+    );
     assert!(output.status.success(), "{why}: {errors}");
     assert_eq!(ws.remaining("usgs"), 0, "every file stored: {errors}");
-    assert_eq!(stored(&ws).await, (30, 10, 30), "nothing lost or doubled");
+    assert_eq!(stored(&ws).await, expected, "nothing lost or doubled");
 }
 
 /// Over its 512 MB, an M0 cluster refuses every write with Atlas's error (its documented
@@ -358,7 +429,7 @@ fn an_address_atlas_does_not_allow_is_told_to_check_its_network_access() {
 async fn a_primary_shutting_down_as_the_summaries_update_awaits_its_majority_does_not_fail_the_run()
 {
     let ws = Workspace::new("atlasstepdownconcern");
-    land_ten_minutes(&ws, 4);
+    land_a_revision_of_a_stored_hour(&ws);
     let front = Front::start(&serde_json::json!({
         "rules": [{
             "command": "update",
@@ -388,7 +459,7 @@ async fn a_primary_shutting_down_as_the_summaries_update_awaits_its_majority_doe
         "a primary shutting down as the update awaits its write concern is ridden over: {errors}"
     );
     assert_eq!(ws.remaining("usgs"), 0, "every file stored: {errors}");
-    assert_eq!(stored(&ws).await, (30, 10, 30), "nothing lost or doubled");
+    assert_eq!(stored(&ws).await, (60, 20, 60), "nothing lost or doubled");
 }
 
 /// A primary that goes away as the summaries' `update` is sent (Atlas's maintenance
@@ -400,7 +471,7 @@ async fn a_primary_shutting_down_as_the_summaries_update_awaits_its_majority_doe
 #[tokio::test]
 async fn a_connection_cut_by_the_primary_at_the_summaries_update_does_not_fail_the_run() {
     let ws = Workspace::new("atlascutupdate");
-    land_ten_minutes(&ws, 4);
+    land_a_revision_of_a_stored_hour(&ws);
     let front = Front::start(&serde_json::json!({
         "rules": [{
             "command": "update",
@@ -421,5 +492,5 @@ async fn a_connection_cut_by_the_primary_at_the_summaries_update_does_not_fail_t
         "a connection cut at the update is ridden over, as at an insert: {errors}"
     );
     assert_eq!(ws.remaining("usgs"), 0, "every file stored: {errors}");
-    assert_eq!(stored(&ws).await, (30, 10, 30), "nothing lost or doubled");
+    assert_eq!(stored(&ws).await, (60, 20, 60), "nothing lost or doubled");
 }
