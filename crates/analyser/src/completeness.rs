@@ -50,7 +50,7 @@ pub struct Completeness {
     /// Elapsed UTC hours of the period, or local days for a source of daily values
     /// (`resolution = "day"`).
     pub steps: usize,
-    /// Those with no record.
+    /// Those with no record holding a value (records of nulls only are no data).
     pub steps_without_data: usize,
     /// Records announced by the APIs, summed over the landed runs that announced a total.
     pub announced: u64,

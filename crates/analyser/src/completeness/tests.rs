@@ -2842,3 +2842,48 @@ fn a_night_every_source_failed_at_once_is_said_though_another_source_s_own_api_s
         "quakes and weather failed from 00:20 to 05:00, tides landing then, the network back: the night said as failed at once; found {together:?}"
     );
 }
+
+/// Open-Meteo's archive asked up to today serves the day's hours to come with every value
+/// null: their records hold no number in any numeric field (the summaries count them as
+/// `nulls` only), and those hours are without data. An hour with one value is with data, as
+/// is one of a source configuring no field (its records are its data).
+#[test]
+fn an_hour_whose_records_hold_only_nulls_is_without_data() {
+    let now = period().end();
+    let numeric = |count: i64, nulls: i64| releve::store::NumericSummary {
+        field: "temperature_2m".to_owned(),
+        count,
+        nulls,
+        implausible: 0,
+        min: None,
+        max: None,
+        mean: None,
+        sum: 0.0,
+    };
+    let hour = |h: u32, numeric: Vec<releve::store::NumericSummary>| releve::store::HourlySummary {
+        source: "s".to_owned(),
+        hour: releve::store::bson_date(at(21, h, 0)),
+        count: 1,
+        numeric,
+        categories: Vec::new(),
+        bbox: None,
+        updated_at: releve::store::bson_date(now),
+    };
+    let data = SourceData {
+        runs: vec![run(0, None)],
+        hourly: (0..24)
+            .map(|h| match h {
+                0..12 => hour(h, vec![numeric(1, 0)]),
+                12..23 => hour(h, vec![numeric(0, 1)]),
+                _ => hour(h, Vec::new()),
+            })
+            .collect(),
+        ..Default::default()
+    };
+    let c = over_the_day("1h", &data);
+    assert_eq!(
+        (c.steps, c.steps_without_data),
+        (24, 11),
+        "the 11 hours of nulls only are without data"
+    );
+}
