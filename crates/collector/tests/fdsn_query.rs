@@ -218,13 +218,8 @@ async fn a_second_still_past_the_cap_fails_with_one_line_naming_it() {
 /// skipped its own first events and the run landed short without a word).
 #[tokio::test]
 async fn an_offset_beside_a_window_past_the_cap_fails_naming_offset() {
-    let catalogue = month_past_the_cap();
-    let server = LocalServer::start(catalogue.router());
-    let site = Site::new(&catalogue_source(
-        &server,
-        "starttime = \"2026-01-01\", endtime = \"2026-02-01\", offset = \"5\"",
-    ));
-    let reason = site.failed_run(true).await;
+    let (catalogue, reason) =
+        month_failed("", "params = { format = \"geojson\", starttime = \"2026-01-01\", endtime = \"2026-02-01\", offset = \"5\" }").await;
     assert!(
         reason.contains("`offset` = 5 in `params`") && reason.contains("nothing landed"),
         "{reason}"
@@ -307,18 +302,8 @@ async fn bounds_written_to_the_minute_with_a_space_or_an_offset_are_split_over()
 /// with their own bounds beside the url's, and the run landed none of the month's events.
 #[tokio::test]
 async fn a_short_name_for_a_bound_in_the_url_fails_naming_it() {
-    let catalogue = month_past_the_cap();
-    let server = LocalServer::start(catalogue.router());
-    let site = Site::new(&usgs_source_every(
-        "usgs-catalogue",
-        &format!(
-            "{}{QUERY_PATH}?format=geojson&start=2026-01-01&end=2026-02-01",
-            server.url()
-        ),
-        "1d",
-        "",
-    ));
-    let reason = site.failed_run(true).await;
+    let (catalogue, reason) =
+        month_failed("?format=geojson&start=2026-01-01&end=2026-02-01", "").await;
     assert!(
         reason.contains("`start` in `url` is FDSN's short name for `starttime`")
             && reason.contains("write it `starttime`")
@@ -388,18 +373,11 @@ async fn an_offset_in_both_url_and_params_is_sent_once_the_params_one() {
 /// limit of 20000", said nothing of the repeated key.
 #[tokio::test]
 async fn a_start_the_url_writes_twice_differently_fails_naming_it_and_url() {
-    let catalogue = month_past_the_cap();
-    let server = LocalServer::start(catalogue.router());
-    let site = Site::new(&usgs_source_every(
-        "usgs-catalogue",
-        &format!(
-            "{}{QUERY_PATH}?format=geojson&starttime=2026-01-01&starttime=2026-01-02&endtime=2026-02-01",
-            server.url()
-        ),
-        "1d",
+    let (catalogue, reason) = month_failed(
+        "?format=geojson&starttime=2026-01-01&starttime=2026-01-02&endtime=2026-02-01",
         "",
-    ));
-    let reason = site.failed_run(true).await;
+    )
+    .await;
     assert!(
         reason.contains("`starttime` is written twice in `url` with different values")
             && reason.contains("2026-01-01")
@@ -416,15 +394,11 @@ async fn a_start_the_url_writes_twice_differently_fails_naming_it_and_url() {
 /// own first events.
 #[tokio::test]
 async fn an_offset_in_the_url_beside_a_window_past_the_cap_fails_naming_it() {
-    let catalogue = month_past_the_cap();
-    let server = LocalServer::start(catalogue.router());
-    let site = Site::new(&usgs_source_every(
-        "usgs-catalogue",
-        &format!("{}{QUERY_PATH}?offset=5", server.url()),
-        "1d",
+    let (catalogue, reason) = month_failed(
+        "?offset=5",
         "params = { format = \"geojson\", starttime = \"2026-01-01\", endtime = \"2026-02-01\" }",
-    ));
-    let reason = site.failed_run(true).await;
+    )
+    .await;
     assert!(
         reason.contains("`offset` = 5 in `url`") && reason.contains("nothing landed"),
         "{reason}"
@@ -464,10 +438,11 @@ async fn a_part_failing_after_retries_fails_naming_its_window() {
 /// said the window, halved down to one second, still matched more events than the cap.
 #[tokio::test]
 async fn an_endtime_alone_before_the_default_start_fails_saying_to_set_starttime() {
-    let catalogue = month_past_the_cap();
-    let server = LocalServer::start(catalogue.router());
-    let site = Site::new(&catalogue_source(&server, "endtime = \"2026-02-01\""));
-    let reason = site.failed_run(true).await;
+    let (catalogue, reason) = month_failed(
+        "",
+        "params = { format = \"geojson\", endtime = \"2026-02-01\" }",
+    )
+    .await;
     assert!(
         reason.contains("USGS's default `starttime` (30 days before the run, ")
             && reason.contains("is not before `endtime` = 2026-02-01T00:00:00 (UTC) in `params`")
@@ -483,18 +458,7 @@ async fn an_endtime_alone_before_the_default_start_fails_saying_to_set_starttime
 /// this message met.
 #[tokio::test]
 async fn an_endtime_alone_in_the_url_is_said_in_the_url() {
-    let catalogue = month_past_the_cap();
-    let server = LocalServer::start(catalogue.router());
-    let site = Site::new(&usgs_source_every(
-        "usgs-catalogue",
-        &format!(
-            "{}{QUERY_PATH}?format=geojson&endtime=2026-02-01",
-            server.url()
-        ),
-        "1d",
-        "",
-    ));
-    let reason = site.failed_run(true).await;
+    let (catalogue, reason) = month_failed("?format=geojson&endtime=2026-02-01", "").await;
     assert!(
         reason.contains("USGS's default `starttime` (30 days before the run, ")
             && reason.contains("is not before `endtime` = 2026-02-01T00:00:00 (UTC) in `url`")
@@ -512,6 +476,22 @@ fn catalogue_source(server: &LocalServer, window: &str) -> String {
         "1d",
         &format!("params = {{ format = \"geojson\", {window} }}"),
     )
+}
+
+/// A month of 45,000 events, past the cap, asked by a source whose `url` is the double's query
+/// address followed by `url_query`, beside `params`, run once: the catalogue (what it was
+/// asked) and the run's failure.
+async fn month_failed(url_query: &str, params: &str) -> (Catalogue, String) {
+    let catalogue = month_past_the_cap();
+    let server = LocalServer::start(catalogue.router());
+    let site = Site::new(&usgs_source_every(
+        "usgs-catalogue",
+        &format!("{}{QUERY_PATH}{url_query}", server.url()),
+        "1d",
+        params,
+    ));
+    let reason = site.failed_run(true).await;
+    (catalogue, reason)
 }
 
 /// A month of 45,000 events, past the cap, asked by a source whose `url` is the double's query
