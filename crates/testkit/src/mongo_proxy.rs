@@ -89,6 +89,13 @@ struct Seen {
     connections: AtomicUsize,
     /// The commands forwarded, by name.
     forwarded: Mutex<BTreeMap<String, usize>>,
+    /// The commands forwarded, by kind (`find records`).
+    forwarded_kinds: Mutex<BTreeMap<String, usize>>,
+    /// The filters of the `find` commands forwarded, with the collection each named.
+    find_filters: Mutex<Vec<(String, mongodb::bson::Document)>>,
+    /// The documents answers returned in a cursor's batch, by the kind of their command
+    /// (`find records`, `getMore records`).
+    returned: Mutex<BTreeMap<String, usize>>,
     /// The commands waiting for their answers, by kind.
     waiting: Mutex<Waiting>,
 }
@@ -169,6 +176,46 @@ impl MongoProxy {
             .into_iter()
             .filter(|(name, _)| !is_heartbeat(name))
             .collect()
+    }
+
+    /// The commands forwarded so far, by kind (`find records`), but for the heartbeats.
+    pub fn commands_by_kind(&self) -> BTreeMap<String, usize> {
+        let forwarded = self
+            .seen
+            .forwarded_kinds
+            .lock()
+            .map(|forwarded| forwarded.clone())
+            .unwrap_or_default();
+        forwarded
+            .into_iter()
+            .filter(|(kind, _)| !kind.split(' ').next().is_some_and(is_heartbeat))
+            .collect()
+    }
+
+    /// The documents returned so far in cursors' batches, by the kind of the command answered
+    /// (`find records`, `getMore records`): what reads cost on a link.
+    pub fn documents_returned(&self) -> BTreeMap<String, usize> {
+        self.seen
+            .returned
+            .lock()
+            .map(|returned| returned.clone())
+            .unwrap_or_default()
+    }
+
+    /// The filters of the `find` commands forwarded so far on `collection`, in turn: how a
+    /// run read it.
+    pub fn find_filters(&self, collection: &str) -> Vec<mongodb::bson::Document> {
+        self.seen
+            .find_filters
+            .lock()
+            .map(|filters| {
+                filters
+                    .iter()
+                    .filter(|(on, _)| on == collection)
+                    .map(|(_, filter)| filter.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// The commands cut on seen (the write commands, unless others were named), the one cut at
@@ -257,6 +304,11 @@ async fn relay(
                 break;
             }
             let kind = answered.lock().ok().and_then(|mut sent| sent.take());
+            if let (Some(kind), Some(found), Ok(mut returned)) =
+                (&kind, batch_length(&body), seen.returned.lock())
+            {
+                *returned.entry(kind.clone()).or_default() += found;
+            }
             if let (Some(kind), Ok(mut waiting)) = (kind, seen.waiting.lock()) {
                 *waiting.now.entry(kind).or_default() -= 1;
             }
@@ -295,6 +347,12 @@ impl Seen {
         if let Ok(mut forwarded) = self.forwarded.lock() {
             *forwarded.entry(command.name.clone()).or_default() += 1;
         }
+        if let Ok(mut kinds) = self.forwarded_kinds.lock() {
+            *kinds.entry(command.kind.clone()).or_default() += 1;
+        }
+        if let (Some(find), Ok(mut filters)) = (command.find, self.find_filters.lock()) {
+            filters.push(find);
+        }
         if is_heartbeat(&command.name) {
             return;
         }
@@ -321,12 +379,29 @@ async fn message(from: &mut (impl AsyncRead + Unpin)) -> Option<([u8; 16], Vec<u
     Some((header, body))
 }
 
+/// How many documents an `OP_MSG` answer's cursor batch holds (`firstBatch`, `nextBatch`);
+/// `None` for an answer without a cursor.
+fn batch_length(body: &[u8]) -> Option<usize> {
+    if body.get(4) != Some(&0) {
+        return None;
+    }
+    let answer = mongodb::bson::Document::from_reader(body.get(5..)?).ok()?;
+    let cursor = answer.get_document("cursor").ok()?;
+    let batch = cursor
+        .get_array("firstBatch")
+        .or_else(|_| cursor.get_array("nextBatch"))
+        .ok()?;
+    Some(batch.len())
+}
+
 /// A command sent.
 struct Command {
     /// Its name (`find`).
     name: String,
     /// Its name and the collection it names (`find hourly`), or its name alone.
     kind: String,
+    /// A `find`'s collection and filter.
+    find: Option<(String, mongodb::bson::Document)>,
 }
 
 impl Command {
@@ -343,9 +418,17 @@ impl Command {
             (Some(collection), _) | (None, Ok(collection)) => format!("{name} {collection}"),
             _ => name.clone(),
         };
+        let find = match (name.as_str(), value.as_str()) {
+            ("find", Some(collection)) => Some((
+                collection.to_owned(),
+                command.get_document("filter").cloned().unwrap_or_default(),
+            )),
+            _ => None,
+        };
         Some(Command {
             name: name.clone(),
             kind,
+            find,
         })
     }
 }
