@@ -307,9 +307,9 @@ mod tests {
     use mongodb::bson::{Bson, doc};
     use releve::store::bson_date;
 
-    use super::lookups::{count_per_hour, hour_count_filters, lookup_chunks};
+    use super::lookups::{count_per_hour, lookup_chunks};
     use super::*;
-    use crate::database::records;
+    use crate::database::{hour_filters, records};
 
     fn hour(h: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, 21, h, 0, 0)
@@ -350,7 +350,7 @@ mod tests {
         };
         let touched = BTreeSet::from([hour(9), hour(10), hour(11), hour(14)]);
         assert_eq!(
-            hour_count_filters("usgs", &touched),
+            hour_filters("usgs", &touched),
             [range(9, 11), range(14, 14)]
         );
         let scattered: BTreeSet<_> = [0, 2, 4, 6, 8].into_iter().map(hour).collect();
@@ -359,7 +359,7 @@ mod tests {
             .map(|h| Bson::DateTime(bson_date(*h)))
             .collect();
         assert_eq!(
-            hour_count_filters("usgs", &scattered),
+            hour_filters("usgs", &scattered),
             [doc! {"source": "usgs", "hour": {"$in": listed}}]
         );
     }

@@ -49,12 +49,13 @@ fn january() -> Value {
     json!({"latitude": 45.76, "longitude": 4.84, "timezone": "GMT", "hourly": hours})
 }
 
-/// The commands of a summariser run through a counting proxy, after it succeeded.
-fn commands_of_a_run(ws: &Workspace) -> BTreeMap<String, usize> {
+/// The commands of a summariser run through a counting proxy, after it succeeded, and the
+/// filters of its `find`s on `records`.
+fn commands_of_a_run(ws: &Workspace) -> (BTreeMap<String, usize>, Vec<Document>) {
     let proxy = MongoProxy::start(testkit::MongoServer::shared().uri(), Conduct::counting());
     let output = ws.command(&proxy.uri()).output().expect("summariser runs");
     assert!(output.status.success(), "{}", stderr(&output));
-    proxy.commands()
+    (proxy.commands(), proxy.find_filters("records"))
 }
 
 #[tokio::test]
@@ -62,7 +63,7 @@ async fn a_month_of_archive_hours_is_summarised_in_a_few_commands_and_again_in_n
     let ws = Workspace::new("archive-month");
     std::fs::write(ws.dir.path().join("sources.toml"), ARCHIVE).expect("config");
     ws.land("archive", (3, 0, 0), &january());
-    let first = commands_of_a_run(&ws);
+    let (first, _) = commands_of_a_run(&ws);
     assert_eq!(
         first.get("update"),
         Some(&1),
@@ -79,10 +80,30 @@ async fn a_month_of_archive_hours_is_summarised_in_a_few_commands_and_again_in_n
         .await
         .expect("hours counted");
     assert_eq!(summaries, 744, "one summary an hour");
+    let pending = ws
+        .db()
+        .await
+        .collection::<Document>("summariser_pending")
+        .count_documents(doc! {})
+        .await
+        .expect("notes counted");
+    assert_eq!(pending, 0, "the pending note of the month's hours cleared");
 
     // The next run lands the same range again: nothing changed, nothing written.
     ws.land("archive", (4, 0, 0), &january());
-    let second = commands_of_a_run(&ws);
+    let (second, finds) = commands_of_a_run(&ws);
+    // Every stored record of the month is one of the file's keys: read by the range of their
+    // hours, in one pass of the `(source, hour)` index, not by an `$in` of 744 keys.
+    assert!(
+        finds.len() <= 2
+            && finds.iter().any(|filter| filter.contains_key("hour"))
+            && !finds.iter().any(|filter| filter.contains_key("key")),
+        "the month landed again read from `records` by its hours' range; read by: {:?}",
+        finds
+            .iter()
+            .map(|filter| filter.keys().cloned().collect::<Vec<_>>())
+            .collect::<Vec<_>>()
+    );
     for write in ["insert", "delete"] {
         assert_eq!(
             second.get(write),

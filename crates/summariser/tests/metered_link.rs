@@ -4,7 +4,11 @@
 
 mod common;
 
+use chrono::{TimeDelta, TimeZone, Utc};
 use common::{Workspace, quake, snapshot};
+use mongodb::bson::{Document, doc};
+use releve::store::bson_date;
+use testkit::mongo_proxy::{Conduct, MongoProxy};
 
 /// `compressors` is MongoDB's own URI option for compressing a connection's traffic
 /// (`mongodb://…/?compressors=zstd,zlib`, documented by every MongoDB driver and by Atlas), the
@@ -35,4 +39,92 @@ fn a_uri_asking_mongodb_to_compress_its_traffic_is_not_called_an_invalid_option(
         "a URI with MongoDB's `compressors` option: exit {:?}, said: {stderr}",
         output.status.code()
     );
+}
+
+/// A forecast stamped by its run and keyed by both (`key = ["time", "run_at"]`, as the README
+/// shows): every run's 168 hours are new keys, in hours holding every earlier run's forecast.
+const STAMPED_FORECAST: &str = r#"
+[[source]]
+name = "forecast-runs"
+kind = "http_json"
+url = "https://api.open-meteo.com/v1/forecast"
+params = { latitude = "43.6", longitude = "1.44", hourly = "temperature_2m" }
+every = "1h"
+records = "hourly"
+columns = true
+key = ["time", "run_at"]
+time = "time"
+numeric = ["temperature_2m"]
+"#;
+
+/// The forecast made at hour `run` of 1 June 2025: its next 168 hours, stamped.
+fn forecast_run(run: i64) -> serde_json::Value {
+    let made = first_hour() + TimeDelta::hours(run);
+    let hours: Vec<serde_json::Value> = (0..168)
+        .map(|h| {
+            let at = made + TimeDelta::hours(h);
+            serde_json::json!({
+                "time": at.format("%Y-%m-%dT%H:%M").to_string(),
+                "run_at": made.format("%Y-%m-%dT%H:%M:03Z").to_string(),
+                "temperature_2m": 12.5,
+            })
+        })
+        .collect();
+    serde_json::json!({"latitude": 43.6, "longitude": 1.44, "timezone": "GMT", "hourly": hours})
+}
+
+fn first_hour() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2025, 6, 1, 0, 0, 0)
+        .single()
+        .expect("a date")
+}
+
+/// Each run of a stamped forecast looked up the stored records of its hours by their range:
+/// every forecast already stored for them, with its `data` (about 14,000 records a run once a
+/// week of runs is stored, 5 MB), none of them the run's, where the README promises about
+/// 7 MB a day. A run's lookups return about its own keys' records at most.
+#[tokio::test]
+async fn a_stamped_forecast_run_does_not_read_back_every_earlier_forecast_of_its_hours() {
+    let ws = Workspace::new("stamped-forecast");
+    std::fs::write(ws.dir.path().join("sources.toml"), STAMPED_FORECAST).expect("config");
+    let server = testkit::MongoServer::shared().uri();
+    for run in 0..5 {
+        ws.land("forecast-runs", (run, 0, 0), &forecast_run(run.into()));
+        let output = ws.command(server).output().expect("summariser runs");
+        assert!(output.status.success(), "{}", common::stderr(&output));
+    }
+    ws.land("forecast-runs", (5, 0, 0), &forecast_run(5));
+    let hours = doc! {"source": "forecast-runs", "hour": {
+        "$gte": bson_date(first_hour() + TimeDelta::hours(5)),
+        "$lte": bson_date(first_hour() + TimeDelta::hours(5 + 167)),
+    }};
+    let records = ws.db().await.collection::<Document>("records");
+    let stored_there = records.count_documents(hours).await.expect("counted");
+    assert_eq!(
+        stored_there, 825,
+        "the earlier runs' forecasts of the run's hours"
+    );
+
+    let proxy = MongoProxy::start(server, Conduct::counting());
+    let output = ws.command(&proxy.uri()).output().expect("summariser runs");
+    assert!(output.status.success(), "{}", common::stderr(&output));
+    let returned = proxy.documents_returned();
+    let read: usize = ["find records", "getMore records"]
+        .iter()
+        .filter_map(|kind| returned.get(*kind))
+        .sum();
+    // The hours' counts return one small document (its hour) per stored record, and their
+    // summaries are recomputed from every record stored in them once the run's 168 are
+    // written; the lookups may add about the run's 168 keys' records, at most.
+    let stored_there = usize::try_from(stored_there).expect("a count");
+    assert!(
+        read <= stored_there + (stored_there + 168) + 168,
+        "documents read from `records` by a run of 168 new forecasts over {stored_there} \
+         stored in their hours: {read} ({returned:?})"
+    );
+    let all = records
+        .count_documents(doc! {"source": "forecast-runs"})
+        .await
+        .expect("counted");
+    assert_eq!(all, 6 * 168, "every run's forecast stored");
 }

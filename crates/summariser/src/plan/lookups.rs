@@ -1,18 +1,20 @@
-//! What MongoDB already holds of a batch: the stored versions of its keys, looked up by `$in`
-//! in chunks, and how many records each touched hour holds.
+//! What MongoDB already holds of a batch: the stored versions of its keys, looked up by the
+//! range of their hours or by `$in` in chunks, and how many records each touched hour holds.
 
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
 use mongodb::Database;
-use mongodb::bson::{Bson, Document, RawDocument, doc};
+use mongodb::bson::{Document, RawDocument, doc};
 use releve::rawfile::LandingOrder;
-use releve::store::{StoreError, bson_date, chrono_date, hour_of};
+use releve::store::{StoreError, chrono_date, hour_of};
 use releve::{RawFileName, Source, record_data};
 use serde_json::Value;
 
 use crate::batch::Batch;
-use crate::database::{HOUR_RANGES_AT_MOST, each_found, hour_runs, raw_records, records};
+use crate::database::{
+    HOUR_RANGES_AT_MOST, each_found, hour_filters, hour_range, hour_runs, raw_records, records,
+};
 
 /// Keys per `$in` lookup, at most: on nx-27017 each lookup costs about a scan of the
 /// source's records, so fewer, larger lookups are faster there (a France Travail day cut into
@@ -22,9 +24,6 @@ const KEYS_PER_LOOKUP: usize = 5000;
 /// Bytes of keys per `$in` lookup, at most (but for a longer key, looked up alone): far below
 /// MongoDB's 16 MiB per command.
 const KEY_BYTES_PER_LOOKUP: usize = 4 * 1024 * 1024;
-
-/// Hours per `$in` count of stored records.
-const HOURS_PER_COUNT: usize = 200;
 
 pub(super) struct StoredVersion {
     /// The landed file the version came from.
@@ -47,8 +46,9 @@ pub(super) enum Stored {
 
 /// The stored versions of the batch's keys: first the stored records of the hours the batch's
 /// records fall in, read by range when those hours make at most [`HOUR_RANGES_AT_MOST`] runs
-/// of consecutive hours (a key stored in another hour is found next), then the keys not found
-/// there, looked up by `$in`. nx-27017 answers an `$in` of thousands of keys in seconds, a
+/// of consecutive hours, for each run holding no more stored records than the batch's keys
+/// there (see [`range_pays`]; a key stored in another hour is found next), then the keys not
+/// found there, looked up by `$in`. nx-27017 answers an `$in` of thousands of keys in seconds, a
 /// range of the `(source, hour)` index at once: a year of an archive landed again, every record
 /// stored in its hour, took 17 s of lookups, and takes one range read.
 pub(super) async fn stored_versions(
@@ -66,10 +66,15 @@ pub(super) async fn stored_versions(
     let runs = hour_runs(&hours);
     if runs.len() <= HOUR_RANGES_AT_MOST {
         for (first, last) in runs {
-            let filter = doc! {
-                "source": &source.name,
-                "hour": {"$gte": bson_date(first), "$lte": bson_date(last)},
-            };
+            let filter = hour_range(&source.name, first, last);
+            let keys_there = batch
+                .records
+                .values()
+                .filter(|version| (first..=last).contains(&hour_of(version.time)))
+                .count();
+            if !range_pays(db, &source.name, &filter, keys_there).await? {
+                continue;
+            }
             read_stored(
                 db,
                 filter,
@@ -90,6 +95,28 @@ pub(super) async fn stored_versions(
         read_stored(db, filter, &action, |_| true, &mut stored).await?;
     }
     Ok(stored)
+}
+
+/// Whether reading the stored records `filter` selects (a run of hours holding `keys_there`
+/// of the batch's keys) pays: when they are at most as many as those keys, the range returns
+/// no more records than an `$in` of the keys would, in one pass of the `(source, hour)` index.
+/// When they are more, at least the excess are other keys (the earlier runs of a forecast
+/// stamped and keyed by its run, the earlier snapshots of a station keyed by their stamp):
+/// a range read would return every one of them, with its `data`, to find few or none of the
+/// batch's keys, so the keys are looked up by `$in` alone. One count of the index's range.
+async fn range_pays(
+    db: &Database,
+    source: &str,
+    filter: &Document,
+    keys_there: usize,
+) -> Result<bool, StoreError> {
+    let stored = records(db)
+        .count_documents(filter.clone())
+        .await
+        .map_err(StoreError::command(&format!(
+            "counting `{source}` records of the batch's hours"
+        )))?;
+    Ok(usize::try_from(stored).is_ok_and(|stored| stored <= keys_there))
 }
 
 /// Reads the stored records `filter` selects whose key is `wanted` into `stored`.
@@ -155,7 +182,7 @@ pub(super) async fn count_per_hour(
 ) -> Result<HashMap<DateTime<Utc>, usize>, StoreError> {
     let action = format!("counting `{source}` records per hour");
     let mut counts = HashMap::new();
-    for filter in hour_count_filters(source, hours) {
+    for filter in hour_filters(source, hours) {
         each_found(
             records(db)
                 .find(filter)
@@ -170,32 +197,6 @@ pub(super) async fn count_per_hour(
         .await?;
     }
     Ok(counts)
-}
-
-/// The queries [`count_per_hour`] makes: one range of the `(source, hour)` index per run of
-/// consecutive `hours` (an hourly run touches one or two, a day's backlog one), as nx-27017
-/// answers a range several times faster than the same hours listed with `$in`, which it reads
-/// with a subquery per document of `records`, a collection that only grows; hours scattered
-/// over more runs than [`HOUR_RANGES_AT_MOST`] are listed with `$in`, [`HOURS_PER_COUNT`] at a
-/// time, rather than asked one range after another.
-pub(super) fn hour_count_filters(source: &str, hours: &BTreeSet<DateTime<Utc>>) -> Vec<Document> {
-    let runs = hour_runs(hours);
-    if runs.len() <= HOUR_RANGES_AT_MOST {
-        return runs
-            .into_iter()
-            .map(|(first, last)| {
-                doc! {"source": source, "hour": {"$gte": bson_date(first), "$lte": bson_date(last)}}
-            })
-            .collect();
-    }
-    let hours: Vec<Bson> = hours
-        .iter()
-        .map(|h| Bson::DateTime(bson_date(*h)))
-        .collect();
-    hours
-        .chunks(HOURS_PER_COUNT)
-        .map(|chunk| doc! {"source": source, "hour": {"$in": chunk}})
-        .collect()
 }
 
 fn stored_version(document: &RawDocument) -> Option<StoredVersion> {
