@@ -86,31 +86,28 @@ fn same_but_updated_at(old: &HourlySummary, new: &HourlySummary) -> bool {
     matches!((bson::to_vec(&old), bson::to_vec(new)), (Ok(old), Ok(new)) if old == new)
 }
 
-/// Which of `source`'s `hours` `hourly` holds a summary of (one range read of their hours).
+/// Which of `source`'s `hours` `hourly` holds a summary of (a range read per run of hours).
 async fn summarised_hours(
     db: &Database,
     source: &str,
     hours: &BTreeSet<DateTime<Utc>>,
 ) -> Result<BTreeSet<DateTime<Utc>>, StoreError> {
     let mut held = BTreeSet::new();
-    let (Some(first), Some(last)) = (hours.first(), hours.last()) else {
-        return Ok(held);
-    };
     let action = format!("reading the hours of `{source}` hourly summaries");
-    let filter =
-        doc! {"source": source, "hour": {"$gte": bson_date(*first), "$lte": bson_date(*last)}};
-    each_found(
-        db.collection::<Document>(HOURLY)
-            .find(filter)
-            .projection(doc! {"_id": 0, "hour": 1}),
-        &action,
-        |document| {
-            if let Ok(hour) = document.get_datetime("hour") {
-                held.insert(chrono_date(*hour));
-            }
-        },
-    )
-    .await?;
+    for filter in hour_filters(source, hours) {
+        each_found(
+            db.collection::<Document>(HOURLY)
+                .find(filter)
+                .projection(doc! {"_id": 0, "hour": 1}),
+            &action,
+            |document| {
+                if let Ok(hour) = document.get_datetime("hour") {
+                    held.insert(chrono_date(*hour));
+                }
+            },
+        )
+        .await?;
+    }
     Ok(held)
 }
 
@@ -122,25 +119,22 @@ async fn stored_summaries(
     hours: &BTreeSet<DateTime<Utc>>,
 ) -> Result<BTreeMap<DateTime<Utc>, HourlySummary>, StoreError> {
     let mut stored = BTreeMap::new();
-    let (Some(first), Some(last)) = (hours.first(), hours.last()) else {
-        return Ok(stored);
-    };
     let action = format!("reading `{source}` hourly summaries");
-    let filter =
-        doc! {"source": source, "hour": {"$gte": bson_date(*first), "$lte": bson_date(*last)}};
-    each_found(
-        db.collection::<Document>(HOURLY).find(filter),
-        &action,
-        |document| {
-            if let Ok(summary) = bson::from_document::<HourlySummary>(document) {
-                let hour = chrono_date(summary.hour);
-                if hours.contains(&hour) {
-                    stored.insert(hour, summary);
+    for filter in hour_filters(source, hours) {
+        each_found(
+            db.collection::<Document>(HOURLY).find(filter),
+            &action,
+            |document| {
+                if let Ok(summary) = bson::from_document::<HourlySummary>(document) {
+                    let hour = chrono_date(summary.hour);
+                    if hours.contains(&hour) {
+                        stored.insert(hour, summary);
+                    }
                 }
-            }
-        },
-    )
-    .await?;
+            },
+        )
+        .await?;
+    }
     Ok(stored)
 }
 
@@ -255,4 +249,45 @@ async fn read_records(
         },
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    fn hour(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(y, m, d, h, 0, 0)
+            .single()
+            .expect("hour")
+    }
+
+    /// A revision of an hour years back with today's hours: only those hours are read, not
+    /// every summary stored between them.
+    #[tokio::test]
+    async fn the_summarised_hours_are_read_per_run_of_hours_not_from_first_to_last() {
+        let server = testkit::MongoServer::shared();
+        let db = server
+            .client_database(&server.fresh_database("summarised_hours"))
+            .await;
+        let revised = hour(2023, 3, 1, 5);
+        let today = [hour(2026, 12, 7, 10), hour(2026, 12, 7, 11)];
+        let between = [hour(2024, 6, 1, 0), hour(2025, 6, 1, 0)];
+        let stored: Vec<Document> = [revised, today[0]]
+            .iter()
+            .chain(&between)
+            .map(|h| doc! {"source": "usgs", "hour": bson_date(*h)})
+            .chain([doc! {"source": "other", "hour": bson_date(today[1])}])
+            .collect();
+        db.collection::<Document>(HOURLY)
+            .insert_many(stored)
+            .await
+            .expect("summaries stored");
+        let hours = BTreeSet::from([revised, today[0], today[1]]);
+        let held = summarised_hours(&db, "usgs", &hours)
+            .await
+            .expect("hours read");
+        assert_eq!(held, BTreeSet::from([revised, today[0]]));
+    }
 }
