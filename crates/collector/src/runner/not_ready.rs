@@ -55,7 +55,7 @@ fn clock_behind(source: &Source, state: &SourceState) -> Option<SourceResult> {
     let retry = retry.format("%Y-%m-%d %H:%M:%S UTC");
     tracing::debug!(source = %source.name, next = %retry, "Backing off: this clock was found behind the API's.");
     Some(SourceResult::BackingOff(format!(
-        "this machine's clock was found {} behind the API's: not called again before {retry} by this clock; collected once the clock is set (`timedatectl` says whether NTP has synchronised it), `--force` meanwhile failing the same way",
+        "this machine's clock was found {} behind the API's: not called again before {retry} by this clock; once `timedatectl` says NTP has synchronised the clock, `--force` collects it now (before, it fails the same way)",
         releve::store::clocks_apart(behind.api_date - behind.found_at)
     )))
 }
