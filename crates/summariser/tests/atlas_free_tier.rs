@@ -430,7 +430,9 @@ async fn a_primary_shutting_down_as_the_summaries_update_awaits_its_majority_doe
 {
     let ws = Workspace::new("atlasstepdownconcern");
     land_a_revision_of_a_stored_hour(&ws);
-    let front = Front::start(&serde_json::json!({
+    let log = ws.dir.path().join("front.log");
+    let front = Front::start_logging(
+        &serde_json::json!({
         "rules": [{
             "command": "update",
             "collection": "hourly",
@@ -448,12 +450,19 @@ async fn a_primary_shutting_down_as_the_summaries_update_awaits_its_majority_doe
             },
         }],
         "replica_set": {"step_down_at": "none"},
-    }));
+        }),
+        Some(&log),
+    );
     let output = ws
         .command(&front.replica_set_uri())
         .output()
         .expect("summariser runs");
     let errors = common::stderr(&output);
+    let seen = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(
+        seen.contains("refuse update hourly #1"),
+        "the rule met the summaries' update: {seen}"
+    );
     assert!(
         output.status.success(),
         "a primary shutting down as the update awaits its write concern is ridden over: {errors}"
@@ -472,7 +481,9 @@ async fn a_primary_shutting_down_as_the_summaries_update_awaits_its_majority_doe
 async fn a_connection_cut_by_the_primary_at_the_summaries_update_does_not_fail_the_run() {
     let ws = Workspace::new("atlascutupdate");
     land_a_revision_of_a_stored_hour(&ws);
-    let front = Front::start(&serde_json::json!({
+    let log = ws.dir.path().join("front.log");
+    let front = Front::start_logging(
+        &serde_json::json!({
         "rules": [{
             "command": "update",
             "collection": "hourly",
@@ -481,12 +492,19 @@ async fn a_connection_cut_by_the_primary_at_the_summaries_update_does_not_fail_t
             "reply": "close",
         }],
         "replica_set": {"step_down_at": "none"},
-    }));
+        }),
+        Some(&log),
+    );
     let output = ws
         .command(&front.replica_set_uri())
         .output()
         .expect("summariser runs");
     let errors = common::stderr(&output);
+    let seen = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(
+        seen.contains("close update hourly #1"),
+        "the rule met the summaries' update: {seen}"
+    );
     assert!(
         output.status.success(),
         "a connection cut at the update is ridden over, as at an insert: {errors}"
