@@ -273,19 +273,21 @@ async fn the_readme_queries_answer(db: &mongodb::Database) {
         .map(|record| record.get_str("key").expect("key"))
         .collect();
     assert_eq!(
-        keys,
-        [
-            "us7000r1x2",
-            "us7000r1x9",
-            "ak0261a2b3",
-            "hv74800033",
-            "nc75100021",
-            "hv74800001",
-            "ci41200011"
-        ],
+        keys, STRONGEST,
         "strongest first, the quarry blast (ci41200057, 1.1) left out"
     );
 }
+
+/// The day's seven strongest earthquakes as the README's query ranks them, strongest first.
+const STRONGEST: [&str; 7] = [
+    "us7000r1x2",
+    "us7000r1x9",
+    "ak0261a2b3",
+    "hv74800033",
+    "nc75100021",
+    "hv74800001",
+    "ci41200011",
+];
 
 /// The README's query of a day's earthquakes per magnitude type, of 21 November 2026.
 fn per_magnitude_type() -> Vec<Document> {
@@ -429,16 +431,7 @@ fn the_readmes_python_queries_answer(uri: &str, database: &str) {
             && rows[1].contains("'max': 3.1"),
         "the hourly means of 10:00 and 11:00:\n{stdout}"
     );
-    let strongest = [
-        "us7000r1x2",
-        "us7000r1x9",
-        "ak0261a2b3",
-        "hv74800033",
-        "nc75100021",
-        "hv74800001",
-        "ci41200011",
-    ];
-    for (row, key) in rows[2..9].iter().zip(strongest) {
+    for (row, key) in rows[2..9].iter().zip(STRONGEST) {
         assert!(
             row.contains(&format!("'key': '{key}'")),
             "{key} in its rank:\n{stdout}"

@@ -62,20 +62,7 @@ async fn a_window_without_events_answered_no_content_lands_no_events_and_does_no
 #[tokio::test]
 async fn a_month_of_forty_five_thousand_events_lands_each_once_in_one_file() {
     let catalogue = month_past_the_cap();
-    let server = LocalServer::start(catalogue.router());
-    let site = Site::new(&catalogue_source(
-        &server,
-        "starttime = \"2026-01-01\", endtime = \"2026-02-01\"",
-    ));
-    let outcome = collector::run_with(&site.args(&[], true), fast_policy())
-        .await
-        .expect("the collector runs");
-    let failures: Vec<_> = outcome.failures().collect();
-    assert!(failures.is_empty(), "no failure: {failures:?}");
-    let files = site.data_files("usgs-catalogue");
-    assert_eq!(files.len(), 1, "one file lands: {:?}", outcome.sources);
-    let landed: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&files[0]).expect("read")).expect("JSON");
+    let (site, landed) = january_landed(&catalogue).await;
     let ids: Vec<&str> = landed["features"]
         .as_array()
         .expect("features")
@@ -127,20 +114,7 @@ async fn a_month_of_forty_five_thousand_events_lands_each_once_in_one_file() {
 #[tokio::test]
 async fn the_members_served_after_the_events_are_kept_in_the_landed_file() {
     let catalogue = month_past_the_cap().metadata_after_features();
-    let server = LocalServer::start(catalogue.router());
-    let site = Site::new(&catalogue_source(
-        &server,
-        "starttime = \"2026-01-01\", endtime = \"2026-02-01\"",
-    ));
-    let outcome = collector::run_with(&site.args(&[], true), fast_policy())
-        .await
-        .expect("the collector runs");
-    let failures: Vec<_> = outcome.failures().collect();
-    assert!(failures.is_empty(), "no failure: {failures:?}");
-    let files = site.data_files("usgs-catalogue");
-    assert_eq!(files.len(), 1, "one file lands: {:?}", outcome.sources);
-    let landed: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&files[0]).expect("read")).expect("JSON");
+    let (_, landed) = january_landed(&catalogue).await;
     assert_eq!(
         (
             &landed["type"],
@@ -466,6 +440,25 @@ async fn an_endtime_alone_in_the_url_is_said_in_the_url() {
         "{reason}"
     );
     assert_eq!(catalogue.asked().len(), 1, "no part asked");
+}
+
+/// January asked of `catalogue` by a source whose `params` write the window, run once without
+/// a failure: the site and the one file landed, read.
+async fn january_landed(catalogue: &Catalogue) -> (Site, serde_json::Value) {
+    let server = LocalServer::start(catalogue.router());
+    let site = Site::new(&catalogue_source(
+        &server,
+        "starttime = \"2026-01-01\", endtime = \"2026-02-01\"",
+    ));
+    let outcome = collector::run_with(&site.args(&[], true), fast_policy())
+        .await
+        .expect("the collector runs");
+    let failures: Vec<_> = outcome.failures().collect();
+    assert!(failures.is_empty(), "no failure: {failures:?}");
+    let files = site.data_files("usgs-catalogue");
+    assert_eq!(files.len(), 1, "one file lands: {:?}", outcome.sources);
+    let landed = serde_json::from_slice(&std::fs::read(&files[0]).expect("read")).expect("JSON");
+    (site, landed)
 }
 
 /// A query source of the double's catalogue, its window in `params`.
