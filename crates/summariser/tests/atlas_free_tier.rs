@@ -324,7 +324,8 @@ async fn atlas_over_its_quota_at_the_records_quarantines_nothing() {
 
 /// The quota reached at the hours' summaries (an `update` command, or the insertion of the
 /// summaries of new hours): the line gave Atlas's words alone, without the advice a refused
-/// insertion of records gets.
+/// insertion of records gets. The hour landed is new, so its summary is inserted: the update
+/// is the next test's.
 #[tokio::test]
 async fn atlas_over_its_quota_at_the_summaries_says_how_to_free_space() {
     let ws = Workspace::new("atlasquotahourly");
@@ -359,6 +360,58 @@ async fn atlas_over_its_quota_at_the_summaries_says_how_to_free_space() {
     ws.summarise();
     assert_eq!(ws.remaining("usgs"), 0);
     assert_eq!(stored(&ws).await, (30, 10, 30), "nothing lost or doubled");
+}
+
+/// The quota reached at the update of an hour a first run stored (its summary replaced, not
+/// inserted, once the run's files are deleted, their records stored): the run stops with the
+/// same one line, the hour keeps its earlier summary meanwhile, and once space is freed the
+/// next run summarises it again. The front's log shows the refusal met the update.
+#[tokio::test]
+async fn atlas_over_its_quota_at_the_update_of_stored_hours_says_how_to_free_space() {
+    let ws = Workspace::new("atlasquotahourlyupdate");
+    land_a_revision_of_a_stored_hour(&ws);
+    let over = serde_json::json!({"writeErrorEach": {
+        "code": 8000,
+        "errmsg": "you are over your space quota, using 512 MB of 512 MB",
+    }});
+    let log = ws.dir.path().join("front.log");
+    let front = Front::start_logging(
+        &serde_json::json!([
+            {"command": "update", "collection": "hourly", "reply": over},
+        ]),
+        Some(&log),
+    );
+    let output = ws
+        .command(&front.direct_uri())
+        .output()
+        .expect("summariser runs");
+    let errors = common::stderr(&output);
+    let seen = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(
+        seen.contains("refuse update hourly #1"),
+        "the rule met the summaries' update: {seen}"
+    );
+    assert!(!output.status.success(), "{errors}");
+    let lines: Vec<&str> = errors
+        .lines()
+        .filter(|line| line.starts_with("summariser: "))
+        .collect();
+    assert_eq!(lines.len(), 1, "one line: {errors}");
+    assert!(
+        lines[0].contains("space quota") && lines[0].contains("keep_days"),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(
+        stored(&ws).await,
+        (60, 20, 30),
+        "the records stored, the hour's summary the first run's: {errors}"
+    );
+    drop(front);
+    // Space freed: the next run, with no file to read, summarises the hour again.
+    ws.summarise();
+    assert_eq!(ws.remaining("usgs"), 0);
+    assert_eq!(stored(&ws).await, (60, 20, 60), "nothing lost or doubled");
 }
 
 /// A loopback server answering each connection as Atlas answers an address its IP access list
