@@ -7,6 +7,7 @@ mod common;
 use chrono::{DateTime, Days, TimeDelta, Utc};
 use common::{Workspace, quake_at, snapshot, stderr};
 use mongodb::bson::{Document, doc};
+use releve::store::bson_date;
 
 /// USGS as first configured: magnitudes only.
 const BEFORE: &str = r#"
@@ -433,4 +434,42 @@ async fn the_readmes_repair_of_a_key_changed_in_place_gives_back_every_hour() {
         !said.contains("Left hours that began more than keep_days ago"),
         "every hour was summarised again, none left as it was: {said}"
     );
+}
+
+/// An hourly summary edited by hand out of shape (its `count` made text): `--resummarise`
+/// leaves it out of the summaries it compares with, so its hour is taken for one without a
+/// summary and its new summary inserted, which the `(source, hour)` index refuses as a
+/// duplicate. The hour is then replaced: the run ends well, with one summary of the hour, as a
+/// clean run writes it.
+#[tokio::test]
+async fn an_hourly_summary_edited_out_of_shape_is_replaced() {
+    let ws = summarised("resum_misshapen", AFTER, first_hour());
+    let clean = summaries(&ws).await;
+    let edited = first_hour() + TimeDelta::hours(3);
+    ws.db()
+        .await
+        .collection::<Document>("hourly")
+        .replace_one(
+            hour_filter(edited),
+            doc! {"source": "usgs", "hour": bson_date(edited), "count": "x"},
+        )
+        .await
+        .expect("edited by hand");
+    let output = resummarise(&ws, &["usgs"]);
+    let said = stderr(&output);
+    let after = summaries(&ws).await;
+    let of_the_hour = |documents: &[Document]| -> Vec<Document> {
+        documents
+            .iter()
+            .filter(|hour| hour.get_datetime("hour") == Ok(&bson_date(edited)))
+            .cloned()
+            .collect()
+    };
+    assert_eq!(
+        of_the_hour(&after),
+        of_the_hour(&clean),
+        "one summary of the hour edited, as a clean run writes it: {said}"
+    );
+    assert!(after == clean, "every other hour as it was: {said}");
+    assert!(said.contains("resummarised=1"), "{said}");
 }
