@@ -4,10 +4,11 @@
 
 mod common;
 
-use chrono::{DateTime, Days, TimeDelta, Utc};
+use chrono::{DateTime, Days, TimeDelta, TimeZone, Utc};
 use common::{Workspace, quake_at, snapshot, stderr};
 use mongodb::bson::{Document, doc};
 use releve::store::bson_date;
+use testkit::mongo_proxy::{Conduct, MongoProxy};
 
 /// USGS as first configured: magnitudes only.
 const BEFORE: &str = r#"
@@ -472,4 +473,65 @@ async fn an_hourly_summary_edited_out_of_shape_is_replaced() {
     );
     assert!(after == clean, "every other hour as it was: {said}");
     assert!(said.contains("resummarised=1"), "{said}");
+}
+
+/// `--resummarise` of a source holding records of an hour in 2023 and of the test day's hours,
+/// with the summaries of 40 hours in between whose records were deleted: the summaries it
+/// compares its new ones with are read for the hours it summarises again, not for every hour
+/// from the first to the last (years of a source's summaries, on a remote server).
+#[tokio::test]
+async fn resummarising_an_hour_years_back_beside_recent_ones_reads_only_their_summaries() {
+    let ws = Workspace::new("resum_far_apart");
+    write_config(&ws, BEFORE);
+    let years_back = Utc
+        .with_ymd_and_hms(2023, 3, 1, 5, 10, 0)
+        .single()
+        .expect("a date");
+    let gone_from = Utc
+        .with_ymd_and_hms(2025, 6, 1, 0, 0, 0)
+        .single()
+        .expect("a date");
+    let recent = (10..13).map(|h| common::at(h, 10, 0));
+    let events = std::iter::once(years_back)
+        .chain((0..40).map(|h| gone_from + TimeDelta::minutes(60 * h + 10)))
+        .chain(recent)
+        .enumerate()
+        .map(|(n, time)| quake_at(&format!("q{n}"), time, 1.5))
+        .collect();
+    ws.land("usgs", (20, 0, 0), &snapshot(events));
+    ws.summarise();
+    let db = ws.db().await;
+    let gone = doc! {"source": "usgs", "hour": {
+        "$gte": bson_date(gone_from),
+        "$lt": bson_date(gone_from + TimeDelta::hours(40)),
+    }};
+    let deleted = db
+        .collection::<Document>("records")
+        .delete_many(gone)
+        .await
+        .expect("deleted by hand");
+    assert_eq!(deleted.deleted_count, 40);
+
+    write_config(&ws, AFTER);
+    let proxy = MongoProxy::start(testkit::MongoServer::shared().uri(), Conduct::counting());
+    let output = ws
+        .command(&proxy.uri())
+        .args(["--resummarise", "usgs"])
+        .output()
+        .expect("summariser runs");
+    let said = stderr(&output);
+    assert!(output.status.success(), "{said}");
+    assert!(said.contains("resummarised=4"), "{said}");
+    let returned = proxy.documents_returned();
+    let read: usize = ["find hourly", "getMore hourly"]
+        .iter()
+        .filter_map(|kind| returned.get(*kind))
+        .sum();
+    // The hours' counts read every summary of the source once (44); the summaries compared
+    // with are those of the 4 hours summarised again.
+    assert!(
+        read <= 44 + 4,
+        "documents read from `hourly` by --resummarise of 4 hours among 44 summaries: {read} \
+         ({returned:?})"
+    );
 }
