@@ -59,7 +59,7 @@ update_failed() {
 
 # Stops the script, naming the packages $1 to ask an administrator for, and why ($2).
 cannot_install() {
-  echo "${0##*/}: $1 is missing and $2: ask an administrator to run \`apt-get install $1\` as root (relevé's scripts use build-essential, poppler-utils, logrotate and python3-venv), then run again" >&2
+  echo "${0##*/}: $1 is missing and $2: ask an administrator to run \`apt-get install $1\` as root (relevé's scripts use build-essential, poppler-utils, logrotate, faketime and python3-venv), then run again" >&2
   exit 1
 }
 

@@ -102,10 +102,11 @@ fn a_student_refused_by_sudo_is_told_which_package_to_ask_an_administrator_for()
         !output.status.success()
             && last.contains("poppler-utils")
             && last.contains("administrator")
-            // The other package the script would install next, for one request to do.
-            && last.contains("logrotate"),
-        "`scripts/test.sh` exits {:?}; its last line does not name poppler-utils and \
-         logrotate for an administrator to install:\n{said}",
+            // The other packages the script would install next, for one request to do.
+            && last.contains("logrotate")
+            && last.contains("faketime"),
+        "`scripts/test.sh` exits {:?}; its last line does not name poppler-utils, logrotate \
+         and faketime for an administrator to install:\n{said}",
         output.status.code()
     );
 }
