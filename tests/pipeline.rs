@@ -3,6 +3,8 @@
 //! (nx-27017) → the real `analyser` → a PDF whose pages are not blank. On the way, the README's
 //! example queries run against what the summariser stored.
 
+mod mongosh;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -208,17 +210,9 @@ async fn the_readme_queries_answer(db: &mongodb::Database) {
     use futures_util::TryStreamExt;
 
     // Hourly mean magnitude of the day's earthquakes.
-    let next_day = DateTime::from_millis(hour(0).timestamp_millis() + 86_400_000);
-    let pipeline = vec![
-        doc! { "$match": { "source": "usgs-earthquakes", "hour": { "$gte": hour(0), "$lt": next_day } } },
-        doc! { "$unwind": "$numeric" },
-        doc! { "$match": { "numeric.field": "properties.mag" } },
-        doc! { "$project": { "_id": 0, "hour": 1, "magnitudes": "$numeric.count", "mean": "$numeric.mean", "max": "$numeric.max" } },
-        doc! { "$sort": { "hour": 1 } },
-    ];
     let rows: Vec<Document> = db
         .collection::<Document>("hourly")
-        .aggregate(pipeline)
+        .aggregate(hourly_means())
         .await
         .expect("the README's aggregate runs")
         .try_collect()
@@ -276,6 +270,46 @@ async fn the_readme_queries_answer(db: &mongodb::Database) {
         keys, STRONGEST,
         "strongest first, the quarry blast (ci41200057, 1.1) left out"
     );
+}
+
+/// The README's query of the hourly mean magnitudes of 21 November 2026.
+fn hourly_means() -> Vec<Document> {
+    let next_day = DateTime::from_millis(hour(0).timestamp_millis() + 86_400_000);
+    vec![
+        doc! { "$match": { "$and": [
+        { "source": "usgs-earthquakes" },
+        { "hour": { "$gte": hour(0), "$lt": next_day } } ] } },
+        doc! { "$unwind": "$numeric" },
+        doc! { "$match": { "numeric.field": "properties.mag" } },
+        doc! { "$project": { "_id": 0, "hour": 1, "magnitudes": "$numeric.count", "mean": "$numeric.mean", "max": "$numeric.max" } },
+        doc! { "$sort": { "hour": 1 } },
+    ]
+}
+
+/// The README's two aggregates in mongosh, read as MongoDB reads them, are the pipelines run
+/// here: the hourly means and the earthquakes per magnitude type a mongosh user sees are the
+/// tested ones, on MongoDB as on nx-27017.
+#[test]
+fn the_readmes_mongosh_aggregates_are_the_tested_queries() {
+    let readme =
+        std::fs::read_to_string(testkit::workspace_root().join("README.md")).expect("README.md");
+    let block = readme
+        .split("```js\n")
+        .filter_map(|rest| rest.split("```").next())
+        .find(|block| block.contains("db.hourly.aggregate("))
+        .expect("the README's mongosh queries");
+    for (call, tested) in [
+        ("db.hourly.aggregate(", hourly_means()),
+        ("db.records.aggregate(", per_magnitude_type()),
+    ] {
+        let json = mongosh::argument_of(block, call)
+            .unwrap_or_else(|| panic!("the README's `{call}…)` is left open"));
+        let value: serde_json::Value = serde_json::from_str(&json)
+            .unwrap_or_else(|err| panic!("the README's `{call}…)` as JSON: {err}\n{json}"));
+        let written = Bson::try_from(value).expect("the README's query reads as extended JSON");
+        let tested = Bson::Array(tested.into_iter().map(Bson::from).collect());
+        assert_eq!(written, tested, "the README's mongosh `{call}…)`:\n{json}");
+    }
 }
 
 /// The day's seven strongest earthquakes as the README's query ranks them, strongest first.
