@@ -4,6 +4,7 @@
 //! example queries run against what the summariser stored.
 
 mod mongosh;
+mod readme_python;
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -432,18 +433,7 @@ fn the_readmes_python_queries_answer(uri: &str, database: &str) {
         .and_then(|section| section.split("```python\n").nth(1))
         .and_then(|rest| rest.split("```").next())
         .expect("the README's Python queries under \"MongoDB documents\"");
-    let python = testkit::workspace_root().join(".venv/bin/python");
-    let output = Command::new(&python)
-        .arg("-c")
-        .arg(script)
-        .env("MONGODB_URI", uri_with_database(uri, database))
-        .output()
-        .unwrap_or_else(|err| {
-            panic!(
-                "{} runs (scripts/mongo-local.sh install): {err}",
-                python.display()
-            )
-        });
+    let output = readme_python::python(script, &[], &uri_with_database(uri, database));
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success(),
