@@ -9,10 +9,10 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use mongodb::bson::{self, Document, doc};
 use mongodb::options::{
-    Acknowledgment, ClientOptions, ConnectionString, IndexOptions, ReadPreference,
-    SelectionCriteria, WriteConcern,
+    Acknowledgment, ClientOptions, ConnectionString, ReadPreference, SelectionCriteria,
+    WriteConcern,
 };
-use mongodb::{Client, Database, IndexModel};
+use mongodb::{Client, Database};
 use serde::{Deserialize, Serialize};
 
 use crate::metrics::RunMetrics;
@@ -51,6 +51,7 @@ mod deadline;
 mod documents;
 mod error;
 mod hosts;
+mod indexes;
 pub mod installation;
 mod redaction;
 pub mod restored;
@@ -64,6 +65,7 @@ pub use documents::{
     ValueCount, bson_date, chrono_date, hour_of, run_document,
 };
 pub use error::{StoreError, apart as clocks_apart};
+use indexes::ensure_indexes;
 use redaction::password_as_port;
 pub use redaction::{redact, redact_uris};
 
@@ -467,59 +469,6 @@ async fn open_within(
     };
     shut_down(db).await;
     Err(failed)
-}
-
-/// Ensures relevé's indexes, one `createIndexes` command a collection: an index already
-/// there with the same options is left as it is, one there with other options fails the
-/// command (said naming its collection).
-async fn ensure_indexes(db: &Database) -> Result<(), StoreError> {
-    let unique = || IndexOptions::builder().unique(true).build();
-    let expiring = |after| IndexOptions::builder().expire_after(after).build();
-    let index = |keys, options| IndexModel::builder().keys(keys).options(options).build();
-    let indexes: [(&str, Vec<IndexModel>); 5] = [
-        (
-            HOURLY,
-            vec![index(doc! {"source": 1, "hour": 1}, Some(unique()))],
-        ),
-        (
-            RECORDS,
-            vec![
-                index(doc! {"source": 1, "key": 1}, Some(unique())),
-                index(doc! {"source": 1, "hour": 1}, None),
-                index(doc! {"expire_at": 1}, Some(expiring(Duration::ZERO))),
-            ],
-        ),
-        (
-            RUNS,
-            vec![
-                index(doc! {"source": 1, "started": 1, "file": 1}, Some(unique())),
-                index(doc! {"finished": 1}, Some(expiring(RUNS_KEPT))),
-            ],
-        ),
-        (
-            REJECTED,
-            vec![
-                index(doc! {"source": 1, "file": 1}, Some(unique())),
-                index(doc! {"landed_at": 1}, Some(expiring(RUNS_KEPT))),
-            ],
-        ),
-        (
-            REJECTED_RECORDS,
-            vec![
-                index(doc! {"source": 1, "hash": 1}, Some(unique())),
-                index(doc! {"landed_at": 1}, Some(expiring(RUNS_KEPT))),
-            ],
-        ),
-    ];
-    for (collection, models) in indexes {
-        db.collection::<Document>(collection)
-            .create_indexes(models)
-            .await
-            .map_err(StoreError::command(&format!(
-                "index creation on `{collection}`"
-            )))?;
-    }
-    Ok(())
 }
 
 /// Refuses a name MongoDB would refuse only once connected, which the driver reports as no

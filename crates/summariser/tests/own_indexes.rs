@@ -9,20 +9,36 @@ use common::{Workspace, count, keyless_quake, quake, snapshot, stderr};
 use mongodb::IndexModel;
 use mongodb::bson::{Document, doc};
 use mongodb::options::IndexOptions;
+use testkit::mongo_proxy::{Conduct, MongoProxy, Refusal};
+
+/// MongoDB's refusal of relevé's index on `hourly` where one with the same keys and options
+/// has another name (nx-27017 lets it pass).
+const NAMED_OTHERWISE: Refusal = Refusal {
+    kind: "createIndexes hourly",
+    code: 85,
+    code_name: "IndexOptionsConflict",
+    message: "Index already exists with a different name: idx_hourly_source_hour",
+};
 
 /// Adds a unique index on `keys` to `collection`; returns its name as the server lists it
 /// (nx-27017 names indexes itself).
 async fn add_unique_index(ws: &Workspace, collection: &str, keys: Document) -> String {
+    add_index(ws, collection, keys, true).await
+}
+
+/// Adds an index on `keys` to `collection`, `unique` or not; returns its name as the server
+/// lists it.
+async fn add_index(ws: &Workspace, collection: &str, keys: Document, unique: bool) -> String {
     let collection = ws.db().await.collection::<Document>(collection);
-    let unique = IndexOptions::builder()
-        .unique(true)
+    let options = IndexOptions::builder()
+        .unique(unique)
         .name("mine".to_owned())
         .build();
     collection
         .create_index(
             IndexModel::builder()
                 .keys(keys.clone())
-                .options(unique)
+                .options(options)
                 .build(),
         )
         .await
@@ -237,4 +253,63 @@ async fn a_unique_index_of_the_user_on_rejected_records_loses_no_record() {
     ws.summarise();
     assert_eq!(ws.remaining("usgs"), 0);
     assert_eq!(ws.documents("rejected_records").await.len(), 2, "both kept");
+}
+
+/// A month moved from nx-27017 to a university's MongoDB 7 with mongodump and mongorestore, as
+/// the README said: the restored indexes bear nx-27017's names (`idx_hourly_source_hour`), and
+/// MongoDB refuses relevé's `source_1_hour_1` on the same keys and options (code 85), so every
+/// summariser run on the new server stopped at its start. The index found serves as relevé's.
+#[tokio::test]
+async fn an_index_of_releve_s_restored_under_another_name_serves_as_releve_s() {
+    let ws = Workspace::new("own-index-restored");
+    ws.land(
+        "usgs",
+        (10, 30, 0),
+        &snapshot(vec![quake("a", (10, 5), 1.0)]),
+    );
+    ws.summarise();
+    ws.land(
+        "usgs",
+        (11, 30, 0),
+        &snapshot(vec![quake("b", (11, 5), 2.0)]),
+    );
+    let upstream = testkit::MongoServer::shared().uri();
+    let proxy = MongoProxy::start(upstream, Conduct::refusing(NAMED_OTHERWISE));
+    let output = ws.command(&proxy.uri()).output().expect("summariser runs");
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(ws.remaining("usgs"), 0, "{}", stderr(&output));
+    let hour = ws.hour("usgs", 11).await.expect("hour 11 summarised");
+    assert_eq!(count(&hour), 1);
+}
+
+/// The same refusal where her index on relevé's keys is not unique: relevé's must be (two
+/// summaries of one hour would count it twice), so the run stops, naming the index, what
+/// differs and how to drop it; once dropped, the next run makes relevé's and summarises.
+#[tokio::test]
+async fn an_index_on_releve_s_keys_with_other_options_is_named_with_how_to_drop_it() {
+    let ws = Workspace::new("own-index-differs");
+    let index = add_index(&ws, "hourly", doc! {"source": 1, "hour": 1}, false).await;
+    ws.land(
+        "usgs",
+        (10, 30, 0),
+        &snapshot(vec![quake("a", (10, 5), 1.0)]),
+    );
+    let upstream = testkit::MongoServer::shared().uri();
+    let proxy = MongoProxy::start(upstream, Conduct::refusing(NAMED_OTHERWISE));
+    let output = ws.command(&proxy.uri()).output().expect("summariser runs");
+    let errors = stderr(&output);
+    assert!(!output.status.success(), "{errors}");
+    assert_eq!(ws.remaining("usgs"), 1, "its file waits: {errors}");
+    let line = failure_line(&errors);
+    assert!(
+        line.contains(&format!("`hourly` index `{index}`"))
+            && line.contains("its `unique` is false, relevé's true")
+            && line.contains(&format!("db.hourly.dropIndex(\"{index}\")")),
+        "names the collection, the index, what differs and how to drop it: {line}"
+    );
+
+    drop_index(&ws, "hourly", &index).await;
+    ws.summarise();
+    assert_eq!(ws.remaining("usgs"), 0);
+    assert!(ws.hour("usgs", 10).await.is_some());
 }

@@ -4,8 +4,9 @@
 //! answer back a while of its own (varied, so that answers to reads sent together come back in
 //! another order than they were sent) and goes away at the n-th of chosen commands: that
 //! connection closed without forwarding it, every other at its next message, new ones refused,
-//! as a server that crashes or a network that fails mid-run. It needs a server without
-//! authentication (the tests').
+//! as a server that crashes or a network that fails mid-run; or answers a chosen command with a
+//! chosen error itself, as a real MongoDB refuses what nx-27017 lets pass. It needs a server
+//! without authentication (the tests').
 
 use std::collections::BTreeMap;
 use std::net::{SocketAddr, ToSocketAddrs};
@@ -14,6 +15,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
+use tokio::net::tcp::OwnedWriteHalf;
 use tokio::net::{TcpListener, TcpStream};
 
 /// The wire protocol's `OP_MSG` opcode.
@@ -36,6 +38,21 @@ pub struct Conduct {
     pub cut_on: &'static [&'static str],
     /// Which of the `cut_on` commands the proxy goes away at; `usize::MAX`: none.
     pub cut_at: usize,
+    /// The error the proxy answers a kind of command with itself, never forwarding it.
+    pub refuse: Option<Refusal>,
+}
+
+/// An error the proxy answers each command of a kind with, as a server refusing it.
+#[derive(Debug, Clone, Copy)]
+pub struct Refusal {
+    /// The kind of command refused: its name and collection (`createIndexes hourly`).
+    pub kind: &'static str,
+    /// The server's error code (85).
+    pub code: i32,
+    /// The code's name (`IndexOptionsConflict`).
+    pub code_name: &'static str,
+    /// The server's message.
+    pub message: &'static str,
 }
 
 impl Conduct {
@@ -45,6 +62,7 @@ impl Conduct {
             held_ms: FAR_HELD_MS,
             cut_on: &[],
             cut_at: usize::MAX,
+            refuse: None,
         }
     }
 
@@ -65,6 +83,16 @@ impl Conduct {
             held_ms: &[],
             cut_on: commands,
             cut_at,
+            refuse: None,
+        }
+    }
+
+    /// A server nearby that stays, and answers each command of `refusal`'s kind with its
+    /// error.
+    pub fn refusing(refusal: Refusal) -> Conduct {
+        Conduct {
+            refuse: Some(refusal),
+            ..Conduct::counting()
         }
     }
 }
@@ -287,10 +315,12 @@ async fn relay(
     seen: Arc<Seen>,
 ) -> std::io::Result<()> {
     let server = TcpStream::connect(upstream).await?;
-    let (mut client_read, mut client_write) = client.into_split();
+    let (mut client_read, client_write) = client.into_split();
+    let client_write = Arc::new(tokio::sync::Mutex::new(client_write));
     let (mut server_read, mut server_write) = server.into_split();
     let sent: Arc<Mutex<Option<String>>> = Arc::default();
     let (answered, answering_seen) = (sent.clone(), seen.clone());
+    let answering_write = client_write.clone();
     let answering = tokio::spawn(async move {
         let seen = answering_seen;
         while let Some((header, body)) = message(&mut server_read).await {
@@ -298,9 +328,7 @@ async fn relay(
             if let Some(held) = conduct.held_ms.get(turn % conduct.held_ms.len().max(1)) {
                 tokio::time::sleep(Duration::from_millis(*held)).await;
             }
-            if client_write.write_all(&header).await.is_err()
-                || client_write.write_all(&body).await.is_err()
-            {
+            if !answer(&answering_write, &header, &body).await {
                 break;
             }
             let kind = answered.lock().ok().and_then(|mut sent| sent.take());
@@ -326,6 +354,16 @@ async fn relay(
             {
                 seen.cut.store(true, Ordering::SeqCst);
                 break;
+            }
+            if let Some(refusal) = conduct
+                .refuse
+                .filter(|refusal| refusal.kind == command.kind)
+            {
+                let (header, body) = refused(&header, refusal);
+                if !answer(&client_write, &header, &body).await {
+                    break;
+                }
+                continue;
             }
             seen.note(command, &sent);
         }
@@ -367,6 +405,33 @@ impl Seen {
             *sent = Some(command.kind);
         }
     }
+}
+
+/// Sends the client an answer; false once it cannot be sent.
+async fn answer(client: &tokio::sync::Mutex<OwnedWriteHalf>, header: &[u8], body: &[u8]) -> bool {
+    let mut client = client.lock().await;
+    client.write_all(header).await.is_ok() && client.write_all(body).await.is_ok()
+}
+
+/// The answer (its header and body) refusing the command whose header is `asked` as
+/// `refusal` says: an `OP_MSG` of one kind-0 section, `ok: 0` with its code and message.
+fn refused(asked: &[u8; 16], refusal: Refusal) -> ([u8; 16], Vec<u8>) {
+    let error = mongodb::bson::doc! {
+        "ok": 0.0,
+        "errmsg": refusal.message,
+        "code": refusal.code,
+        "codeName": refusal.code_name,
+    };
+    let mut body = vec![0, 0, 0, 0, 0];
+    if let Err(err) = error.to_writer(&mut body) {
+        panic!("the refusal's document: {err}");
+    }
+    let length = i32::try_from(16 + body.len()).unwrap_or(i32::MAX);
+    let mut header = [0u8; 16];
+    header[0..4].copy_from_slice(&length.to_le_bytes());
+    header[8..12].copy_from_slice(&asked[4..8]);
+    header[12..16].copy_from_slice(&OP_MSG.to_le_bytes());
+    (header, body)
 }
 
 /// One message of the wire protocol: its 16-byte header and its body; `None` once closed.

@@ -157,6 +157,23 @@ pub enum StoreError {
         /// The driver's complaint.
         cause: mongodb::error::Error,
     },
+    /// An index on the keys of one of relevé's has other options (made by hand, or restored
+    /// from another server): relevé cannot make its own beside it.
+    #[error(
+        "the `{collection}` index `{name}` on {keys} differs from the one relevé makes on those \
+         keys: {what}; drop it (mongosh: db.{collection}.dropIndex(\"{name}\")) and run again, \
+         relevé then makes its own"
+    )]
+    IndexDiffers {
+        /// The collection indexed.
+        collection: String,
+        /// The index's name.
+        name: String,
+        /// The keys it indexes, relevé's.
+        keys: String,
+        /// How its options differ from relevé's.
+        what: String,
+    },
     /// A command failed.
     #[error("MongoDB {action} failed: {}", gist(.cause))]
     Command {
