@@ -9,7 +9,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::{Workspace, eco2mix, quake, snapshot};
+use common::{Workspace, eco2mix, keyless_quake, quake, snapshot};
 use mongodb::bson::{Bson, Document};
 use serde_json::json;
 
@@ -260,17 +260,15 @@ fn differences(collection: &str, documented: Option<&Shape>, stored: &Shape) -> 
     found
 }
 
-#[tokio::test]
-async fn the_readme_documents_every_field_a_run_writes_with_its_type() {
-    let ws = Workspace::new("documented-shapes");
-    let quakes = ws.land(
-        "usgs",
-        (10, 30, 0),
-        &snapshot(vec![quake("a", (10, 5), 2.5), quake("b", (10, 20), 4.0)]),
-    );
+/// The collector's metrics of the run that landed `quakes`, 30 min past 10, in `window_parts`
+/// when given.
+fn quake_run(
+    quakes: &releve::RawFileName,
+    window_parts: Option<u64>,
+) -> releve::metrics::RunMetrics {
     let landed = common::at(10, 30, 0);
-    let metrics = releve::metrics::RunMetrics {
-        window_parts: None,
+    releve::metrics::RunMetrics {
+        window_parts,
         scheduled_from: None,
         source: "usgs".to_owned(),
         kind: "http_json".to_owned(),
@@ -292,7 +290,18 @@ async fn the_readme_documents_every_field_a_run_writes_with_its_type() {
         every_s: Some(60),
         disabled_from: None,
         retry_from: None,
-    };
+    }
+}
+
+#[tokio::test]
+async fn the_readme_documents_every_field_a_run_writes_with_its_type() {
+    let ws = Workspace::new("documented-shapes");
+    let quakes = ws.land(
+        "usgs",
+        (10, 30, 0),
+        &snapshot(vec![quake("a", (10, 5), 2.5), quake("b", (10, 20), 4.0)]),
+    );
+    let metrics = quake_run(&quakes, None);
     let metrics = serde_json::to_vec(&metrics).expect("JSON");
     releve::rawfile::write_metrics(&ws.raw(), &quakes, &metrics).expect("metrics");
     ws.land(
@@ -324,5 +333,59 @@ async fn the_readme_documents_every_field_a_run_writes_with_its_type() {
         found.is_empty(),
         "the README's MongoDB documents and a run's documents differ:\n{}",
         found.join("\n")
+    );
+}
+
+/// The mongosh statement of the README's conversion to 64-bit integers (after a copy from
+/// nx-27017) that updates `collection`.
+fn conversion_of(collection: &str) -> String {
+    let readme =
+        std::fs::read_to_string(testkit::workspace_root().join("README.md")).expect("README.md");
+    let block = readme
+        .split("```js\n")
+        .find(|block| block.starts_with("const long = "))
+        .and_then(|block| block.split("```").next())
+        .expect("the README's conversion to 64-bit integers");
+    block
+        .split("\ndb.")
+        .find(|statement| statement.starts_with(&format!("{collection}.updateMany(")))
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// A student moving a month from nx-27017 to MongoDB finds her copied whole numbers 32-bit,
+/// where relevé writes 64-bit ones, and converts them with the README's mongosh lines: each
+/// whole-number field a run writes in `hourly`, `runs` and `rejected` must be among them, or
+/// it stays 32-bit in the month copied and `{$type: "long"}` misses it.
+#[tokio::test]
+async fn the_readme_s_conversion_to_64_bit_integers_names_every_whole_number_field() {
+    let ws = Workspace::new("documented-long");
+    let quakes = ws.land(
+        "usgs",
+        (10, 30, 0),
+        &snapshot(vec![quake("a", (10, 5), 2.5), keyless_quake((10, 20), 4.0)]),
+    );
+    let metrics = serde_json::to_vec(&quake_run(&quakes, Some(2))).expect("JSON");
+    releve::rawfile::write_metrics(&ws.raw(), &quakes, &metrics).expect("metrics");
+    ws.summarise();
+    let mut missing = Vec::new();
+    for collection in ["hourly", "runs", "rejected"] {
+        let documents = ws.documents(collection).await;
+        let document = documents.first().expect("a document written");
+        let statement = conversion_of(collection);
+        for (path, kinds) in stored_shape(document) {
+            let named = |field: &str| {
+                statement.contains(&format!("\"{field}\""))
+                    || statement.contains(&format!("{field}:"))
+            };
+            let fields = path.split('.').map(|field| field.trim_end_matches("[]"));
+            if kinds.contains(&Kind::Integer) && !fields.clone().all(named) {
+                missing.push(format!("{collection}.{path}"));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "the README's conversion to 64-bit integers leaves out {missing:?}"
     );
 }
