@@ -7,6 +7,10 @@ use releve::store::HourlySummary;
 use super::records::{refused_documents, run_updates};
 use super::*;
 
+/// Encoded statements per `update` command of replacements, at most: MongoDB refuses a command
+/// past 16 MB (and 16 KB for its own fields), which 500 hours of many long category values pass.
+const UPDATE_BYTES: usize = 15 * 1024 * 1024;
+
 /// Writes `summaries` of `source`, `stored` being the hours `hourly` held a summary of when
 /// they were read: the others are inserted, these replaced.
 pub(super) async fn write_summaries(
@@ -72,8 +76,8 @@ async fn insert<'a>(
     }
 }
 
-/// Replaces the stored summaries of the hours of `summaries` (an `update` command of upserts,
-/// each atomic on its document).
+/// Replaces the stored summaries of the hours of `summaries` (`update` commands of upserts of
+/// at most [`UPDATE_BYTES`], each atomic on its document).
 async fn replace(
     db: &Database,
     source: &str,
@@ -91,7 +95,29 @@ async fn replace(
         });
     }
     let action = format!("update of `{source}` hourly summaries");
-    run_updates(db, HOURLY, updates, &action).await
+    for command in by_size(updates, UPDATE_BYTES) {
+        run_updates(db, HOURLY, command, &action).await?;
+    }
+    Ok(())
+}
+
+/// `statements` in order, parted into commands of at most `limit` encoded bytes each (a
+/// statement past it alone in its own).
+fn by_size(statements: Vec<Document>, limit: usize) -> Vec<Vec<Document>> {
+    let (mut commands, mut command, mut bytes) = (Vec::new(), Vec::new(), 0_usize);
+    for statement in statements {
+        let size = bson::to_vec(&statement).map_or(usize::MAX, |encoded| encoded.len());
+        if !command.is_empty() && bytes.saturating_add(size) > limit {
+            commands.push(std::mem::take(&mut command));
+            bytes = 0;
+        }
+        bytes = bytes.saturating_add(size);
+        command.push(statement);
+    }
+    if !command.is_empty() {
+        commands.push(command);
+    }
+    commands
 }
 
 fn encoded(source: &str, summary: &HourlySummary) -> Result<Document, StoreError> {
@@ -99,4 +125,44 @@ fn encoded(source: &str, summary: &HourlySummary) -> Result<Document, StoreError
         action: format!("encoding `{source}` hourly summaries"),
         cause: err.into(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An `update` statement of about `kb` kilobytes, numbered `n`.
+    fn statement(n: i32, kb: usize) -> Document {
+        doc! {"q": {"n": n}, "u": {"n": n, "values": "v".repeat(kb * 1024)}, "upsert": true}
+    }
+
+    /// 500 hours of 40 KB (20 long values in each of ten category fields) are 20 MB: one
+    /// `update` command, refused by MongoDB past 16 MB, stopped every run of the source.
+    #[test]
+    fn replacements_are_sent_in_commands_mongodb_takes() {
+        let statements: Vec<Document> = (0..500).map(|n| statement(n, 40)).collect();
+        let commands = by_size(statements.clone(), UPDATE_BYTES);
+        assert!(
+            commands.len() > 1,
+            "500 hours of 40 KB take more than one command"
+        );
+        for command in &commands {
+            let body = doc! {"update": "hourly", "updates": command.clone(), "ordered": false};
+            let size = bson::to_vec(&body).map_or(usize::MAX, |encoded| encoded.len());
+            assert!(size <= 16 * 1024 * 1024, "a command of {size} bytes");
+        }
+        assert_eq!(
+            commands.concat(),
+            statements,
+            "every hour sent once, in order"
+        );
+    }
+
+    #[test]
+    fn a_statement_past_the_limit_goes_alone() {
+        let statements = vec![statement(1, 1), statement(2, 8), statement(3, 1)];
+        let commands = by_size(statements, 4 * 1024);
+        let sizes: Vec<usize> = commands.iter().map(Vec::len).collect();
+        assert_eq!(sizes, [1, 1, 1]);
+    }
 }
