@@ -20,7 +20,6 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Days, NaiveDate, TimeDelta, Utc};
 use releve::Source;
 use releve::config::CRON_EARLY;
-use releve::metrics::LONGEST_PAUSE;
 
 use crate::state::SourceState;
 
@@ -144,11 +143,7 @@ fn after_failure(source: &Source, state: &SourceState) -> Option<DateTime<Utc>> 
 /// The end of the pause the API asked for at the last failed run (at most a day after it was
 /// set), if it asked for one.
 fn api_pause(state: &SourceState) -> Option<DateTime<Utc>> {
-    state.last_error.as_ref()?;
-    let set_at = state.pause_set_at()?;
-    state
-        .paused_until
-        .map(|until| until.min(set_at + LONGEST_PAUSE))
+    state.api_pause().map(|pause| pause.end_as_set())
 }
 
 /// Decides whether `source` is due at `now`: what is due on the minute is due from

@@ -22,18 +22,16 @@ use std::fs;
 use std::io;
 use std::path::Path;
 
-use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use releve::RawFileName;
 use releve::Source;
-use releve::metrics::LONGEST_PAUSE;
+use releve::api_pause::ApiPause;
 use releve::rawfile::{self, LandingOrder, RawFileRole};
 use serde::{Deserialize, Serialize};
 
 use crate::sources::newest_time;
 
-mod clock_behind;
-
-pub use clock_behind::ClockBehind;
+pub use releve::clock_behind::ClockBehind;
 
 /// How many collected days a per-day source remembers.
 const DAYS_KEPT: usize = 366;
@@ -197,32 +195,32 @@ impl SourceState {
         forgotten
     }
 
-    /// When the pause the API asked for was set, if one is saved: `paused_at`, else (a state
-    /// saved before it was noted) the last attempt.
-    pub fn pause_set_at(&self) -> Option<DateTime<Utc>> {
-        self.paused_until?;
-        self.paused_at.or(self.last_attempt)
-    }
-
     /// Dates again a pause set more than a minute of drift ahead of `now` (a clock that ran
     /// ahead when it was set, or this one behind, a boot before NTP sets it): it then holds
-    /// its own length (at most [`LONGEST_PAUSE`]) from `now`, not until a time this clock
+    /// its own length (see [`ApiPause::end`]) from `now`, not until a time this clock
     /// cannot tell, which would hold the source as long as the clocks differ, or be dropped
     /// with the runs dated ahead. Returns the pause as it was set, and its new end.
     pub fn redate_pause_set_ahead(&mut self, now: DateTime<Utc>) -> Option<RedatedPause> {
-        self.last_error.as_ref()?;
-        let (set_at, until) = (self.pause_set_at()?, self.paused_until?);
-        if set_at <= now + releve::rawfile::CLOCK_DRIFT {
-            return None;
-        }
-        let length = (until - set_at).clamp(TimeDelta::zero(), LONGEST_PAUSE);
+        let pause = self.api_pause().filter(|pause| pause.set_ahead(now))?;
+        let now_until = pause.end(now);
         self.paused_at = Some(now);
-        self.paused_until = Some(now + length);
+        self.paused_until = Some(now_until);
         Some(RedatedPause {
-            set_at,
-            until,
-            now_until: now + length,
+            set_at: pause.set_at,
+            until: pause.until,
+            now_until,
         })
+    }
+
+    /// The pause the API asked for at the last failed run, if it asked for one (see
+    /// [`ApiPause::recorded`]).
+    pub fn api_pause(&self) -> Option<ApiPause> {
+        ApiPause::recorded(
+            self.last_error.is_some(),
+            self.last_attempt,
+            self.paused_at,
+            self.paused_until,
+        )
     }
 
     /// The `key` (a fingerprint) under which the source's latest stored records were stored,

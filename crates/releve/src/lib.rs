@@ -2,7 +2,9 @@
 //! folder's file naming, the record model, the collector's run metrics and the MongoDB
 //! document shapes users query.
 
+pub mod api_pause;
 pub mod cli;
+pub mod clock_behind;
 pub mod clock_unset;
 pub mod columns;
 pub mod config;

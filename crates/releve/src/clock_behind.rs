@@ -1,6 +1,6 @@
 //! The backoff of a source whose run found this machine's clock behind its API's (an API's
 //! `Date` more than 15 minutes ahead: a boot before NTP sets the clock). Nothing lands at such
-//! a clock, and nothing is recorded (see [`crate::http::FetchError::ClockBehind`]); without a
+//! a clock, and nothing is recorded (the collector's `FetchError::ClockBehind`); without a
 //! backoff each cron minute called the API again, for nothing, all day when a firewall blocks
 //! NTP. The source waits 5 minutes of this clock, then 10, 20, 40, then an hour. A clock set
 //! right since (NTP) has moved forward by what it was behind, past the end of the wait when it
@@ -12,15 +12,16 @@
 //! the backoff every few minutes. A clock back before `found_at` (another boot restoring an
 //! earlier time) ends the wait at once; `fake-hwclock` restoring a later time does not.
 //!
-//! In the state file, `"clock_behind"`:
+//! In the collector's state file (`raw/<source>/.state.json`), `"clock_behind"`, which
+//! `analyser status` reads too:
 //!
 //! ```json
 //! {"found_at":"2026-12-04T12:00:05Z","api_date":"2026-12-07T19:41:10Z",
 //!  "retry_at":"2026-12-04T12:05:00Z","in_a_row":1}
 //! ```
 
+use crate::config::{CRON_EARLY, run_minute};
 use chrono::{DateTime, TimeDelta, Utc};
-use releve::config::{CRON_EARLY, run_minute};
 use serde::{Deserialize, Serialize};
 
 /// The first wait after a run found the clock behind.
