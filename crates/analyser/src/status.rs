@@ -12,6 +12,7 @@ mod database;
 mod day_reports;
 mod disk;
 mod gather;
+mod held_back;
 mod json;
 mod last_runs;
 mod raw_files;
@@ -149,6 +150,15 @@ impl StatusReport {
                         && source.health(self.now) != Health::Empty
                 })
                 .filter_map(SourceStatus::unmatched_line),
+        );
+        problems.extend(
+            self.sources
+                .iter()
+                .filter(|source| source.enabled && source.refused.is_none())
+                .filter_map(|source| {
+                    let behind = source.clock_behind.as_ref()?;
+                    Some(held_back::clock_behind_line(&source.name, behind, self.now))
+                }),
         );
         // A raw folder that cannot be read is said once, however many sources it holds.
         for unreadable in self.unreadable.iter().chain(

@@ -2121,3 +2121,116 @@ fn a_date_given_to_status_is_said_to_be_the_report_s_option_not_a_misspelt_datab
         "{stderr}"
     );
 }
+
+/// `now` to the minute, so that the times status says to the minute are the ones written.
+fn minute_of(now: DateTime<Utc>) -> DateTime<Utc> {
+    use chrono::DurationRound;
+    now.duration_trunc(TimeDelta::minutes(1)).expect("a minute")
+}
+
+/// A boot's clock three days behind, NTP blocked: the collector's runs of `usgs` find its
+/// clock behind the API's, land nothing and back off. Status showed the source `ok`, its last
+/// run before the boot, until it turned stale, and nothing about the clock. It says in one
+/// line by how much the clock was found behind, when, and when the source is tried again, and
+/// `--json` carries it.
+#[tokio::test]
+async fn a_source_backing_off_for_a_clock_behind_says_so_and_when_it_is_tried_again() {
+    let site = Site::new();
+    let now = Utc::now();
+    land_run(&site.raw(), &run("usgs", now - TimeDelta::minutes(1), None));
+    let found_at = minute_of(now) - TimeDelta::minutes(2);
+    let retry_at = found_at + TimeDelta::minutes(10);
+    let state = serde_json::json!({
+        "last_success_started": (now - TimeDelta::minutes(1)).to_rfc3339(),
+        "last_attempt": found_at.to_rfc3339(),
+        "clock_behind": {
+            "found_at": found_at.to_rfc3339(),
+            "api_date": (found_at + TimeDelta::days(3)).to_rfc3339(),
+            "retry_at": retry_at.to_rfc3339(),
+            "in_a_row": 2,
+        },
+    });
+    std::fs::write(site.raw().join("usgs/.state.json"), state.to_string()).expect("state");
+    let output = site.status("mongodb://127.0.0.1:9", "releve");
+    let stderr = text(&output.stderr);
+    let said: Vec<&str> = stderr.lines().filter(|l| l.contains("`usgs`")).collect();
+    let [line] = said.as_slice() else {
+        panic!("one line of usgs: {stderr}")
+    };
+    let minute = |at: DateTime<Utc>| at.format("%Y-%m-%d %H:%M UTC").to_string();
+    assert!(
+        line.contains("clock was found 3 days behind its API's")
+            && line.contains(&minute(found_at))
+            && line.contains(&format!("tries it again from {}", minute(retry_at))),
+        "{stderr}"
+    );
+    let output = site.status_with("mongodb://127.0.0.1:9", "releve", &["--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("a JSON document");
+    let usgs = &json["sources"][0];
+    let second = |at: DateTime<Utc>| at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    assert_eq!(usgs["clock_behind"]["behind_seconds"], 3 * 86_400, "{usgs}");
+    assert_eq!(
+        usgs["clock_behind"]["retry_from"],
+        second(retry_at),
+        "{usgs}"
+    );
+    assert_eq!(usgs["clock_behind"]["found_at"], second(found_at), "{usgs}");
+    // The wait over (or the clock set right by NTP): tried at the collector's next run.
+    let mut over = state.clone();
+    over["clock_behind"]["retry_at"] = serde_json::json!(found_at.to_rfc3339());
+    std::fs::write(site.raw().join("usgs/.state.json"), over.to_string()).expect("state");
+    let output = site.status_with("mongodb://127.0.0.1:9", "releve", &["--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("a JSON document");
+    let usgs = &json["sources"][0];
+    assert_eq!(usgs["clock_behind"]["retry_from"], serde_json::Value::Null);
+    assert!(
+        json["problems"]
+            .as_array()
+            .expect("problems")
+            .iter()
+            .any(|line| line
+                .as_str()
+                .is_some_and(|line| line.contains("`usgs`")
+                    && line.contains("tries it again at its next run"))),
+        "{json}"
+    );
+}
+
+/// A clock two hours ahead when the API asked to wait three hours (an exhausted quota), set
+/// right since: the collector's next run dated the pause again, three hours from its own clock.
+/// Status still said the failed run's end, two hours later than the one the collector keeps.
+#[tokio::test]
+async fn a_pause_dated_again_by_the_collector_is_shown_with_its_new_end() {
+    let site = Site::new();
+    let now = Utc::now();
+    land_run(&site.raw(), &run("usgs", now - TimeDelta::hours(3), None));
+    let attempt = minute_of(now) - TimeDelta::minutes(1);
+    let mut failed = run("usgs", attempt, Some("HTTP 429: daily quota exhausted"));
+    failed.retry_from = Some(attempt + TimeDelta::hours(3));
+    failed_run(&site.raw(), &failed);
+    let redated_at = attempt - TimeDelta::hours(2);
+    let state = serde_json::json!({
+        "last_success_started": (now - TimeDelta::hours(3)).to_rfc3339(),
+        "last_attempt": attempt.to_rfc3339(),
+        "last_error": "HTTP 429: daily quota exhausted",
+        "failures_in_a_row": 1,
+        "paused_at": redated_at.to_rfc3339(),
+        "paused_until": (redated_at + TimeDelta::hours(3)).to_rfc3339(),
+    });
+    std::fs::write(site.raw().join("usgs/.state.json"), state.to_string()).expect("state");
+    let output = site.status("mongodb://127.0.0.1:9", "releve");
+    let stderr = text(&output.stderr);
+    let new_end = (attempt + TimeDelta::hours(1))
+        .format("%Y-%m-%d %H:%M UTC")
+        .to_string();
+    assert!(
+        stderr.contains(&format!("the collector tries it again from {new_end}")),
+        "the end the collector keeps: {stderr}"
+    );
+    let output = site.status_with("mongodb://127.0.0.1:9", "releve", &["--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("a JSON document");
+    assert_eq!(
+        json["sources"][0]["retry_from"],
+        (attempt + TimeDelta::hours(1)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    );
+}

@@ -11,6 +11,7 @@ pub mod config;
 pub mod credentials;
 pub mod disk_fault;
 pub mod dotenv;
+pub mod held_back;
 pub mod local_day;
 pub mod locate;
 pub mod lock;

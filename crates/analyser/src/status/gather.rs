@@ -75,6 +75,11 @@ pub async fn gather(args: &StatusArgs, now: DateTime<Utc>) -> Result<StatusRepor
     let due_day_start = super::day_reports::due_day_start(config.report.timezone, now);
     let mut collected_before_due = false;
     let read = read_database(args, &mut sources, now, &unread, due_day_start).await;
+    for status in sources.iter_mut() {
+        if status.refused.is_none() && status.raw_unreadable.is_none() {
+            super::held_back::read(raw_dir, status, now);
+        }
+    }
     let mut others_database = None;
     let mut lost_runs = Vec::new();
     let database = match read {

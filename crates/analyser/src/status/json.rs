@@ -62,6 +62,21 @@ struct Source<'a> {
     retry_from: Option<String>,
     /// Why the configuration refused its table, or why the collector skips it.
     reason: Option<String>,
+    /// The collector's runs found this machine's clock behind the API's, and it backs off.
+    clock_behind: Option<ClockBehind>,
+}
+
+/// A backoff after the collector found this machine's clock behind the API's.
+#[derive(Debug, Serialize)]
+struct ClockBehind {
+    /// When a run found it, by this clock.
+    found_at: String,
+    /// The API's time then.
+    api_date: String,
+    /// How far behind.
+    behind_seconds: i64,
+    /// When the collector tries the source again, by this clock; `null`: at its next run.
+    retry_from: Option<String>,
 }
 
 /// The most recent failed run.
@@ -134,6 +149,16 @@ pub fn render(report: &StatusReport) -> String {
                 (None, super::Health::Skipped) => source.unavailable.as_deref().map(shown),
                 (None, _) => None,
             },
+            clock_behind: source
+                .clock_behind
+                .as_ref()
+                .filter(|_| source.enabled && source.refused.is_none())
+                .map(|behind| ClockBehind {
+                    found_at: time(behind.found_at),
+                    api_date: time(behind.api_date),
+                    behind_seconds: (behind.api_date - behind.found_at).num_seconds(),
+                    retry_from: behind.backing_off(now).map(time),
+                }),
         })
         .collect();
     let status = Status {

@@ -54,6 +54,9 @@ pub(super) struct SourceStatus {
     /// Since when its runs, under a query changed since, have landed no record, with the keys
     /// that choose what it collects (see [`releve::selection`]).
     pub unmatched: Option<(DateTime<Utc>, &'static str)>,
+    /// The backoff its state file holds after its runs found this machine's clock behind the
+    /// API's.
+    pub clock_behind: Option<releve::clock_behind::ClockBehind>,
 }
 
 /// The verdict on one source.
