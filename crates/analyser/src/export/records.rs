@@ -5,7 +5,6 @@ use std::io::Write;
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 use mongodb::Database;
 use mongodb::bson::{RawDocument, RawDocumentBuf, doc};
-use releve::record::cut_example;
 use releve::store::{self, StoreError};
 use releve::{FieldPath, Resolution, Source};
 use serde_json::Value;
@@ -14,6 +13,12 @@ use super::TableError;
 use super::spreadsheet::Layout;
 use crate::period::{ReportPeriod, local_day};
 use crate::reading::Unread;
+
+mod columns;
+mod notes;
+
+use columns::{Column, ColumnKind, headings, record_columns};
+use notes::{NoTime, Unheld};
 
 /// The record fields asked for besides the configured ones: `--field`s, written as served, and
 /// `--time-field`s, written as times.
@@ -24,64 +29,6 @@ pub(super) struct Asked<'a> {
     pub times: &'a [FieldPath],
     /// How numbers are written.
     pub layout: Layout,
-}
-
-/// The record fields written as columns: the source's numeric, category, position and
-/// version fields, then `extra`, each once.
-fn record_columns(source: &Source, extra: &[FieldPath]) -> Vec<FieldPath> {
-    let mut columns: Vec<FieldPath> = Vec::new();
-    let configured = source
-        .read_fields()
-        .filter(|(key, _)| !matches!(*key, "key" | "time"))
-        .map(|(_, path)| path);
-    for path in configured.chain(extra) {
-        if !columns.iter().any(|c| c.as_str() == path.as_str()) {
-            columns.push(path.clone());
-        }
-    }
-    columns
-}
-
-/// A record field's column name: its path, or its path in MongoDB (`data.time`) for a field
-/// named like the `time` or `key` column (or, of daily values, the `day` column), so no two
-/// columns share a name.
-fn heading(path: &FieldPath, daily: bool) -> String {
-    match path.as_str() {
-        "time" | "key" => format!("data.{path}"),
-        "day" if daily => "data.day".to_owned(),
-        other => other.to_owned(),
-    }
-}
-
-/// The columns' names, each [`heading`]'s, but where two would share one (`--field time`,
-/// headed `data.time`, beside `--field data.time`, a record's own `data` object): each of
-/// those is headed by its path in MongoDB, `data.time` and `data.data.time`, which R and
-/// pandas would otherwise rename `data.time.1`, unsaid. Where that still leaves two alike
-/// (`--field data.data.time` as well), every column is headed by its path in MongoDB, one per
-/// path.
-fn headings<'p>(paths: impl Iterator<Item = &'p FieldPath> + Clone, daily: bool) -> Vec<String> {
-    let unique = |names: &[String]| {
-        names.iter().collect::<std::collections::HashSet<_>>().len() == names.len()
-    };
-    let plain: Vec<String> = paths.clone().map(|path| heading(path, daily)).collect();
-    if unique(&plain) {
-        return plain;
-    }
-    let apart: Vec<String> = paths
-        .clone()
-        .zip(&plain)
-        .map(|(path, name)| {
-            if plain.iter().filter(|other| *other == name).count() > 1 {
-                format!("data.{path}")
-            } else {
-                name.clone()
-            }
-        })
-        .collect();
-    if unique(&apart) {
-        return apart;
-    }
-    paths.map(|path| format!("data.{path}")).collect()
 }
 
 /// One row per record a report of the period counts: its own time in the UTC hours that begin
@@ -169,98 +116,6 @@ pub(super) async fn records_table<W: Write>(
     Ok(())
 }
 
-/// A column of records: the field's path, and how its values are written.
-struct Column {
-    path: FieldPath,
-    kind: ColumnKind,
-}
-
-/// How a column's values are written.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum ColumnKind {
-    /// As served.
-    Served,
-    /// As served, but text the summariser reads as a number written as a number is: a
-    /// `numeric` field, `lon` or `lat`.
-    Number,
-    /// As the time it reads as: a `--time-field`.
-    Time,
-}
-
-impl ColumnKind {
-    /// The kind of the column of `path`, of `source`, given the `--time-field`s `times`.
-    fn of(path: &FieldPath, source: &Source, times: &[FieldPath]) -> ColumnKind {
-        let read_as_number = source
-            .read_fields()
-            .any(|(key, read)| matches!(key, "numeric" | "lon" | "lat") && read == path);
-        match (times.contains(path), read_as_number) {
-            (true, _) => ColumnKind::Time,
-            (false, true) => ColumnKind::Number,
-            (false, false) => ColumnKind::Served,
-        }
-    }
-}
-
-/// The `--time-field` values that read as no time, left empty: how many, and the first.
-#[derive(Default)]
-struct NoTime {
-    count: u64,
-    first: Option<(FieldPath, String)>,
-    /// Every path with a value read as no time, in the order first met.
-    paths: Vec<FieldPath>,
-}
-
-impl NoTime {
-    /// The cell of `value` of the time field `path`: the time it reads as, in UTC to the
-    /// millisecond (to the second in the `--decimal-comma` layout), else nothing, noted.
-    fn cell(
-        &mut self,
-        path: &FieldPath,
-        value: Option<&Value>,
-        source: &Source,
-        layout: Layout,
-    ) -> String {
-        let Some(value) = value.filter(|value| !value.is_null()) else {
-            return String::new();
-        };
-        match releve::record::timestamp_in(value, source.local_times) {
-            Some(time) => layout.time(time, SecondsFormat::Millis),
-            None => {
-                self.count += 1;
-                self.first
-                    .get_or_insert_with(|| (path.clone(), cut_example(&value.to_string())));
-                if !self.paths.contains(path) {
-                    self.paths.push(path.clone());
-                }
-                String::new()
-            }
-        }
-    }
-
-    /// The `--time-field` options to remove to see the values as served: one per path that
-    /// held a value read as no time (`` `--time-field a`, `--time-field b` ``).
-    fn removals(&self) -> String {
-        self.paths
-            .iter()
-            .map(|path| format!("`--time-field {path}`"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-
-    /// Warns of the values left empty, naming the first, and every path to remove.
-    fn warn(&self, source: &str) {
-        if let Some((path, value)) = &self.first {
-            let removals = self.removals();
-            tracing::warn!(
-                source = %source,
-                count = self.count,
-                first = %format!("`{path}`: {value}"),
-                "Values of --time-field paths read as no time (epoch seconds or milliseconds, ISO 8601, as `time` is read): their cells are left empty (`count` of them; `first`, with its path, as served). To see them all as served, export the field with --field instead: remove {removals} (given with it, --field writes the same column, as times)."
-            );
-        }
-    }
-}
-
 /// What reading the rows takes: the columns, and where to note what they find.
 struct Reading<'r, 'a> {
     columns: &'r [Column],
@@ -268,94 +123,6 @@ struct Reading<'r, 'a> {
     no_time: &'r mut NoTime,
     unread: &'r Unread,
     layout: Layout,
-}
-
-/// The `--field` and `--time-field` columns no record written has held yet (even as null), and
-/// of them those a record holds as one member whose name holds a dot (`"pm2.5"`), which a path
-/// reads as steps.
-struct Unheld<'a> {
-    paths: Vec<&'a FieldPath>,
-    dotted: Vec<&'a FieldPath>,
-    /// The `--time-field` paths, said as such.
-    times: &'a [FieldPath],
-}
-
-impl<'a> Unheld<'a> {
-    /// The `extra` paths that are not `source`'s configured fields, none held yet, of which
-    /// `times` were given as `--time-field`s.
-    fn of(source: &Source, extra: &'a [FieldPath], times: &'a [FieldPath]) -> Self {
-        let mut paths: Vec<&FieldPath> = Vec::new();
-        let unconfigured = extra.iter().filter(|path| {
-            !source
-                .read_fields()
-                .any(|(_, read)| read.as_str() == path.as_str())
-        });
-        // A path given as both `--field` and `--time-field` is one column: named once.
-        for path in unconfigured {
-            if !paths.contains(&path) {
-                paths.push(path);
-            }
-        }
-        Unheld {
-            paths,
-            dotted: Vec::new(),
-            times,
-        }
-    }
-
-    /// Takes out the paths a record's `data` holds, and notes those it names whole.
-    fn seen(&mut self, data: &Value) {
-        self.paths.retain(|path| path.get(data).is_none());
-        for path in &self.paths {
-            if !self.dotted.contains(path) && path.names_a_dotted_member(data) {
-                self.dotted.push(path);
-            }
-        }
-    }
-
-    /// Warns of the paths no record exported held, a name with a dot apart.
-    fn warn(&self, source: &str) {
-        let named = |paths: &mut dyn Iterator<Item = &&FieldPath>| {
-            paths
-                .map(|path| format!("`{path}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let dotted = named(&mut self.paths.iter().filter(|p| self.dotted.contains(p)));
-        let absent = named(
-            &mut self
-                .paths
-                .iter()
-                .filter(|p| !self.dotted.contains(p) && !self.times.contains(p)),
-        );
-        let absent_times = named(
-            &mut self
-                .paths
-                .iter()
-                .filter(|p| !self.dotted.contains(p) && self.times.contains(p)),
-        );
-        if !dotted.is_empty() {
-            tracing::warn!(
-                source = %source,
-                fields = %dotted,
-                "The records hold these --field paths as one member whose name holds a dot, which a path reads as steps (`pm2.5` as `5` inside `pm2`): their columns are empty, as no path can name such a member. Read it from MongoDB with `$getField` (see the README's `records`)."
-            );
-        }
-        if !absent.is_empty() {
-            tracing::warn!(
-                source = %source,
-                fields = %absent,
-                "No record exported holds these --field paths, not even as null: their columns are empty. Check the paths against a record as the API serves it (a dotted path, `properties.place`)."
-            );
-        }
-        if !absent_times.is_empty() {
-            tracing::warn!(
-                source = %source,
-                fields = %absent_times,
-                "No record exported holds these --time-field paths, not even as null: their columns are empty. Check the paths against a record as the API serves it (a dotted path, `properties.updated`)."
-            );
-        }
-    }
 }
 
 /// The hours one read covers: those from `from` to `to`, of which the records timed `within`
@@ -452,10 +219,6 @@ fn cell(value: Option<&Value>, layout: Layout, kind: ColumnKind) -> String {
 mod tests {
     use serde_json::json;
 
-    use std::path::Path;
-
-    use releve::Config;
-
     use super::*;
 
     #[test]
@@ -474,123 +237,5 @@ mod tests {
         assert_eq!(at("place"), "12 km N of Volcano, Hawaii");
         assert_eq!(at("xy"), "[1.5,2]");
         assert_eq!(at("xy.0"), "1.5");
-    }
-
-    #[test]
-    fn a_field_named_like_the_time_or_key_column_is_headed_by_its_mongodb_path() {
-        let heading_of =
-            |path: &str, daily| heading(&path.parse::<FieldPath>().expect("path"), daily);
-        assert_eq!(heading_of("time", false), "data.time");
-        assert_eq!(heading_of("key", false), "data.key");
-        assert_eq!(heading_of("properties.time", false), "properties.time");
-        assert_eq!(heading_of("day", false), "day");
-        assert_eq!(heading_of("day", true), "data.day", "beside the day column");
-    }
-
-    /// `--field time` and `--field data.time` were both headed `data.time`.
-    #[test]
-    fn two_fields_that_would_share_a_heading_are_each_headed_by_their_mongodb_path() {
-        let paths: Vec<FieldPath> = ["time", "data.time", "properties.mag", "data.key"]
-            .iter()
-            .map(|path| path.parse().expect("path"))
-            .collect();
-        assert_eq!(
-            headings(paths.iter(), false),
-            ["data.time", "data.data.time", "properties.mag", "data.key"]
-        );
-        let three: Vec<FieldPath> = ["time", "data.time", "data.data.time", "place"]
-            .iter()
-            .map(|path| path.parse().expect("path"))
-            .collect();
-        assert_eq!(
-            headings(three.iter(), false),
-            [
-                "data.time",
-                "data.data.time",
-                "data.data.data.time",
-                "data.place"
-            ],
-            "three alike: each by its MongoDB path"
-        );
-    }
-
-    #[test]
-    fn configured_fields_come_first_and_each_once() {
-        let config = Config::parse(
-            "[[source]]\nname = \"quakes\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/q\"\nevery = \"1m\"\nrecords = \"features\"\nkey = \"id\"\ntime = \"properties.time\"\nnumeric = [\"properties.mag\"]\ncategories = [\"properties.type\"]\nlon = \"geometry.coordinates.0\"\nlat = \"geometry.coordinates.1\"\n",
-            Path::new("sources.toml"),
-        )
-        .expect("valid");
-        let source = &config.sources[0];
-        let extra: Vec<FieldPath> = ["properties.place", "properties.mag"]
-            .iter()
-            .map(|path| path.parse().expect("path"))
-            .collect();
-        let columns: Vec<String> = record_columns(source, &extra)
-            .iter()
-            .map(|path| path.as_str().to_owned())
-            .collect();
-        assert_eq!(
-            columns,
-            [
-                "properties.mag",
-                "properties.type",
-                "geometry.coordinates.0",
-                "geometry.coordinates.1",
-                "properties.place"
-            ]
-        );
-    }
-    /// A `--time-field` pointing at an object (`properties`) or a long text: the warning's
-    /// first value is cut as an example is, not the whole record on one log line.
-    #[test]
-    fn the_first_value_read_as_no_time_is_quoted_cut() {
-        let config = Config::parse(
-            "[[source]]\nname = \"quakes\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/q\"\nevery = \"1m\"\nrecords = \"features\"\nkey = \"id\"\ntime = \"properties.time\"\n",
-            Path::new("sources.toml"),
-        )
-        .expect("valid");
-        let path: FieldPath = "properties".parse().expect("path");
-        let long = json!({"place": "12 km N of Volcano, Hawaii ".repeat(20), "mag": 2.5});
-        let mut no_time = NoTime::default();
-        assert_eq!(
-            no_time.cell(&path, Some(&long), &config.sources[0], Layout::DecimalPoint),
-            ""
-        );
-        let (_, first) = no_time.first.as_ref().expect("noted");
-        assert!(
-            first.chars().count() <= releve::record::EXAMPLE_CHARS,
-            "{first}"
-        );
-        assert!(first.ends_with('…'), "{first}");
-        assert_eq!(no_time.count, 1);
-    }
-
-    /// Two `--time-field` paths holding values read as no time: the advice removes both, not
-    /// the first alone (the warning would come back for the second).
-    #[test]
-    fn every_time_field_read_as_no_time_is_named_for_removal() {
-        let config = Config::parse(
-            "[[source]]\nname = \"quakes\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/q\"\nevery = \"1m\"\nrecords = \"features\"\nkey = \"id\"\ntime = \"properties.time\"\n",
-            Path::new("sources.toml"),
-        )
-        .expect("valid");
-        let source = &config.sources[0];
-        let (revised, updated): (FieldPath, FieldPath) = (
-            "properties.revised".parse().expect("path"),
-            "properties.updated".parse().expect("path"),
-        );
-        let mut no_time = NoTime::default();
-        for path in [&revised, &updated, &revised] {
-            assert_eq!(
-                no_time.cell(path, Some(&json!("soon")), source, Layout::DecimalPoint),
-                ""
-            );
-        }
-        assert_eq!(
-            no_time.removals(),
-            "`--time-field properties.revised`, `--time-field properties.updated`"
-        );
-        assert_eq!(no_time.count, 3);
     }
 }
