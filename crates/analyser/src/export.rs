@@ -16,6 +16,7 @@ use releve::{Config, FieldPath, Source};
 use crate::period::{PeriodKind, ReportPeriod};
 use crate::reading::Unread;
 
+mod clock;
 mod hourly;
 mod output;
 mod records;
@@ -24,7 +25,7 @@ mod spreadsheet;
 use output::{PartFile, to_stdout};
 
 /// `analyser export --source NAME [--date D] [--period P] [--hourly] [--field PATH]…
-/// [--time-field PATH]… [--decimal-comma] [--output F]`.
+/// [--time-field PATH]… [--decimal-comma] [--local-time] [--output F]`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ExportArgs {
     /// Sources configuration.
@@ -60,11 +61,19 @@ pub struct ExportArgs {
     pub time_fields: Vec<FieldPath>,
     /// Write for a spreadsheet set to French or German, opened by a double-click: `;` between
     /// fields, decimals with a comma (`4,46`, `1,5E-07`, also of `numeric` fields served as
-    /// text), times in UTC as `2026-12-07 14:00:00` under `time (UTC)`, and a UTF-8 byte-order
+    /// text and of labels written as numbers, `"4.5"`; numbers past a spreadsheet's range, or
+    /// whole past 15 digits, said on stderr), times in UTC as `2026-12-07 14:00:00` under
+    /// `time (UTC)`, and a UTF-8 byte-order
     /// mark first, so accents read right (default: `,` between fields, decimals with a point
     /// and ISO 8601 times, as pandas and R read them).
     #[arg(long)]
     pub decimal_comma: bool,
+    /// Write times on the clock of `[report] timezone`, the zone the report shows them in,
+    /// named in the headings, `time (Europe/Paris)`: `2026-12-07 15:00:00` with
+    /// `--decimal-comma`, else ISO 8601 with the zone's offset, `2026-12-07T15:00:00.000+01:00`
+    /// (default: UTC).
+    #[arg(long)]
+    pub local_time: bool,
     /// The CSV file to write, which appears whole or not at all (default, or `-`: standard
     /// output).
     #[arg(long, value_name = "FILE")]
@@ -417,14 +426,18 @@ async fn table<W: Write>(
     rows: &mut u64,
 ) -> Result<(), TableError> {
     let layout = spreadsheet::Layout::asked(args.decimal_comma);
+    let clock = match args.local_time {
+        true => clock::Clock::local(layout, period.tz),
+        false => clock::Clock::utc(layout),
+    };
     let mut csv = layout.writer(out).map_err(TableError::Write)?;
     if args.hourly {
-        hourly::hourly_table(db, source, period, unread, &mut csv, rows, layout).await?;
+        hourly::hourly_table(db, source, period, unread, &mut csv, rows, clock).await?;
     } else {
         let asked = records::Asked {
             fields: &args.fields,
             times: &args.time_fields,
-            layout,
+            clock,
         };
         records::records_table(db, source, asked, period, unread, &mut csv, rows).await?;
     }

@@ -121,6 +121,25 @@ fn row_of<'t>(table: &'t str, key: &str) -> &'t str {
         .unwrap_or_else(|| panic!("no row of `{key}`: {table}"))
 }
 
+/// Adds `records` of `quakes` to `database`.
+async fn insert(database: &str, records: Vec<Document>) {
+    let db = store::connect(MongoServer::shared().uri(), database)
+        .await
+        .expect("the summariser's collections");
+    db.collection::<Document>(store::RECORDS)
+        .insert_many(records)
+        .await
+        .expect("the records");
+}
+
+/// The lines of `stderr` naming `field` and holding `words`.
+fn lines_saying<'s>(stderr: &'s str, field: &str, words: &str) -> Vec<&'s str> {
+    stderr
+        .lines()
+        .filter(|line| line.contains(field) && line.contains(words))
+        .collect()
+}
+
 fn said(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
@@ -196,9 +215,10 @@ async fn an_export_without_decimal_comma_stays_as_pandas_reads_it() {
 }
 
 /// An Opendatasoft portal serves numbers as text (`"12.5"`): a `numeric` field, or a position,
-/// so served is a number to the spreadsheet too, with its decimal comma, where text that is not
-/// declared a number (a category `"4.5"`, a place `"4.5 km"`, a postcode `"31000"`) stays as
-/// served. It kept its point, which a French spreadsheet reads as text or a date.
+/// so served is a number to the spreadsheet too, with its decimal comma, as is a category
+/// `"4.5"` (a label written as a number), where text that is no number (a place `"4.5 km"`, a
+/// postcode `"31000"`) stays as served. It kept its point, which a French spreadsheet reads as
+/// text or a date.
 #[tokio::test]
 async fn numbers_served_as_text_get_a_decimal_comma_and_other_text_stays_as_served() {
     let (dir, database) = golden_site_in_toulouse("export_comma_text").await;
@@ -218,7 +238,7 @@ async fn numbers_served_as_text_get_a_decimal_comma_and_other_text_stays_as_serv
     let csv = String::from_utf8(output.stdout).expect("UTF-8 CSV");
     let row = row_of(table_of(&csv), "blagnac");
     assert!(
-        row.ends_with(";blagnac;12,5;4.5;1,3634;43,6355;4.5 km;31000"),
+        row.ends_with(";blagnac;12,5;4,5;1,3634;43,6355;4.5 km;31000"),
         "a numeric field and a position served as text get a decimal comma, other text stays as served: {row}"
     );
 }
@@ -354,5 +374,174 @@ async fn a_decimal_comma_export_of_an_empty_period_is_its_header_after_the_byte_
     assert!(
         stderr.contains("Exported.") && stderr.contains("rows=0") && stderr.lines().count() == 1,
         "{stderr}"
+    );
+}
+
+/// `--local-time`: a French student reads the times on the clock of the report's zone
+/// (`[report] timezone`, Paris here), which the headings name, in both layouts; without it
+/// they stay in UTC.
+#[tokio::test]
+async fn local_time_writes_the_times_on_the_report_zones_clock_and_names_it_in_the_headings() {
+    let (dir, database) = golden_site_in_toulouse("export_comma_local").await;
+    let paris =
+        |after: Duration| (golden::day_start() + after).with_timezone(&chrono_tz::Europe::Paris);
+    let args = [
+        "--decimal-comma",
+        "--local-time",
+        "--time-field",
+        "properties.updated",
+    ];
+    let output = export(dir.path(), &database, &args).await;
+    assert!(output.status.success(), "{}", said(&output));
+    let csv = String::from_utf8(output.stdout).expect("UTF-8 CSV");
+    let table = table_of(&csv);
+    let header = table.lines().next().unwrap_or_default();
+    assert!(
+        header.starts_with("time (Europe/Paris);key;")
+            && header.ends_with(";properties.updated (Europe/Paris)"),
+        "{table}"
+    );
+    let compans = paris(Duration::hours(12) + Duration::minutes(30));
+    assert!(
+        row_of(table, "compans")
+            .starts_with(&format!("{};compans;", compans.format("%Y-%m-%d %H:%M:%S"))),
+        "{table}"
+    );
+    let updated = chrono::DateTime::from_timestamp_millis(UPDATED_MS).expect("a time");
+    let updated = updated.with_timezone(&chrono_tz::Europe::Paris);
+    assert!(
+        row_of(table, "blagnac").ends_with(&format!(";{}", updated.format("%Y-%m-%d %H:%M:%S"))),
+        "{table}"
+    );
+    let hourly = export(
+        dir.path(),
+        &database,
+        &["--decimal-comma", "--local-time", "--hourly"],
+    )
+    .await;
+    let csv = String::from_utf8(hourly.stdout).expect("UTF-8 CSV");
+    let first = paris(Duration::zero())
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string();
+    assert!(
+        table_of(&csv).starts_with("hour (Europe/Paris);count;")
+            && table_of(&csv)
+                .lines()
+                .nth(1)
+                .is_some_and(|hour| hour.starts_with(&first)),
+        "{csv}"
+    );
+    // Without --decimal-comma: ISO 8601 with the zone's offset.
+    let output = export(dir.path(), &database, &["--local-time"]).await;
+    let csv = String::from_utf8(output.stdout).expect("UTF-8 CSV");
+    let compans = compans.format("%Y-%m-%dT%H:%M:%S%.3f%:z");
+    assert!(
+        csv.starts_with("time (Europe/Paris),key,")
+            && csv.contains(&format!("\n{compans},compans,")),
+        "{csv}"
+    );
+}
+
+/// A French Excel reads `4.5` as 4 May, and `4.05` too: a label (a category, a `--field`)
+/// written as a number with a point, served as a JSON number or as text, gets a decimal
+/// comma alike, which both spreadsheets read as the number it is. Text that is no number
+/// (`4.5 km`) stays as served.
+#[tokio::test]
+async fn a_label_written_as_a_number_gets_a_decimal_comma_whether_served_as_text_or_number() {
+    let (dir, database) = golden_site_in_toulouse("export_comma_labels").await;
+    let labelled = quake(
+        "labelled",
+        Duration::hours(16),
+        doc! {"id": "labelled", "properties": {"mag": 2.5, "type": 4.5, "place": "4.05"}},
+    );
+    insert(&database, vec![labelled]).await;
+    let args = ["--decimal-comma", "--field", "properties.place"];
+    let output = export(dir.path(), &database, &args).await;
+    assert!(output.status.success(), "{}", said(&output));
+    let csv = String::from_utf8(output.stdout).expect("UTF-8 CSV");
+    let table = table_of(&csv);
+    assert!(
+        row_of(table, "labelled").ends_with(";labelled;2,5;4,5;;;4,05"),
+        "{table}"
+    );
+    assert!(
+        row_of(table, "blagnac").ends_with(";blagnac;12,5;4,5;1,3634;43,6355;4.5 km"),
+        "{table}"
+    );
+}
+
+/// `"1e-400"` and `"1e400"` are numbers past the range of a spreadsheet's (a double's): the
+/// first was written `1E-400`, a number no spreadsheet holds. They are written as served, and
+/// said once per field on stderr, naming the source and the field.
+#[tokio::test]
+async fn numeric_text_past_a_spreadsheets_range_is_written_as_served_and_said_once() {
+    let (dir, database) = golden_site_in_toulouse("export_comma_range").await;
+    let tiny = quake(
+        "subtiny",
+        Duration::hours(16),
+        doc! {"id": "subtiny", "properties": {"mag": "1e-400", "type": "earthquake"}},
+    );
+    let vast = quake(
+        "vast",
+        Duration::hours(17),
+        doc! {"id": "vast", "properties": {"mag": "1e400", "type": "earthquake"}},
+    );
+    insert(&database, vec![tiny, vast]).await;
+    let output = export(dir.path(), &database, &["--decimal-comma"]).await;
+    assert!(output.status.success(), "{}", said(&output));
+    let csv = String::from_utf8(output.stdout.clone()).expect("UTF-8 CSV");
+    let table = table_of(&csv);
+    assert!(
+        row_of(table, "subtiny").contains(";subtiny;1e-400;"),
+        "{table}"
+    );
+    assert!(row_of(table, "vast").contains(";vast;1e400;"), "{table}");
+    let stderr = said(&output);
+    let lines = lines_saying(&stderr, "properties.mag", "range");
+    assert!(lines.len() == 1 && lines[0].contains("quakes"), "{stderr}");
+}
+
+/// A spreadsheet keeps 15 significant digits: an id of 17 digits, served as a number or as
+/// text, is read as another number, unsaid. Said once per field on stderr, naming the source
+/// and the field.
+#[tokio::test]
+async fn whole_numbers_past_15_digits_are_said_once_per_field() {
+    let (dir, database) = golden_site_in_toulouse("export_comma_wide").await;
+    let ids = ["12345678901234567", "98765432109876543"];
+    let records = ids
+        .iter()
+        .enumerate()
+        .map(|(n, id)| {
+            let serial: i64 = id.parse().expect("an id");
+            quake(
+                id,
+                Duration::hours(16) + Duration::minutes(n as i64),
+                doc! {"id": *id, "properties": {"mag": 2.0, "serial": serial, "code": *id}},
+            )
+        })
+        .collect();
+    insert(&database, records).await;
+    let args = [
+        "--decimal-comma",
+        "--field",
+        "properties.serial",
+        "--field",
+        "properties.code",
+    ];
+    let output = export(dir.path(), &database, &args).await;
+    assert!(output.status.success(), "{}", said(&output));
+    let stderr = said(&output);
+    for field in ["properties.serial", "properties.code"] {
+        let lines = lines_saying(&stderr, field, "15 significant digits");
+        assert!(
+            lines.len() == 1 && lines[0].contains("quakes"),
+            "{field}: {stderr}"
+        );
+    }
+    let plain = export(dir.path(), &database, &["--field", "properties.serial"]).await;
+    assert!(
+        !said(&plain).contains("15 significant digits"),
+        "the default CSV is for data frames: {}",
+        said(&plain)
     );
 }

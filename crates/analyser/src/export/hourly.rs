@@ -11,7 +11,7 @@ use releve::{Resolution, Source};
 use serde_json::Value;
 
 use super::TableError;
-use super::spreadsheet::Layout;
+use super::clock::Clock;
 use crate::period::{ReportPeriod, local_day};
 use crate::reading::{self, Unread};
 
@@ -19,8 +19,8 @@ use crate::reading::{self, Unread};
 /// `period::local_day`) that `hourly` holds: `hour`, for daily values `day` (the report zone's
 /// day the hour counts in), `count`, then per numeric
 /// field its count, nulls, implausible values (outside `plausible`, left out of the others), min,
-/// mean, max and sum (empty when the hour lacks the field), their decimals as `layout` writes
-/// them.
+/// mean, max and sum (empty when the hour lacks the field), their decimals as the `clock`'s
+/// layout writes them, the hours on the `clock`.
 pub(super) async fn hourly_table<W: Write>(
     db: &Database,
     source: &Source,
@@ -28,11 +28,12 @@ pub(super) async fn hourly_table<W: Write>(
     unread: &Unread,
     csv: &mut csv::Writer<W>,
     rows: &mut u64,
-    layout: Layout,
+    clock: Clock,
 ) -> Result<(), TableError> {
+    let layout = clock.layout();
     const STATS: [&str; 7] = ["count", "nulls", "implausible", "min", "mean", "max", "sum"];
     let daily = source.resolution == Resolution::Day;
-    let mut header = vec![layout.time_heading("hour")];
+    let mut header = vec![clock.heading("hour")];
     if daily {
         header.push("day".to_owned());
     }
@@ -50,7 +51,7 @@ pub(super) async fn hourly_table<W: Write>(
         reading::find_all(db, store::HOURLY, filter, options, &action, unread).await?;
     for hour in &hours {
         let at = store::chrono_date(hour.hour);
-        let mut row = vec![layout.time(at, SecondsFormat::Secs)];
+        let mut row = vec![clock.time(at, SecondsFormat::Secs)];
         if daily {
             row.push(local_day(at, period.tz, Resolution::Day).to_string());
         }

@@ -10,13 +10,15 @@ use releve::{FieldPath, Resolution, Source};
 use serde_json::Value;
 
 use super::TableError;
-use super::spreadsheet::Layout;
+use super::clock::Clock;
 use crate::period::{ReportPeriod, local_day};
 use crate::reading::Unread;
 
+mod cells;
 mod columns;
 mod notes;
 
+use cells::Unfit;
 use columns::{Column, ColumnKind, headings, record_columns};
 use notes::{NoTime, Unheld};
 
@@ -27,8 +29,8 @@ pub(super) struct Asked<'a> {
     pub fields: &'a [FieldPath],
     /// Fields read as the source's `time` is and written as the `time` column is.
     pub times: &'a [FieldPath],
-    /// How numbers are written.
-    pub layout: Layout,
+    /// How numbers and times are written.
+    pub clock: Clock,
 }
 
 /// One row per record a report of the period counts: its own time in the UTC hours that begin
@@ -55,22 +57,19 @@ pub(super) async fn records_table<W: Write>(
     let mut unheld = Unheld::of(source, &extra, asked.times);
     let mut no_time = NoTime::default();
     let daily = source.resolution == Resolution::Day;
-    let layout = asked.layout;
+    let clock = asked.clock;
+    let mut unfit = Unfit::default();
     let named = headings(columns.iter().map(|column| &column.path), daily)
         .into_iter()
         .zip(&columns)
         .map(|(name, column)| match column.kind {
-            ColumnKind::Time => layout.time_heading(&name),
+            ColumnKind::Time => clock.heading(&name),
             _ => name,
         });
-    let header = [
-        layout.time_heading("time"),
-        "day".to_owned(),
-        "key".to_owned(),
-    ]
-    .into_iter()
-    .filter(|column| daily || column != "day")
-    .chain(named);
+    let header = [clock.heading("time"), "day".to_owned(), "key".to_owned()]
+        .into_iter()
+        .filter(|column| daily || column != "day")
+        .chain(named);
     csv.write_record(header)?;
     // The records a report of the period counts: those of the UTC hours that begin in it (in
     // a zone with a half-hour offset, not those of its first half hour), or for daily values
@@ -91,8 +90,9 @@ pub(super) async fn records_table<W: Write>(
             columns: &columns,
             unheld: &mut unheld,
             no_time: &mut no_time,
+            unfit: &mut unfit,
             unread,
-            layout,
+            clock,
         };
         let mut day = rows_of(db, source, hours, reading).await?;
         day.sort_by(|a, b| (a.time, &a.key).cmp(&(b.time, &b.key)));
@@ -100,7 +100,7 @@ pub(super) async fn records_table<W: Write>(
             let counted_in = daily.then(|| {
                 local_day(store::hour_of(row.time), period.tz, Resolution::Day).to_string()
             });
-            let cells = std::iter::once(layout.time(row.time, SecondsFormat::Millis))
+            let cells = std::iter::once(clock.time(row.time, SecondsFormat::Millis))
                 .chain(counted_in)
                 .chain(std::iter::once(row.key))
                 .chain(row.cells);
@@ -113,6 +113,7 @@ pub(super) async fn records_table<W: Write>(
         unheld.warn(&source.name);
     }
     no_time.warn(&source.name);
+    unfit.warn(&source.name);
     Ok(())
 }
 
@@ -121,8 +122,9 @@ struct Reading<'r, 'a> {
     columns: &'r [Column],
     unheld: &'r mut Unheld<'a>,
     no_time: &'r mut NoTime,
+    unfit: &'r mut Unfit,
     unread: &'r Unread,
-    layout: Layout,
+    clock: Clock,
 }
 
 /// The hours one read covers: those from `from` to `to`, of which the records timed `within`
@@ -153,8 +155,9 @@ async fn rows_of(
         columns,
         unheld,
         no_time,
+        unfit,
         unread,
-        layout,
+        clock,
     } = reading;
     let action = format!("reading `records` of {}", source.name);
     let (from, to) = (store::bson_date(hours.from), store::bson_date(hours.to));
@@ -171,8 +174,8 @@ async fn rows_of(
                 .map(|column| {
                     let value = column.path.get(&data);
                     match column.kind {
-                        ColumnKind::Time => no_time.cell(&column.path, value, source, layout),
-                        kind => cell(value, layout, kind),
+                        ColumnKind::Time => no_time.cell(&column.path, value, source, clock),
+                        kind => unfit.cell(&column.path, value, clock.layout(), kind),
                     }
                 })
                 .collect();
@@ -199,43 +202,4 @@ fn record_row(document: &RawDocument) -> Result<(DateTime<Utc>, String, Value), 
         .and_then(|data| releve::record_data::as_json(data).map_err(|err| err.to_string()))
         .map_err(|err| format!("`data`: {err}"))?;
     Ok((store::chrono_date(time), key.to_owned(), data))
-}
-
-/// A value as a CSV cell: text as it is (of a column of `kind` [`ColumnKind::Number`], as the
-/// `layout` writes it), a number or a boolean as JSON writes it (a number as the `layout`
-/// writes it), an object or an array as its JSON, nothing for null or a field the record
-/// lacks.
-fn cell(value: Option<&Value>, layout: Layout, kind: ColumnKind) -> String {
-    match value {
-        None | Some(Value::Null) => String::new(),
-        Some(Value::String(text)) if kind == ColumnKind::Number => layout.numeric_text(text),
-        Some(Value::String(text)) => text.clone(),
-        Some(number @ Value::Number(_)) => layout.number(number.to_string()),
-        Some(other) => other.to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use serde_json::json;
-
-    use super::*;
-
-    #[test]
-    fn cells_hold_values_as_served_and_nothing_for_none() {
-        let record = json!({"t": "2026-12-02T10:00", "mag": 2.5, "n": 3, "ok": true, "none": null,
-                            "place": "12 km N of Volcano, Hawaii", "xy": [1.5, 2]});
-        let at = |path: &str| {
-            let value = path.parse::<FieldPath>().expect("path");
-            cell(value.get(&record), Layout::DecimalPoint, ColumnKind::Served)
-        };
-        assert_eq!(at("mag"), "2.5");
-        assert_eq!(at("n"), "3");
-        assert_eq!(at("ok"), "true");
-        assert_eq!(at("none"), "");
-        assert_eq!(at("missing"), "");
-        assert_eq!(at("place"), "12 km N of Volcano, Hawaii");
-        assert_eq!(at("xy"), "[1.5,2]");
-        assert_eq!(at("xy.0"), "1.5");
-    }
 }

@@ -3,13 +3,11 @@
 //! read it. With `--decimal-comma`: what a spreadsheet set to French or German opens as a
 //! table by a double-click, `;` between fields, decimals with a comma (`4,46`) and a UTF-8
 //! byte-order mark, without which Excel reads `Été` as `Ã‰tÃ©`; numbers as Excel writes them
-//! in French (`1,5E-07`), the source's numbers served as text (`"12.5"`) too, and times as
-//! both Excel and LibreOffice read them, `2026-12-07 14:00:00`, their zone, UTC, in the heading
-//! (Excel reads `2026-12-07T14:00:00.000Z` as text).
+//! in French (`1,5E-07`), the source's numbers served as text (`"12.5"`) too, as are labels
+//! written as numbers (`"4.5"`, which a French Excel reads as 4 May). How times are written is
+//! [`super::clock`]'s.
 
 use std::io::Write;
-
-use chrono::{DateTime, SecondsFormat, Utc};
 
 /// The layout of the CSV's fields and numbers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,25 +64,47 @@ impl Layout {
         }
     }
 
-    /// A time's cell: ISO 8601 in UTC to `precision` (`2026-12-07T14:00:00.000Z`), or in the
-    /// [`Layout::DecimalComma`] layout in UTC to the second (`2026-12-07 14:00:00`), which
-    /// Excel and LibreOffice read as a date and time (with milliseconds, Excel shows minutes
-    /// and seconds alone).
-    pub(super) fn time(self, at: DateTime<Utc>, precision: SecondsFormat) -> String {
+    /// The cell of `text` served in a field that is no number to the source (a category,
+    /// `version`, a `--field`): as served, but in the [`Layout::DecimalComma`] layout, text
+    /// written as a number with a point (`"4.5"`, `"-0.25"`, `"1.5e-7"`) is written as that
+    /// number served as a number is (`4,5`), which a French spreadsheet reads as the number it
+    /// is, where it reads `4.5` as 4 May. Other text (`"4.5 km"`, `"31000"`) stays as served.
+    pub(super) fn label_text(self, text: &str) -> String {
         match self {
-            Layout::DecimalPoint => at.to_rfc3339_opts(precision, true),
-            Layout::DecimalComma => at.format("%Y-%m-%d %H:%M:%S").to_string(),
+            Layout::DecimalComma if text.contains('.') => {
+                with_decimal_comma(text).unwrap_or_else(|| text.to_owned())
+            }
+            _ => text.to_owned(),
         }
     }
+}
 
-    /// The heading of a column of times named `name`: `name`, or in the
-    /// [`Layout::DecimalComma`] layout, whose times say no zone, `name (UTC)`.
-    pub(super) fn time_heading(self, name: &str) -> String {
-        match self {
-            Layout::DecimalPoint => name.to_owned(),
-            Layout::DecimalComma => format!("{name} (UTC)"),
-        }
+/// Whether `text` writes a number past the range of a spreadsheet's numbers, a double's:
+/// `1e400`, past the largest, or `1e-400`, nearer 0 than the smallest, which no spreadsheet
+/// holds (Rust reads it as 0). `inf` and `NaN` are words, not numbers.
+pub(super) fn past_range(text: &str) -> bool {
+    let text = text.trim();
+    let Ok(read) = text.parse::<f64>() else {
+        return false;
+    };
+    let mantissa = text.split(['e', 'E']).next().unwrap_or(text);
+    if !mantissa.bytes().any(|b| b.is_ascii_digit()) {
+        return false;
     }
+    let nonzero = mantissa.bytes().any(|b| matches!(b, b'1'..=b'9'));
+    read.is_infinite() || (nonzero && read.abs() < f64::MIN_POSITIVE)
+}
+
+/// Whether `written`, a number as JSON or an API writes it, is a whole number of more than 15
+/// significant digits (`12345678901234567`, `1764759600123456.0`), which a spreadsheet, keeping
+/// 15, reads as another (`12345678901234500`).
+pub(super) fn past_15_digits(written: &str) -> bool {
+    let unsigned = written.trim().trim_start_matches(['-', '+']);
+    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    let whole_number = !whole.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && fraction.bytes().all(|b| b == b'0');
+    whole_number && whole.trim_start_matches('0').trim_end_matches('0').len() > 15
 }
 
 /// A decimal number written with a point (`-4.46`, `.5`, `+7`, `1.5e-7`) written as Excel
@@ -178,6 +198,50 @@ mod tests {
             assert_eq!(Layout::DecimalComma.numeric_text(served), served);
         }
         assert_eq!(Layout::DecimalPoint.numeric_text("12.5"), "12.5");
+    }
+
+    #[test]
+    fn a_label_written_as_a_number_with_a_point_gets_a_comma_and_other_text_stays() {
+        for (served, french) in [("4.5", "4,5"), ("-0.25", "-0,25"), ("1.5e-7", "1,5E-07")] {
+            assert_eq!(Layout::DecimalComma.label_text(served), french, "{served}");
+        }
+        for served in ["4.5 km", "31000", "1.2.3", " 4.5", "v1.5", ""] {
+            assert_eq!(Layout::DecimalComma.label_text(served), served);
+        }
+        assert_eq!(Layout::DecimalPoint.label_text("4.5"), "4.5");
+    }
+
+    #[test]
+    fn numbers_past_a_doubles_range_are_told_from_words_and_zeros() {
+        for past in ["1e400", "-1e400", "1e-400", " 2.5E-330 "] {
+            assert!(super::past_range(past), "{past}");
+        }
+        for within in ["0e-400", "0.0", "1e300", "2.5e-300", "inf", "NaN", "ND", ""] {
+            assert!(!super::past_range(within), "{within}");
+        }
+    }
+
+    #[test]
+    fn whole_numbers_past_15_significant_digits_are_told_apart() {
+        for wide in [
+            "12345678901234567",
+            "-1234567890123456",
+            "1764759600123456.0",
+        ] {
+            assert!(super::past_15_digits(wide), "{wide}");
+        }
+        for kept in [
+            "123456789012345",
+            "1000000000000000",
+            "10000000000000000000",
+            "1.5e17",
+        ] {
+            assert!(!super::past_15_digits(kept), "{kept}");
+        }
+        assert!(
+            !super::past_15_digits("3.14159265358979323"),
+            "no whole number"
+        );
     }
 
     #[test]

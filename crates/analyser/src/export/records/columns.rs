@@ -73,7 +73,8 @@ pub(super) struct Column {
 /// How a column's values are written.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum ColumnKind {
-    /// As served.
+    /// As served, but in the `--decimal-comma` layout, text written as a number with a point
+    /// (a label `"4.5"`) is written as a number is.
     Served,
     /// As served, but text the summariser reads as a number written as a number is: a
     /// `numeric` field, `lon` or `lat`.

@@ -6,7 +6,7 @@ use releve::record::cut_example;
 use releve::{FieldPath, Source};
 use serde_json::Value;
 
-use crate::export::spreadsheet::Layout;
+use crate::export::clock::Clock;
 
 /// The `--time-field` values that read as no time, left empty: how many, and the first.
 #[derive(Default)]
@@ -18,20 +18,20 @@ pub(super) struct NoTime {
 }
 
 impl NoTime {
-    /// The cell of `value` of the time field `path`: the time it reads as, in UTC to the
-    /// millisecond (to the second in the `--decimal-comma` layout), else nothing, noted.
+    /// The cell of `value` of the time field `path`: the time it reads as, on the `clock` (to
+    /// the millisecond, to the second in the `--decimal-comma` layout), else nothing, noted.
     pub(super) fn cell(
         &mut self,
         path: &FieldPath,
         value: Option<&Value>,
         source: &Source,
-        layout: Layout,
+        clock: Clock,
     ) -> String {
         let Some(value) = value.filter(|value| !value.is_null()) else {
             return String::new();
         };
         match releve::record::timestamp_in(value, source.local_times) {
-            Some(time) => layout.time(time, SecondsFormat::Millis),
+            Some(time) => clock.time(time, SecondsFormat::Millis),
             None => {
                 self.count += 1;
                 self.first
@@ -165,6 +165,7 @@ mod tests {
     use releve::Config;
 
     use super::*;
+    use crate::export::spreadsheet::Layout;
 
     /// A `--time-field` pointing at an object (`properties`) or a long text: the warning's
     /// first value is cut as an example is, not the whole record on one log line.
@@ -179,7 +180,12 @@ mod tests {
         let long = json!({"place": "12 km N of Volcano, Hawaii ".repeat(20), "mag": 2.5});
         let mut no_time = NoTime::default();
         assert_eq!(
-            no_time.cell(&path, Some(&long), &config.sources[0], Layout::DecimalPoint),
+            no_time.cell(
+                &path,
+                Some(&long),
+                &config.sources[0],
+                Clock::utc(Layout::DecimalPoint)
+            ),
             ""
         );
         let (_, first) = no_time.first.as_ref().expect("noted");
@@ -208,7 +214,12 @@ mod tests {
         let mut no_time = NoTime::default();
         for path in [&revised, &updated, &revised] {
             assert_eq!(
-                no_time.cell(path, Some(&json!("soon")), source, Layout::DecimalPoint),
+                no_time.cell(
+                    path,
+                    Some(&json!("soon")),
+                    source,
+                    Clock::utc(Layout::DecimalPoint)
+                ),
                 ""
             );
         }
