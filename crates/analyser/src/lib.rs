@@ -11,6 +11,7 @@ mod completeness;
 pub mod export;
 mod format;
 pub mod highest;
+mod hour_data;
 mod naming;
 mod outdated;
 mod pdf;

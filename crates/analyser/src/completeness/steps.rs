@@ -4,10 +4,10 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
-use releve::store::HourlySummary;
 use releve::{Resolution, Source};
 
 use super::ExpectedFrom;
+use crate::hour_data::holds_data;
 use crate::period::ReportPeriod;
 use crate::query::{CollectionRun, SourceData};
 
@@ -57,20 +57,6 @@ pub(super) fn off_stretches(
     off
 }
 
-/// Whether an hour's records hold data: a value in one of the source's numeric or category
-/// fields (a number out of its plausible range is one), or any record when it configures none.
-/// Records of nulls only (Open-Meteo's archive asked up to today serves the hours to come so)
-/// are not data.
-fn holds_a_value(hour: &HourlySummary) -> bool {
-    let numbers = hour.numeric.iter().any(|n| n.count + n.implausible > 0);
-    let categories = hour
-        .categories
-        .iter()
-        .any(|c| c.other > 0 || c.values.iter().any(|v| v.count > 0));
-    hour.count > 0
-        && (numbers || categories || (hour.numeric.is_empty() && hour.categories.is_empty()))
-}
-
 /// The period's hours begun before `reference`, or for a source of daily values its local days
 /// begun before it, and how many of them hold a record (a day, dated in any of its hours).
 /// Counted from the source's first collection (`first_run`) when it came in or after the
@@ -91,7 +77,7 @@ pub(super) fn elapsed_steps(
     let with_data = data
         .hourly
         .iter()
-        .filter(|h| holds_a_value(h))
+        .filter(|h| holds_data(h))
         .map(|h| releve::store::chrono_date(h.hour));
     // A source first collected in the period, or after it: the steps before both its first
     // collection and its first record are before it was collected, not without data.

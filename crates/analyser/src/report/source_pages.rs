@@ -20,6 +20,7 @@ use super::steps_in_words::busiest_and_quietest;
 use crate::charts::{self, ChartError, TimeAxis, px};
 use crate::completeness::{Completeness, ExpectedFrom};
 use crate::format::counted;
+use crate::hour_data::holds_data;
 use crate::pdf::{BODY, CAPTION, CONTENT_WIDTH, Ink, ReportDocument};
 use crate::period::{PeriodKind, ReportPeriod};
 use crate::query::SourceData;
@@ -170,7 +171,7 @@ pub fn source_section(
     let first_record = hourly
         .iter()
         .zip(axis.hours())
-        .find(|(summary, _)| summary.is_some_and(|h| h.count > 0))
+        .find(|(summary, _)| summary.is_some_and(holds_data))
         .map(|(_, hour)| *hour);
     if let ExpectedFrom::FirstRun(first) = completeness.expected_from
         && first > period.start()
@@ -199,7 +200,11 @@ pub fn source_section(
     let width = px(CONTENT_WIDTH);
     // A day's count of daily values is the sentence above: a chart of one bar adds nothing.
     if !one_day_of_daily_values(source, period.kind) {
-        let counts: Vec<i64> = hourly.iter().map(|h| h.map_or(0, |h| h.count)).collect();
+        // An hour whose records hold no value counts none, as the records sentence says.
+        let counts: Vec<i64> = hourly
+            .iter()
+            .map(|h| h.filter(|h| holds_data(h)).map_or(0, |h| h.count))
+            .collect();
         let in_words = busiest_and_quietest(&axis, &counts);
         doc.chart(
             charts::record_counts(&axis, &counts, (width, px(62.0)))?,
@@ -241,21 +246,43 @@ pub(super) fn one_day_of_daily_values(source: &Source, kind: PeriodKind) -> bool
 }
 
 /// The section's first sentence: its records, in how many of the period's hours (local days,
-/// for a source of daily values), and how many of those lie ahead of the time the report was
-/// `generated` (a forecast's).
+/// for a source of daily values) with data, how many of those lie ahead of the time the report
+/// was `generated` (a forecast's), and the records of the other hours, which hold no data.
 fn records_sentence(
     axis: &TimeAxis,
     hourly: &[Option<&HourlySummary>],
     records: i64,
     generated: DateTime<Utc>,
 ) -> String {
-    let busy = hourly
+    let with_records = |data: bool| {
+        hourly
+            .iter()
+            .zip(axis.hours())
+            .filter(move |(summary, _)| {
+                summary.is_some_and(|h| h.count > 0 && holds_data(h) == data)
+            })
+            .map(|(_, hour)| *hour)
+    };
+    let busy = with_records(true);
+    let nulls_only: i64 = hourly
         .iter()
-        .zip(axis.hours())
-        .filter(|(summary, _)| summary.is_some_and(|h| h.count > 0))
-        .map(|(_, hour)| *hour);
-    let records = counted(records, "record");
-    let (busy, ahead, of, begun, step) = match axis.resolution() {
+        .flatten()
+        .filter(|h| !holds_data(h))
+        .map(|h| h.count)
+        .sum();
+    let no_value = |steps: usize, step: &str| match (nulls_only, steps) {
+        (0, _) => String::new(),
+        (1, 0) => "; 1 more record holds no data".to_owned(),
+        (n, 0) => format!("; {} hold no data", counted(n, "more record")),
+        (1, _) => format!("; 1 more record holds no data, in 1 other {step}"),
+        (n, steps) => format!(
+            "; {} hold no data, in {steps} other {step}s",
+            counted(n, "more record")
+        ),
+    };
+    let all_records = counted(records, "record");
+    let records = counted(records - nulls_only, "record");
+    let (busy, ahead, of, begun, step, no_value) = match axis.resolution() {
         Resolution::Hour => {
             let busy: Vec<_> = busy.collect();
             let ahead = busy.iter().filter(|hour| axis.is_to_come(**hour)).count();
@@ -264,20 +291,30 @@ fn records_sentence(
                 .iter()
                 .filter(|hour| !axis.is_to_come(**hour))
                 .count();
-            (busy.len(), ahead, axis.len(), begun, "hour")
+            let no_value = no_value(with_records(false).count(), "hour");
+            (busy.len(), ahead, axis.len(), begun, "hour", no_value)
         }
         Resolution::Day => {
             let day = |hour: &DateTime<Utc>| axis.day_of(*hour);
             let days: BTreeSet<NaiveDate> = axis.hours().iter().map(day).collect();
-            if days.len() == 1 {
-                return format!("{records} for this day.");
-            }
             let busy: BTreeSet<NaiveDate> = busy.map(|hour| day(&hour)).collect();
+            if days.len() == 1 {
+                return if busy.is_empty() && nulls_only > 0 {
+                    format!("{all_records} for this day, holding no data.")
+                } else {
+                    format!("{records} for this day{}.", no_value(0, "day"))
+                };
+            }
+            let others: BTreeSet<NaiveDate> = with_records(false)
+                .map(|hour| day(&hour))
+                .filter(|d| !busy.contains(d))
+                .collect();
+            let no_value = no_value(others.len(), "day");
             // The day the report was generated on: an instant, not an hour's figures.
             let today = generated.with_timezone(&axis.tz()).date_naive();
             let ahead = busy.iter().filter(|d| **d > today).count();
             let begun = days.iter().filter(|d| **d <= today).count();
-            (busy.len(), ahead, days.len(), begun, "day")
+            (busy.len(), ahead, days.len(), begun, "day", no_value)
         }
     };
     // In a period not over, the completeness table counts the begun ones: said here too, so
@@ -295,7 +332,7 @@ fn records_sentence(
         n => format!("; {n} of these {step}s were still to come when the report was generated"),
     };
     format!(
-        "{records} in {busy} of {}{begun}{ahead}.",
+        "{records} in {busy} of {}{begun}{ahead}{no_value}.",
         counted(of as u64, step)
     )
 }
