@@ -10,7 +10,7 @@ use analyser::period::{PeriodKind, ReportPeriod};
 use analyser::query::{CollectionRun, SourceData};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use releve::Config;
-use releve::store::{self, HourlySummary, NumericSummary};
+use releve::store::{self, CategoryCounts, HourlySummary, NumericSummary, ValueCount};
 
 const CONFIG: &str = r#"
 [report]
@@ -25,6 +25,26 @@ key = "time"
 time = "time"
 numeric = ["temperature_2m"]
 units = { temperature_2m = "°C" }
+
+[[source]]
+name = "eco2mix"
+kind = "opendatasoft"
+url = "http://127.0.0.1:9"
+dataset = "eco2mix-national-tr"
+every = "15m"
+key = "date_heure"
+time = "date_heure"
+numeric = ["consommation", "taux_co2"]
+categories = ["nature"]
+
+[[source]]
+name = "labels"
+kind = "http_json"
+url = "http://127.0.0.1:9/labels"
+every = "1h"
+key = "id"
+time = "time"
+categories = ["nature"]
 "#;
 
 fn hour(h: i64) -> DateTime<Utc> {
@@ -58,8 +78,13 @@ fn summary(h: i64, records: i64, valued: bool) -> HourlySummary {
     }
 }
 
-/// The report of 2026-11-21 for `data`, generated the next morning, as text.
+/// The report of 2026-11-21 for `data` of the archive, generated the next morning, as text.
 fn report_text(data: SourceData) -> String {
+    report_of("archive", data)
+}
+
+/// The report of 2026-11-21 for `data` of `source`, generated the next morning, as text.
+fn report_of(source: &str, data: SourceData) -> String {
     let dir = tempfile::tempdir().expect("temp dir");
     let config = Config::parse(CONFIG, std::path::Path::new("sources.toml")).expect("config");
     let period = ReportPeriod::containing(
@@ -67,7 +92,7 @@ fn report_text(data: SourceData) -> String {
         "2026-11-21".parse().expect("date"),
         chrono_tz::UTC,
     );
-    let data = BTreeMap::from([("archive".to_owned(), data)]);
+    let data = BTreeMap::from([(source.to_owned(), data)]);
     let pdf = analyser::render_report(&config, &period, &data, hour(30)).expect("render");
     let path = dir.path().join("2026-11-21.pdf");
     std::fs::write(&path, pdf).expect("write the PDF");
@@ -77,6 +102,11 @@ fn report_text(data: SourceData) -> String {
 /// The hours with data the source's page counts (`… records in 12 of 24 hours`) and those
 /// the quality table does (its hours less those without data), as (page, table).
 fn hours_with_data(text: &str) -> (usize, usize) {
+    hours_with_data_of(text, "archive")
+}
+
+/// [`hours_with_data`] of `source`.
+fn hours_with_data_of(text: &str, source: &str) -> (usize, usize) {
     let flat = common::flat(text);
     let page = flat
         .split(" hours")
@@ -88,7 +118,7 @@ fn hours_with_data(text: &str) -> (usize, usize) {
             }
         })
         .unwrap_or_else(|| panic!("the page counts its hours with records:\n{flat}"));
-    let row = common::row(text, "Completeness and quality", &["archive"]);
+    let row = common::row(text, "Completeness and quality", &[source]);
     let of = row
         .iter()
         .position(|word| *word == "of")
@@ -156,5 +186,103 @@ fn a_first_run_after_hours_of_nulls_only_is_said_on_the_page() {
         hours_with_data(&text),
         (12, 12),
         "the page and the table agree on 12 hours with data:\n{flat}"
+    );
+}
+
+/// The count of the hour `h` of `records` éCO2mix-shaped rows, four an hour, all labelled
+/// "Données temps réel" in `nature`.
+fn real_time(records: i64) -> Vec<CategoryCounts> {
+    vec![CategoryCounts {
+        field: "nature".to_owned(),
+        values: vec![ValueCount {
+            value: "Données temps réel".to_owned(),
+            count: records,
+        }],
+        other: 0,
+        nulls: 0,
+    }]
+}
+
+/// éCO2mix's latest rows, before the hourly refresh, hold null figures but their `nature`
+/// ("Données temps réel"): a label alone is no data. Rows of 20 hours with figures, of the
+/// last 4 with nulls only: both the table and the page count 20 hours with data.
+#[test]
+fn rows_whose_figures_are_null_are_without_data_though_labelled() {
+    let hourly = (0..24)
+        .map(|h| {
+            let valued = h < 20;
+            let figures = summary(h, 4, valued).numeric;
+            let mut summary = summary(h, 4, valued);
+            summary.source = "eco2mix".to_owned();
+            summary.numeric = ["consommation", "taux_co2"]
+                .iter()
+                .map(|field| NumericSummary {
+                    field: (*field).to_owned(),
+                    ..figures[0].clone()
+                })
+                .collect();
+            summary.categories = real_time(4);
+            summary
+        })
+        .collect();
+    let text = report_of(
+        "eco2mix",
+        SourceData {
+            hourly,
+            last_success: Some(hour(24)),
+            ..Default::default()
+        },
+    );
+    let flat = common::flat(&text);
+    assert_eq!(
+        hours_with_data_of(&text, "eco2mix"),
+        (20, 20),
+        "20 hours with figures, 4 of labels alone:\n{flat}"
+    );
+    assert!(
+        flat.contains(
+            "80 records in 20 of 24 hours; 16 more records hold no data, in 4 other hours."
+        ),
+        "the page says the labelled rows apart:\n{flat}"
+    );
+}
+
+/// A source configuring categories alone has its categories for data: an hour of records
+/// labelled is with data, one whose labels are all null is not.
+#[test]
+fn a_source_of_categories_alone_has_its_labels_for_data() {
+    let hourly = (0..24)
+        .map(|h| HourlySummary {
+            source: "labels".to_owned(),
+            hour: store::bson_date(hour(h)),
+            count: 2,
+            numeric: Vec::new(),
+            categories: if h < 18 {
+                real_time(2)
+            } else {
+                vec![CategoryCounts {
+                    field: "nature".to_owned(),
+                    values: Vec::new(),
+                    other: 0,
+                    nulls: 2,
+                }]
+            },
+            bbox: None,
+            updated_at: store::bson_date(hour(h + 1)),
+        })
+        .collect();
+    let text = report_of(
+        "labels",
+        SourceData {
+            hourly,
+            last_success: Some(hour(24)),
+            ..Default::default()
+        },
+    );
+    let flat = common::flat(&text);
+    assert_eq!(
+        hours_with_data_of(&text, "labels"),
+        (18, 18),
+        "18 hours labelled, 6 of null labels:\n{flat}"
     );
 }
