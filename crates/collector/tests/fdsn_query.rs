@@ -341,6 +341,25 @@ async fn an_offset_in_both_url_and_params_is_sent_once_the_params_one() {
     }
 }
 
+/// Any parameter written both in the source's `url` and in `params` (here `format`, `csv` in
+/// the url) is sent once, `params`'s, in the first request as in each part. Before, both were
+/// sent (`format=csv&…&format=geojson`), which USGS leaves undefined.
+#[tokio::test]
+async fn a_format_in_both_url_and_params_is_sent_once_the_params_one() {
+    let (queries, _) = month_landed_in_parts(
+        "?format=csv",
+        "params = { format = \"geojson\", starttime = \"2026-01-01\", endtime = \"2026-02-01\" }",
+    )
+    .await;
+    for query in &queries {
+        assert_eq!(
+            written(query, "format"),
+            ["geojson"],
+            "params' format alone: {queries:?}"
+        );
+    }
+}
+
 /// A `starttime` the `url` writes twice with different values, beside a window past the cap,
 /// fails the run in one line naming `starttime` and `url` (which of them USGS read is unknown,
 /// so is the window to split), with USGS's count; before, only USGS's words, "exceeds search

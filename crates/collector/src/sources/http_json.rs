@@ -8,9 +8,10 @@
 //! [`HttpJson::local_zone`]): a local time reads as UTC, hours off, and a local midnight
 //! as an instant falls in the day before in report zones west of that zone.
 //!
-//! Keys: `params` (query parameters), `headers`, and for keyed APIs `key_env` (the name of the
-//! environment variable holding the key) with `key_param` (send it as that query parameter) or
-//! else `key_header` (default `Authorization`). The key is never written anywhere.
+//! Keys: `params` (query parameters, each sent in place of the `url`'s, see [`query`]),
+//! `headers`, and for keyed APIs `key_env` (the name of the environment variable holding the
+//! key) with `key_param` (send it as that query parameter) or else `key_header` (default
+//! `Authorization`). The key is never written anywhere.
 
 use chrono::Utc;
 use releve::Source;
@@ -26,6 +27,7 @@ mod columns;
 mod failure;
 mod no_content;
 mod paging;
+mod query;
 mod records_at;
 mod search_limit;
 #[cfg(test)]
@@ -78,7 +80,7 @@ pub(super) async fn collect(
     let get = |what: String, params: Vec<(String, String)>| async move {
         ctx.client
             .send_json(&what, |http| {
-                let address = search_limit::address(&source.url, &params);
+                let address = query::address(&source.url, &params);
                 let mut request = http.get(address.as_ref()).query(&params);
                 for (name, value) in &settings.headers {
                     request = request.header(name, value);

@@ -25,7 +25,6 @@ use crate::http::{Answer, FetchError};
 use crate::sources::SourceError;
 use beside::{Bbox, Beside};
 use bound::instant;
-pub(super) use in_url::address;
 use in_url::in_url;
 
 mod beside;

@@ -1,17 +1,12 @@
 //! The query parameters written in a source's `url` that bound a window asked in parts
 //! (`starttime`, `endtime`) or skip its events (`offset`): they are sent, and count, as those in
-//! `params` do, unless `params` set them too: then `params`' are sent in their place, once (USGS
-//! leaves a parameter sent twice undefined).
-
-use std::borrow::Cow;
+//! `params` do, unless `params` set them too: then `params`' are sent in their place, once, as
+//! every parameter (see [`super::super::query`]).
 
 use crate::sources::SourceError;
 
 /// The parameters bounding a window.
 const BOUNDS: [&str; 2] = ["starttime", "endtime"];
-
-/// The parameters of the url that `params` replace: the window's bounds and `offset`.
-const REPLACED: [&str; 3] = ["starttime", "endtime", "offset"];
 
 /// The values of the query parameter `name` written in the address `url` (none when it does
 /// not parse: the configuration's checks refuse it).
@@ -62,73 +57,8 @@ pub(super) fn written_twice(
         })
 }
 
-/// The address `url` less the window's bounds (`starttime`, `endtime`) and `offset` that
-/// `params` set: the one in `params` (a part's window) is sent in place of the url's, not beside
-/// it. The rest of the url's query is kept as written.
-pub(in crate::sources::http_json) fn address<'a>(
-    url: &'a str,
-    params: &[(String, String)],
-) -> Cow<'a, str> {
-    let Some((base, query)) = url.split_once('?') else {
-        return Cow::Borrowed(url);
-    };
-    let replaced = |pair: &&str| {
-        url::form_urlencoded::parse(pair.as_bytes())
-            .next()
-            .is_some_and(|(name, _)| {
-                REPLACED.contains(&name.as_ref()) && params.iter().any(|(set, _)| *set == name)
-            })
-    };
-    if !query.split('&').any(|pair| replaced(&pair)) {
-        return Cow::Borrowed(url);
-    }
-    let kept: Vec<&str> = query.split('&').filter(|pair| !replaced(pair)).collect();
-    match kept.join("&") {
-        kept if kept.is_empty() => Cow::Owned(base.to_owned()),
-        kept => Cow::Owned(format!("{base}?{kept}")),
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
-
-    /// A part's window replaces the url's bounds, the rest of the url's query sent as written;
-    /// a url without the bounds `params` set is sent as it is.
-    #[test]
-    fn a_bound_in_params_is_sent_in_place_of_the_url_s() {
-        let url = "https://earthquake.usgs.gov/fdsnws/event/1/query?format=geojson&starttime=2026-01-01&eventtype=earthquake,explosion&endtime=2026-07-01";
-        let window = [
-            ("starttime".to_owned(), "2026-01-01T00:00:00".to_owned()),
-            ("endtime".to_owned(), "2026-04-01T12:00:00".to_owned()),
-        ];
-        assert_eq!(
-            address(url, &window),
-            "https://earthquake.usgs.gov/fdsnws/event/1/query?format=geojson&eventtype=earthquake,explosion"
-        );
-        assert_eq!(
-            address(url, &window[1..]),
-            url.replace("&endtime=2026-07-01", "")
-        );
-        assert_eq!(address(url, &[]), url);
-        let only_bounds = "https://earthquake.usgs.gov/q?starttime=2026-01-01&endtime=2026-07-01";
-        assert_eq!(
-            address(only_bounds, &window),
-            "https://earthquake.usgs.gov/q"
-        );
-    }
-
-    /// An `offset` in `params` is sent in place of the url's; one the url alone writes is kept.
-    #[test]
-    fn an_offset_in_params_is_sent_in_place_of_the_url_s() {
-        let url = "https://earthquake.usgs.gov/fdsnws/event/1/query?offset=5&format=geojson";
-        let offset = [("offset".to_owned(), "1".to_owned())];
-        assert_eq!(
-            address(url, &offset),
-            "https://earthquake.usgs.gov/fdsnws/event/1/query?format=geojson"
-        );
-        assert_eq!(address(url, &offset[..0]), url);
-    }
 
     /// A window past the cap whose url writes `starttime` twice, differently, fails naming it
     /// and `url`, with USGS's words, not split over either (which one USGS read is unknown).
