@@ -222,10 +222,10 @@ impl HttpJson {
     }
 
     /// The time zone other than UTC the source asks its API to answer in, as a `timezone`
-    /// query parameter in `params` or in `url` (all are sent, and an API may read any of them,
-    /// so each counts), and the key naming it; `None` when it asks for none, or only for UTC
-    /// (any of its names, or an empty value). An address that does not parse asks for none
-    /// (the configuration's checks refuse it).
+    /// query parameter in `params` or else in `url` (each the url writes is sent, and an API may
+    /// read any of them, so each counts), and the key naming it; `None` when it asks for none,
+    /// or only for UTC (any of its names, or an empty value). An address that does not parse
+    /// asks for none (the configuration's checks refuse it).
     pub fn local_zone(&self, url: &str) -> Option<LocalZone> {
         self.sent("timezone", url)
             .into_iter()
@@ -234,22 +234,20 @@ impl HttpJson {
     }
 
     /// Every value sent for the query parameter `name`, and the key giving it: `params`'s,
-    /// then each of the address `url`'s (none when it does not parse).
+    /// sent in place of the address `url`'s, else each of the url's (none when it does not
+    /// parse).
     pub fn sent(&self, name: &str, url: &str) -> Vec<(&'static str, String)> {
-        let in_url = url::Url::parse(url)
+        if let Some(value) = self.params.get(name) {
+            return vec![("params", value.clone())];
+        }
+        url::Url::parse(url)
             .map(|url| {
                 url.query_pairs()
                     .filter(|(sent, _)| sent == name)
                     .map(|(_, value)| ("url", value.into_owned()))
                     .collect()
             })
-            .unwrap_or_else(|_| Vec::new());
-        self.params
-            .get(name)
-            .map(|value| ("params", value.clone()))
-            .into_iter()
-            .chain(in_url)
-            .collect()
+            .unwrap_or_else(|_| Vec::new())
     }
 }
 

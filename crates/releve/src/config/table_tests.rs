@@ -58,9 +58,9 @@ fn an_api_asked_for_local_times_is_refused_as_they_would_read_as_utc() {
         message.contains("key `url`: timezone = `Europe/Paris` asks the API for local times"),
         "{message}"
     );
-    // Both are sent: a UTC one in `params` does not hide the address's.
+    // One in `params` is sent in place of the address's: UTC there asks for UTC alone.
     let both = in_url.replace("latitude = \"43.6\"", "timezone = \"UTC\"");
-    assert!(error(&both).contains("key `url`: timezone = `Europe/Paris`"));
+    parse(&both).unwrap_or_else(|err| panic!("{err}"));
     // Each of an address's `timezone` parameters is sent: an API may read the last.
     let twice = meteo("m", "").replace(
         "/v1/forecast\"",
@@ -101,6 +101,9 @@ fn a_source_of_daily_values_may_ask_for_its_days_in_a_local_zone() {
     );
     let in_url = text.replace("/v1/forecast\"", "/v1/forecast?timeformat=unixtime\"");
     assert!(error(&in_url).contains("key `url`: timeformat = `unixtime`"));
+    // `params`' `timeformat` is sent in place of the address's.
+    let replaced = in_url.replace("timezone =", "timeformat = \"iso8601\"\ntimezone =");
+    parse(&replaced).unwrap_or_else(|err| panic!("{err}"));
     // In GMT, a midnight as an instant is the day's own.
     parse(&unixtime.replace("Europe/Paris", "GMT")).unwrap_or_else(|err| panic!("{err}"));
 }
