@@ -6,9 +6,11 @@
 //! than [`SEARCH_LIMIT`] match (`20160 matching events exceeds search limit of 20000. Modify
 //! the search to match fewer events.`) or when a parameter is unknown or a time unreadable
 //! (`Bad starttime value "2026-13-01". Valid values are ISO-8601 timestamps.`); it reads
-//! times as USGS does (see [`instant`]), and FDSN's short names `start` and `end` as
-//! `starttime` and `endtime`, the one written last counting. `offset`
-//! (from 1, as USGS counts) skips the events before it, of those matching in time order. The
+//! times as USGS does (see [`instant`], to the second), and FDSN's short names `start` and
+//! `end` as `starttime` and `endtime`, the one written last counting; so the magnitude and the
+//! box's bounds (`minmagnitude` or `minmag`, `minlatitude` or `minlat`, …, see [`LIMITS`]).
+//! `offset` (from 1, as USGS counts) skips the events before it, of those matching in time
+//! order. The
 //! answer's `bbox`, the box holding its events (`[min lon, min lat, min depth, max lon, max lat,
 //! max depth]`), comes after `features`, as USGS writes it; its `metadata` before them, or after
 //! them too for a catalogue [`Catalogue::metadata_after_features`].
@@ -37,10 +39,23 @@ const KNOWN: &[&str] = &[
     "start",
     "endtime",
     "end",
-    "minmagnitude",
     "orderby",
     "offset",
 ];
+
+/// The bounds on a number of an event the double reads, by their long names and FDSN's short
+/// ones (USGS reads both alike): magnitude, then the box's latitude and longitude.
+const LIMITS: [(&str, &str); 6] = [
+    ("minmagnitude", "minmag"),
+    ("maxmagnitude", "maxmag"),
+    ("minlatitude", "minlat"),
+    ("maxlatitude", "maxlat"),
+    ("minlongitude", "minlon"),
+    ("maxlongitude", "maxlon"),
+];
+
+/// Every event's magnitude.
+const MAGNITUDE: f64 = 1.5;
 
 /// The double's catalogue and the windows it was asked for.
 #[derive(Clone)]
@@ -104,10 +119,15 @@ fn refusal(said: &str) -> Response {
 
 /// A time as USGS reads it: ISO 8601, as its service documents, with the variants its parser
 /// reads too: a day (its midnight), or a day and a time of day joined by `T` or a space, to the
-/// minute or the second, with or without a fraction, UTC unless a `Z` or an offset (`+01:00`,
-/// `+0100`, `+01`) follows. A space before an offset (a `+` sent unencoded) is refused, as USGS
-/// refuses a second time of day.
+/// minute or the second, with or without a fraction (dropped: USGS reads a time to the second),
+/// UTC unless a `Z` or an offset (`+01:00`, `+0100`, `+01`) follows. A space before an offset
+/// (a `+` sent unencoded) is refused, as USGS refuses a second time of day. Epoch milliseconds.
 fn instant(text: &str) -> Option<i64> {
+    to_the_millisecond(text).map(|ms| ms.div_euclid(1000) * 1000)
+}
+
+/// A time as [`instant`] reads it, its fraction kept.
+fn to_the_millisecond(text: &str) -> Option<i64> {
     if let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
         return Some(day.and_hms_opt(0, 0, 0)?.and_utc().timestamp_millis());
     }
@@ -129,8 +149,8 @@ fn instant(text: &str) -> Option<i64> {
         .map(|time| time.timestamp_millis())
 }
 
-/// The value of a window's bound `name` (`starttime`, `endtime`) or of its FDSN short name
-/// `short` (`start`, `end`), which USGS reads alike: the one written last.
+/// The value of a parameter `name` (`starttime`, `minmagnitude`) or of its FDSN short name
+/// `short` (`start`, `minmag`), which USGS reads alike: the one written last.
 fn bound<'a>(params: &'a [(String, String)], name: &str, short: &str) -> Option<&'a String> {
     params
         .iter()
@@ -143,10 +163,12 @@ async fn query(
     State(catalogue): State<Catalogue>,
     Query(written): Query<Vec<(String, String)>>,
 ) -> Response {
-    if let Some((unknown, _)) = written
-        .iter()
-        .find(|(name, _)| !KNOWN.contains(&name.as_str()))
-    {
+    if let Some((unknown, _)) = written.iter().find(|(name, _)| {
+        !KNOWN.contains(&name.as_str())
+            && !LIMITS
+                .iter()
+                .any(|(long, short)| name == long || name == short)
+    }) {
         return refusal(&format!("Unknown parameter '{unknown}'."));
     }
     let read = |name: &str, short: &str, default: i64| match bound(&written, name, short) {
@@ -169,13 +191,17 @@ async fn query(
             text("endtime", "end").unwrap_or_default(),
         ));
     }
+    let limits = match limits(&written) {
+        Ok(limits) => limits,
+        Err(said) => return refusal(&said),
+    };
     let params: HashMap<String, String> = written.into_iter().collect();
     let matching: Vec<(usize, i64)> = catalogue
         .times
         .iter()
         .copied()
         .enumerate()
-        .filter(|(_, time)| (start..=end).contains(time))
+        .filter(|(i, time)| (start..=end).contains(time) && within(&limits, *i))
         .collect();
     if matching.len() > SEARCH_LIMIT {
         return refusal(&format!(
@@ -200,7 +226,7 @@ async fn query(
             json!({
                 "type": "Feature",
                 "id": format!("us{i:08}"),
-                "properties": {"mag": 1.5, "time": time, "updated": time + 60_000,
+                "properties": {"mag": MAGNITUDE, "time": time, "updated": time + 60_000,
                                "status": "reviewed", "magType": "ml", "type": "earthquake"},
                 "geometry": {"type": "Point", "coordinates": place(*i)}
             })
@@ -220,6 +246,31 @@ async fn query(
         ),
     };
     ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// The [`LIMITS`] written, in their order (each the one written last under either name), or
+/// USGS's refusal of one that is no number.
+fn limits(params: &[(String, String)]) -> Result<[Option<f64>; 6], String> {
+    let mut read = [None; 6];
+    for (at, (long, short)) in LIMITS.iter().enumerate() {
+        if let Some(text) = bound(params, long, short) {
+            let value = text
+                .parse::<f64>()
+                .map_err(|_| format!("Bad {long} value \"{text}\". Valid values are numeric"))?;
+            read[at] = Some(value);
+        }
+    }
+    Ok(read)
+}
+
+/// Whether event `i` is within the `limits` read (see [`LIMITS`]), both ends inclusive.
+fn within(limits: &[Option<f64>; 6], i: usize) -> bool {
+    let [lon, lat, _] = place(i);
+    let ranges = [(MAGNITUDE, 0), (lat, 2), (lon, 4)];
+    ranges.iter().all(|(value, at)| {
+        limits[*at].is_none_or(|min| *value >= min)
+            && limits[at + 1].is_none_or(|max| *value <= max)
+    })
 }
 
 /// Event `i`'s `[longitude, latitude, depth]`: each event a little east of the one before, its
