@@ -102,3 +102,36 @@ async fn fdsn_short_names_are_read_as_usgs_reads_them() {
         "the box's events"
     );
 }
+
+/// An empty bound (`endtime=`, as a form left blank writes it) is left out as USGS reads it: its
+/// default, the run's time for `endtime`, so January 2026's 45,000 events, past the cap, land
+/// whole, each once, asked in parts up to now; an empty one in `params` is sent in place of the
+/// url's (`endtime=2026-01-15` there): the month lands whole too. Before, the collector took it
+/// for a time it could not read and failed the run.
+#[tokio::test]
+async fn an_empty_bound_is_usgs_s_default() {
+    let start = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
+        .expect("time")
+        .to_utc();
+    for (url_query, params) in [
+        ("?starttime=2026-01-01&endtime=", "format = \"geojson\""),
+        (
+            "?endtime=2026-01-15",
+            "format = \"geojson\", starttime = \"2026-01-01\", endtime = \"\"",
+        ),
+    ] {
+        let month = Catalogue::evenly(start, 45_000, 50_000);
+        let ids = landed_ids(&month, url_query, &format!("params = {{ {params} }}")).await;
+        let distinct: std::collections::BTreeSet<&String> = ids.iter().collect();
+        assert_eq!(
+            (ids.len(), distinct.len()),
+            (45_000, 45_000),
+            "the month lands whole, each event once: {url_query} {params}"
+        );
+        assert!(
+            month.asked().len() > 1,
+            "asked in parts: {:?}",
+            month.asked()
+        );
+    }
+}

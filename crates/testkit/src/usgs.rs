@@ -7,7 +7,8 @@
 //! the search to match fewer events.`) or when a parameter is unknown or a time unreadable
 //! (`Bad starttime value "2026-13-01". Valid values are ISO-8601 timestamps.`); it reads
 //! times as USGS does (see [`instant`], to the second), and FDSN's short names `start` and
-//! `end` as `starttime` and `endtime`, the one written last counting; so the magnitude and the
+//! `end` as `starttime` and `endtime`, the one written last counting, an empty one taken as
+//! left out (USGS's default); so the magnitude and the
 //! box's bounds (`minmagnitude` or `minmag`, `minlatitude` or `minlat`, …, see [`LIMITS`]).
 //! `offset` (from 1, as USGS counts) skips the events before it, of those matching in time
 //! order. The
@@ -150,13 +151,15 @@ fn to_the_millisecond(text: &str) -> Option<i64> {
 }
 
 /// The value of a parameter `name` (`starttime`, `minmagnitude`) or of its FDSN short name
-/// `short` (`start`, `minmag`), which USGS reads alike: the one written last.
+/// `short` (`start`, `minmag`), which USGS reads alike: the one written last, none when it is
+/// empty (USGS takes `starttime=` for left out, its default).
 fn bound<'a>(params: &'a [(String, String)], name: &str, short: &str) -> Option<&'a String> {
     params
         .iter()
         .rev()
         .find(|(written, _)| written == name || written == short)
         .map(|(_, value)| value)
+        .filter(|value| !value.is_empty())
 }
 
 async fn query(

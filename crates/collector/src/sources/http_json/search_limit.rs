@@ -9,8 +9,8 @@
 //! part that fails fails the run naming its window, nothing landed. Any other refusal fails as
 //! served. The window's bounds
 //! and `offset` are read where they are written, in `params` or in the source's `url` (one in
-//! `params` is sent in place of the url's, as each part's bounds are); a bound left out of both
-//! is USGS's default: `starttime` 30 days before the source is asked, `endtime` then.
+//! `params` is sent in place of the url's, as each part's bounds are); a bound left out of both,
+//! or empty (`starttime=`, which USGS skips), is USGS's default: `starttime` 30 days before the source is asked, `endtime` then.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -74,14 +74,14 @@ enum Written {
 }
 
 impl Written {
-    /// Where the bound `name` is written for a source of `url` asked with `params`.
+    /// Where the bound `name` is written for a source of `url` asked with `params` (an empty
+    /// one, `starttime=`, is USGS's default).
     fn of(name: &str, params: &[(String, String)], url: &str) -> Written {
-        if params.iter().any(|(param, _)| param == name) {
-            Written::InParams
-        } else if !in_url(url, name).is_empty() {
-            Written::InUrl
-        } else {
-            Written::ByDefault
+        match params.iter().find(|(param, _)| param == name) {
+            Some((_, value)) if value.is_empty() => Written::ByDefault,
+            Some(_) => Written::InParams,
+            None if in_url(url, name).iter().any(|value| !value.is_empty()) => Written::InUrl,
+            None => Written::ByDefault,
         }
     }
 
@@ -166,7 +166,9 @@ fn offset_in_parts(params: &[(String, String)], url: &str) -> Option<SourceError
             .collect(),
         false => in_params,
     };
-    let (key, offset) = sent.into_iter().find(|(_, offset)| offset.trim() != "1")?;
+    let (key, offset) = sent
+        .into_iter()
+        .find(|(_, offset)| !offset.is_empty() && offset.trim() != "1")?;
     Some(SourceError::Unexpected {
         what: "GET".to_owned(),
         message: format!(
@@ -220,24 +222,29 @@ where
         served => return served.map(|answer| (answer, None)),
     };
     let said = past_the_cap(&refused).unwrap_or_default().to_owned();
-    // A bound left out is USGS's default; one written in a form USGS does not read was refused
-    // for it first; one written in a form read by USGS but not here, one the url writes twice,
-    // differently, and FDSN's short names fail naming them (the window USGS read is unknown).
+    // A bound left out, or empty (`starttime=`, which USGS skips), is USGS's default; one
+    // written in a form USGS does not read was refused for it first; one written in a form read
+    // by USGS but not here, one the url writes twice, differently (USGS leaves it undefined),
+    // and FDSN's short names fail naming them (the window USGS read is unknown).
     // The default's ends are whole seconds: a clock's nanoseconds are past what USGS documents.
     let now = now.trunc_subsecs(0);
     let bound = |name: &str, default: DateTime<Utc>| {
         if let Some((_, value)) = params.iter().find(|(param, _)| param == name) {
-            return instant(value);
+            return match value.is_empty() {
+                true => Some(default),
+                false => instant(value),
+            };
         }
         let written = in_url(&source.url, name);
-        let mut instants = written.iter().map(|value| instant(value));
-        match instants.next() {
-            None => Some(default),
-            Some(first) => instants
-                .all(|other| other == first)
-                .then_some(first)
-                .flatten(),
+        if written.iter().all(String::is_empty) {
+            return Some(default);
         }
+        let mut instants = written.iter().map(|value| instant(value));
+        let first = instants.next()?;
+        instants
+            .all(|other| other == first)
+            .then_some(first)
+            .flatten()
     };
     let (Some(from), Some(to)) = (
         bound("starttime", now - DEFAULT_SPAN),

@@ -3,7 +3,8 @@
 //! `2026-01-01T10:00:00+00:00`, UTC unless a zone is given), with the variants its parser also
 //! reads (`T` or a space, minutes alone or seconds, a fraction, `Z` or an offset). A bound
 //! written otherwise, or under FDSN's short names `start` and `end` (which USGS reads as
-//! `starttime` and `endtime`), fails a window past the cap in one line, not split.
+//! `starttime` and `endtime`), fails a window past the cap in one line, not split. An empty one
+//! (`starttime=`) is skipped, as USGS skips it.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Utc};
 
@@ -66,12 +67,11 @@ fn offset(text: &str) -> Option<FixedOffset> {
 pub(super) fn unread(url: &str, params: &[(String, String)], said: &str) -> Option<SourceError> {
     let (name, key, value) = ["starttime", "endtime"].iter().find_map(|name| {
         match params.iter().find(|(param, _)| param == name) {
-            Some((_, value)) => instant(value)
-                .is_none()
+            Some((_, value)) => (!value.is_empty() && instant(value).is_none())
                 .then(|| (*name, "params", value.clone())),
             None => in_url(url, name)
                 .into_iter()
-                .find(|value| instant(value).is_none())
+                .find(|value| !value.is_empty() && instant(value).is_none())
                 .map(|value| (*name, "url", value)),
         }
     })?;
@@ -99,9 +99,13 @@ pub(super) fn short_name(
     let (short, long, key) = [("start", "starttime"), ("end", "endtime")]
         .iter()
         .find_map(|(short, long)| {
-            let key = match params.iter().any(|(param, _)| param == short) {
+            let written = |value: &String| !value.is_empty();
+            let key = match params
+                .iter()
+                .any(|(param, value)| param == short && written(value))
+            {
                 true => "params",
-                false => (!in_url(url, short).is_empty()).then_some("url")?,
+                false => in_url(url, short).iter().any(written).then_some("url")?,
             };
             Some((*short, *long, key))
         })?;
