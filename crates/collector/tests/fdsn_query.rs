@@ -270,6 +270,31 @@ async fn bounds_written_to_the_minute_with_a_space_or_an_offset_are_split_over()
     );
 }
 
+/// Bounds written with a fraction of a second, which USGS drops (it reads times to the second),
+/// are split over the window USGS read: each part asks whole seconds, the month lands whole,
+/// each event once, one on a boundary between parts too. Before, each part was sent with the
+/// fraction, naming in its failures a window other than the one USGS read.
+#[tokio::test]
+async fn bounds_written_with_a_fraction_are_split_over_whole_seconds() {
+    let (_, asked) = month_landed_in_parts(
+        "",
+        "params = { format = \"geojson\", starttime = \"2026-01-01T00:00:00.250\", endtime = \"2026-02-01T00:00:00.750\" }",
+    )
+    .await;
+    assert!(
+        asked
+            .iter()
+            .skip(1)
+            .all(|(from, to)| !from.contains('.') && !to.contains('.')),
+        "each part asks whole seconds: {asked:?}"
+    );
+    assert_eq!(
+        asked.last().map(|(_, end)| end.as_str()),
+        Some("2026-02-01T00:00:00"),
+        "the last part ends at the second USGS read: {asked:?}"
+    );
+}
+
 /// FDSN's short names `start` and `end`, which USGS reads as `starttime` and `endtime`, beside
 /// a window past the cap fail the run in one line naming the one written and where, no part
 /// asked. Before, the window was taken as USGS's default (the last 30 days), its parts sent

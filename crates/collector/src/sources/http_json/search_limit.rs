@@ -123,11 +123,10 @@ fn no_window(
     }
 }
 
-/// An instant as a part's `starttime` or `endtime`: UTC, without a zone, to the second, with
-/// the fraction a bound was written with (`23:59:59.999`, an end of day: cut to the second, it
-/// would leave out that last fraction's events).
+/// An instant as a part's `starttime` or `endtime`: UTC, without a zone, to the second, as
+/// USGS reads a time (a bound's fraction, `23:59:59.999`, is dropped when it is read).
 fn written(time: DateTime<Utc>) -> String {
-    time.format("%Y-%m-%dT%H:%M:%S%.f").to_string()
+    time.format("%Y-%m-%dT%H:%M:%S").to_string()
 }
 
 /// The failure of a part answered without records where the source's `records` path leads:

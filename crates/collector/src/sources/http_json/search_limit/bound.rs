@@ -1,12 +1,13 @@
 //! The bounds of a window past the cap as written, read as USGS reads them: ISO 8601, as its
 //! `fdsnws/event/1` page documents (`2026-01-01`, `2026-01-01T10:00:00`,
 //! `2026-01-01T10:00:00+00:00`, UTC unless a zone is given), with the variants its parser also
-//! reads (`T` or a space, minutes alone or seconds, a fraction, `Z` or an offset). A bound
+//! reads (`T` or a space, minutes alone or seconds, a fraction, dropped as USGS drops it, `Z` or
+//! an offset). A bound
 //! written otherwise, or under FDSN's short names `start` and `end` (which USGS reads as
 //! `starttime` and `endtime`), fails a window past the cap in one line, not split. An empty one
 //! (`starttime=`) is skipped, as USGS skips it.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, SubsecRound, Utc};
 
 use super::in_url::in_url;
 use crate::sources::SourceError;
@@ -14,8 +15,14 @@ use crate::sources::SourceError;
 /// The forms read, in words, for the failure of a bound written otherwise.
 const FORMS: &str = "a day (2026-01-01), or a day and a time with `T` or a space, to the minute or the second, a fraction, `Z` or an offset (2026-01-01T10:00, 2026-01-01 10:00:00.5, 2026-01-01T10:00:00+01:00), UTC unless a zone is given";
 
-/// An instant as USGS reads `starttime` and `endtime` (see the module's forms).
+/// An instant as USGS reads `starttime` and `endtime` (see the module's forms), to the second:
+/// USGS drops a fraction.
 pub(super) fn instant(text: &str) -> Option<DateTime<Utc>> {
+    to_the_nanosecond(text).map(|time| time.trunc_subsecs(0))
+}
+
+/// An instant written in one of the module's forms, its fraction kept.
+fn to_the_nanosecond(text: &str) -> Option<DateTime<Utc>> {
     let text = text.trim();
     let (date, rest) = (text.get(..10)?, text.get(10..)?);
     let day = NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
@@ -130,6 +137,7 @@ mod tests {
             ("to the minute", "2026-01-01T00:00"),
             ("to the second", "2026-01-01T00:00:00"),
             ("a fraction", "2026-01-01T00:00:00.000"),
+            ("a fraction, dropped", "2026-01-01T00:00:00.999"),
             ("a space for the T", "2026-01-01 00:00:00"),
             ("a space, to the minute", "2026-01-01 00:00"),
             ("Z", "2026-01-01T00:00:00Z"),

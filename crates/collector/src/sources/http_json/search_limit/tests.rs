@@ -16,8 +16,9 @@ fn a_window_reads_as_fdsn_writes_it_and_halves_to_whole_seconds() {
         );
     }
     assert_eq!(instant("2026-13-01"), None);
+    // USGS reads a time to the second: a fraction is dropped, as it drops it.
     let end_of_day = instant("2026-01-31T23:59:59.999").expect("a fraction");
-    assert_eq!(written(end_of_day), "2026-01-31T23:59:59.999");
+    assert_eq!(written(end_of_day), "2026-01-31T23:59:59");
     let end = instant("2026-01-01T00:00:03").expect("time");
     let parts: Vec<_> = halves(day, end)
         .into_iter()
