@@ -57,10 +57,30 @@ update_failed() {
   echo "${0##*/}: \`apt-get update\` failed (above); installing from the package lists as they are" >&2
 }
 
-# Stops the script, naming the packages $1 to ask an administrator for, and why ($2).
+# Stops the script: the packages $1 are missing and cannot be installed, for the reason $2. The
+# command to ask an administrator for names them and every other package relevé's scripts use
+# that this machine lacks, so that one visit is enough.
 cannot_install() {
-  echo "${0##*/}: $1 is missing and $2: ask an administrator to run \`apt-get install $1\` as root (relevé's scripts use build-essential, poppler-utils, logrotate, faketime and python3-venv), then run again" >&2
+  apt_wanted=$1
+  for apt_package in $(missing_packages); do
+    case " $apt_wanted " in
+      *" $apt_package "*) ;;
+      *) apt_wanted="$apt_wanted $apt_package" ;;
+    esac
+  done
+  echo "${0##*/}: $1 is missing and $2: ask an administrator to run \`apt-get install $apt_wanted\` as root (what relevé's scripts need that this machine lacks), then run again" >&2
   exit 1
+}
+
+# The Debian packages relevé's scripts install that this machine lacks, by the checks they make
+# before installing each: a C compiler, poppler-utils' programs, logrotate (in /usr/sbin, off a
+# user's PATH), faketime, and Debian's venv module (its ensurepip) for python3.
+missing_packages() {
+  command -v cc >/dev/null || echo build-essential
+  { command -v pdftoppm && command -v pdftotext; } >/dev/null || echo poppler-utils
+  [ -x /usr/sbin/logrotate ] || command -v logrotate >/dev/null || echo logrotate
+  command -v faketime >/dev/null || echo faketime
+  python3 -c 'import ensurepip' >/dev/null 2>&1 || echo python3-venv
 }
 
 # Rust links through the system's C compiler (`cc`), which rustup does not install; the TLS

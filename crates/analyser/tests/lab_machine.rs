@@ -69,8 +69,16 @@ fn path_without_poppler(dir: &Path, bin: &Path) -> String {
     format!("{}:{}", bin.display(), usr_bin.display())
 }
 
+/// A PATH of `bin` (its stand-ins) first, then /usr/bin without poppler-utils' programs nor
+/// faketime: a machine on which `scripts/test.sh` must install both.
+fn path_without_poppler_nor_faketime(dir: &Path, bin: &Path) -> String {
+    let usr_bin = usr_bin_without(dir, &["pdftoppm", "pdftotext", "faketime"]);
+    format!("{}:{}", bin.display(), usr_bin.display())
+}
+
 /// `scripts/test.sh` typed in a terminal by a student (script(1) gives it one, so sudo may ask
-/// for a password) on a machine without poppler-utils, `sudo` standing in for sudo: its output.
+/// for a password) on a machine without poppler-utils nor faketime, `sudo` standing in for
+/// sudo: its output.
 fn test_sh_typed_with(dir: &Path, sudo: &str) -> std::process::Output {
     let checkout = checkout(dir, &TEST_SH);
     let bin = stand_ins(
@@ -82,7 +90,7 @@ fn test_sh_typed_with(dir: &Path, sudo: &str) -> std::process::Output {
             ("apt-get", APT_GET),
         ],
     );
-    let path = path_without_poppler(dir, &bin);
+    let path = path_without_poppler_nor_faketime(dir, &bin);
     run(Command::new("script")
         .args(["-qec", "scripts/test.sh", "/dev/null"])
         .current_dir(&checkout)
@@ -90,23 +98,30 @@ fn test_sh_typed_with(dir: &Path, sudo: &str) -> std::process::Output {
 }
 
 /// `scripts/test.sh` typed in a terminal (so sudo may ask for a password) on a machine without
-/// poppler-utils, by a student whom sudo refuses: the last thing said is sudo's refusal, and
-/// nothing names poppler-utils, what the script was installing, nor who could install it.
+/// poppler-utils nor faketime, by a student whom sudo refuses: the last thing said is sudo's
+/// refusal, and nothing names poppler-utils, what the script was installing, nor who could
+/// install it. The command to ask an administrator for names faketime too, which the script
+/// would stop on next: one visit installs both.
 #[test]
 fn a_student_refused_by_sudo_is_told_which_package_to_ask_an_administrator_for() {
     let dir = tempfile::tempdir().expect("temp dir");
     let output = test_sh_typed_with(dir.path(), SUDO_NOT_IN_SUDOERS);
     let said = String::from_utf8_lossy(&output.stdout);
     let last = said.trim_end().lines().last().unwrap_or_default();
+    // The command between backquotes: `apt-get install …`.
+    let command = last
+        .split('`')
+        .find(|part| part.starts_with("apt-get install "))
+        .unwrap_or_default();
+    let named: Vec<&str> = command.split_whitespace().skip(2).collect();
     assert!(
         !output.status.success()
             && last.contains("poppler-utils")
             && last.contains("administrator")
-            // The other packages the script would install next, for one request to do.
-            && last.contains("logrotate")
-            && last.contains("faketime"),
-        "`scripts/test.sh` exits {:?}; its last line does not name poppler-utils, logrotate \
-         and faketime for an administrator to install:\n{said}",
+            && named.contains(&"poppler-utils")
+            && named.contains(&"faketime"),
+        "`scripts/test.sh` exits {:?}; its last line does not give an administrator one \
+         command installing poppler-utils and faketime, both missing (named: {named:?}):\n{said}",
         output.status.code()
     );
 }
