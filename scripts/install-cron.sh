@@ -15,11 +15,12 @@
 # replaces the block where it stands (no duplicates), the user's own lines are
 # kept, and two checkouts can be installed side by side; a reinstall keeps the
 # block's alert address. CRONTAB names the crontab command (default `crontab`),
-# e.g. a stand-in in tests or `sudo crontab -u releve`.
+# e.g. a stand-in in tests or `sudo crontab -u releve`. Where target/release is a
+# link (a build shared by a class), nothing is built: whoever owns it builds it.
 set -eu
 
 usage() {
-    sed -n '2,18s/^# \{0,1\}//p' "$0"
+    sed -n '2,19s/^# \{0,1\}//p' "$0"
 }
 
 build=yes
@@ -226,6 +227,16 @@ if [ "$action" = install ]; then
         echo "install-cron.sh: $template is missing" >&2
         exit 1
     fi
+    # target/release a link (to a lecturer's build every student of a class runs): building
+    # through it would write into a folder of another user's (cargo refused, the script ended
+    # before the crontab is written) or replace the binaries under other users' crontabs.
+    shared=""
+    if [ -L "$home/target/release" ]; then
+        shared=$(readlink "$home/target/release")
+        [ "$build" = no ] ||
+            echo "install-cron.sh: using the shared build at $shared (target/release links to it; built by whoever owns it, not here)" >&2
+        build=no
+    fi
     if [ "$build" = yes ]; then
         # shellcheck source=scripts/packages.sh
         . "$home/scripts/packages.sh"
@@ -240,8 +251,13 @@ if [ "$action" = install ]; then
         exec 7>&-
     fi
     for stage in collector summariser analyser; do
-        [ -x "$home/target/release/$stage" ] ||
-            echo "install-cron.sh: warning: $home/target/release/$stage is missing; run \`CARGO_TARGET_DIR=target cargo build --release --locked -p collector -p summariser -p analyser\` in $home" >&2
+        if [ -n "$shared" ]; then
+            [ -x "$home/target/release/$stage" ] ||
+                echo "install-cron.sh: warning: $home/target/release/$stage is missing from the shared build at $shared; ask whoever owns it to build it" >&2
+        else
+            [ -x "$home/target/release/$stage" ] ||
+                echo "install-cron.sh: warning: $home/target/release/$stage is missing; run \`CARGO_TARGET_DIR=target cargo build --release --locked -p collector -p summariser -p analyser\` in $home" >&2
+        fi
     done
     if ! command -v flock >/dev/null 2>&1; then
         echo "install-cron.sh: warning: flock(1) is missing (package util-linux); every stage line needs it" >&2

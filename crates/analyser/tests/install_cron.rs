@@ -1923,3 +1923,53 @@ fn following_the_sudo_warning_leaves_no_logs_folder_the_user_cannot_write_unsaid
         String::from_utf8_lossy(&line.stderr).trim()
     );
 }
+
+/// A class's checkout whose `target/release` links to the lecturer's build (the README's "A
+/// class on one server"): `scripts/install-cron.sh --mailto a@b`, the README's alerting step,
+/// built through the link into the lecturer's folder, cargo failed there (`.cargo-lock:
+/// Permission denied`) and the script ended before the crontab was written: no mail line.
+#[test]
+fn a_checkout_linked_to_a_shared_build_installs_the_mail_line_without_building() {
+    let checkout = Checkout::new();
+    let shared = checkout.dir.path().join("opt/releve/current");
+    let called = checkout.dir.path().join("cargo.called");
+    {
+        let _writing = common::writing_or_forking();
+        for stage in ["collector", "summariser", "analyser"] {
+            common::write_executable(&shared.join(stage), "#!/bin/sh\n");
+        }
+        // cargo as it fails in a folder of another user's.
+        common::write_executable(
+            &checkout.dir.path().join("bin/cargo"),
+            &format!(
+                "#!/bin/sh\necho called >>'{}'\necho 'error: failed to open: target/release/.cargo-lock: Permission denied' >&2\nexit 101\n",
+                called.display()
+            ),
+        );
+    }
+    std::fs::create_dir_all(checkout.home().join("target")).expect("target/");
+    std::os::unix::fs::symlink(&shared, checkout.home().join("target/release"))
+        .expect("link target/release");
+
+    let output = checkout.try_install_cron(&["--mailto", "a@b"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let installed = checkout.installed();
+    let mail_line = jobs(&installed)
+        .into_iter()
+        .any(|job| job.contains("analyser status") && job.ends_with(" a@b"));
+    assert!(
+        output.status.success() && mail_line && !called.exists(),
+        "install-cron.sh --mailto a@b in a checkout linked to a shared build exits {:?}, \
+         cargo called: {}; crontab:\n{installed}\nstderr:\n{stderr}",
+        output.status.code(),
+        called.exists()
+    );
+    let said = format!("using the shared build at {}", shared.display());
+    assert!(
+        stderr.lines().filter(|line| line.contains(&said)).count() == 1
+            && !stderr
+                .lines()
+                .any(|line| line.contains("target/release/") && line.contains("is missing")),
+        "one line naming the shared build, no binary said missing:\n{stderr}"
+    );
+}
