@@ -1973,3 +1973,121 @@ fn a_checkout_linked_to_a_shared_build_installs_the_mail_line_without_building()
         "one line naming the shared build, no binary said missing:\n{stderr}"
     );
 }
+
+/// The ```sh blocks of the README's section "A class on one server", in order.
+fn class_blocks() -> Vec<String> {
+    let readme =
+        std::fs::read_to_string(testkit::workspace_root().join("README.md")).expect("README.md");
+    let section: Vec<&str> = readme
+        .lines()
+        .skip_while(|line| *line != "### A class on one server")
+        .skip(1)
+        .take_while(|line| !line.starts_with('#'))
+        .collect();
+    let mut blocks = Vec::new();
+    let mut block: Option<String> = None;
+    for line in section {
+        match (&mut block, line) {
+            (None, "```sh") => block = Some(String::new()),
+            (Some(_), "```") => blocks.extend(block.take()),
+            (Some(text), line) => {
+                text.push_str(line);
+                text.push('\n');
+            }
+            (None, _) => {}
+        }
+    }
+    blocks
+}
+
+/// The README's shared build for a class, its commands run as written (`/opt/releve` in a
+/// temp folder; cargo and git stand-ins): a student's crontab runs the lecturer's build, and
+/// after the upgrade's build and link switch, the new version's three binaries at once, the
+/// previous build kept whole.
+#[test]
+fn the_readme_s_class_build_and_its_link_switch_give_every_student_the_new_binaries() {
+    let blocks = class_blocks();
+    assert!(
+        blocks.len() >= 3,
+        "the README's class section has the lecturer's build, its link and the student's link: {blocks:#?}"
+    );
+    let checkout = Checkout::new();
+    let opt = checkout.dir.path().join("opt/releve");
+    let lecturer_bin = checkout.dir.path().join("lecturer-bin");
+    std::fs::create_dir_all(&opt).expect("/opt/releve");
+    {
+        let _writing = common::writing_or_forking();
+        common::write_executable(
+            &lecturer_bin.join("cargo"),
+            "#!/bin/sh\nmkdir -p target/release\nfor stage in collector summariser analyser; do printf '#!/bin/sh\\necho %s %s\\n' $stage \"$VERSION\" >target/release/$stage; chmod +x target/release/$stage; done\n",
+        );
+        common::write_executable(&lecturer_bin.join("git"), "#!/bin/sh\necho \"$COMMIT\"\n");
+        common::write_executable(
+            &checkout.dir.path().join("bin/cargo"),
+            "#!/bin/sh\nexit 101\n",
+        );
+    }
+    let opt_path = opt.display().to_string();
+    let lecturer = |version: &str, commit: &str| {
+        for block in &blocks[..2] {
+            let path = format!(
+                "{}:{}",
+                lecturer_bin.display(),
+                std::env::var("PATH").unwrap_or_default()
+            );
+            let output = common::scripts::run(
+                Command::new("sh")
+                    .args(["-ec", &block.replace("/opt/releve", &opt_path)])
+                    .current_dir(&opt)
+                    .env("PATH", path)
+                    .env("VERSION", version)
+                    .env("COMMIT", commit),
+            );
+            assert!(
+                output.status.success(),
+                "the lecturer's block failed:\n{block}\n{}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+    };
+    let runs = |binary: &std::path::Path| {
+        let output = Command::new(binary).output().expect("run a shared binary");
+        String::from_utf8_lossy(&output.stdout).trim().to_owned()
+    };
+    lecturer("1.0", "aaa");
+    let student = blocks[2].replace("/opt/releve", &opt_path);
+    let path = format!(
+        "{}:{}",
+        checkout.dir.path().join("bin").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let crontab = checkout.dir.path().join("bin/crontab");
+    let output = common::scripts::run(
+        Command::new("sh")
+            .args(["-ec", &student])
+            .current_dir(checkout.home())
+            .env("PATH", path)
+            .env("CRONTAB", &crontab),
+    );
+    assert!(
+        output.status.success() && jobs(&checkout.installed()).len() == 5,
+        "the student's block:\n{student}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let release = checkout.home().join("target/release");
+    assert_eq!(runs(&release.join("collector")), "collector 1.0");
+
+    lecturer("1.1", "bbb");
+    for stage in ["collector", "summariser", "analyser"] {
+        assert_eq!(
+            runs(&release.join(stage)),
+            format!("{stage} 1.1"),
+            "after the upgrade"
+        );
+        assert_eq!(
+            runs(&opt.join("builds/aaa").join(stage)),
+            format!("{stage} 1.0"),
+            "the previous build, kept"
+        );
+    }
+}
