@@ -70,8 +70,7 @@ pub struct ExportArgs {
     pub decimal_comma: bool,
     /// Write times on the clock of `[report] timezone`, the zone the report shows them in,
     /// named in the headings, `time (Europe/Paris)`: `2026-12-07 15:00:00` with
-    /// `--decimal-comma`, else ISO 8601 with the zone's offset, `2026-12-07T15:00:00.000+01:00`
-    /// (default: UTC).
+    /// `--decimal-comma`, else ISO 8601 with the zone's offset (`+01:00`) (default: UTC).
     #[arg(long)]
     pub local_time: bool,
     /// The CSV file to write, which appears whole or not at all (default, or `-`: standard
