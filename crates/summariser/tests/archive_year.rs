@@ -118,3 +118,98 @@ async fn a_month_of_archive_hours_is_summarised_in_a_few_commands_and_again_in_n
     );
     assert_eq!(ws.remaining("archive"), 0, "both files summarised");
 }
+
+/// Two stations' hourly readings keyed by station and hour, as a network's archive serves them.
+const STATIONS: &str = r#"
+[[source]]
+name = "stations"
+kind = "http_json"
+url = "https://example.org/archive"
+every = "30d"
+records = "readings"
+key = ["station", "time"]
+time = "time"
+numeric = ["temperature"]
+"#;
+
+/// Two days of hourly readings of `stations`, as the archive serves them.
+fn two_days_of(stations: &[&str]) -> Value {
+    let start = Utc
+        .with_ymd_and_hms(2025, 1, 1, 0, 0, 0)
+        .single()
+        .expect("a date");
+    let readings: Vec<Value> = stations
+        .iter()
+        .flat_map(|station| {
+            (0..48).map(move |h| {
+                json!({
+                    "station": station,
+                    "time": (start + TimeDelta::hours(h)).format("%Y-%m-%dT%H:%M").to_string(),
+                    "temperature": f64::from(i32::try_from(h % 12).unwrap_or(0)) / 2.0,
+                })
+            })
+        })
+        .collect();
+    json!({"readings": readings})
+}
+
+/// An archive landed again after it dropped a station: its hours hold twice the file's keys,
+/// the dropped station's records kept. The file's keys were then looked up by `$in` (17 s for
+/// a year on nx-27017) for the dropped station's one record an hour; reading the hours' range
+/// costs at most twice the file's records, in one pass.
+#[tokio::test]
+async fn an_archive_landed_again_without_a_station_is_still_read_by_its_hours_range() {
+    let ws = Workspace::new("archive-dropped-station");
+    std::fs::write(ws.dir.path().join("sources.toml"), STATIONS).expect("config");
+    ws.land("stations", (3, 0, 0), &two_days_of(&["lyon", "bron"]));
+    commands_of_a_run(&ws);
+    let db = ws.db().await;
+    let summaries = || async {
+        let mut counts = Vec::new();
+        let mut found = db
+            .collection::<Document>("hourly")
+            .find(doc! {"source": "stations"})
+            .sort(doc! {"hour": 1})
+            .await
+            .expect("summaries read");
+        while found.advance().await.expect("a summary") {
+            let summary = found.deserialize_current().expect("a summary");
+            counts.push((
+                summary.get_datetime("hour").copied().expect("an hour"),
+                summary
+                    .get_i64("count")
+                    .or_else(|_| summary.get_i32("count").map(i64::from)),
+            ));
+        }
+        counts
+    };
+    let before = summaries().await;
+    assert_eq!(before.len(), 48, "one summary an hour");
+
+    ws.land("stations", (4, 0, 0), &two_days_of(&["lyon"]));
+    let (second, finds) = commands_of_a_run(&ws);
+    assert!(
+        !finds.iter().any(|filter| filter.contains_key("key")),
+        "the two days landed again without `bron` read from `records` by their hours' range, \
+         not their keys; read by: {:?}",
+        finds
+            .iter()
+            .map(|filter| filter.keys().cloned().collect::<Vec<_>>())
+            .collect::<Vec<_>>()
+    );
+    for write in ["insert", "delete"] {
+        assert_eq!(second.get(write), None, "nothing new landed: {second:?}");
+    }
+    let records = db
+        .collection::<Document>("records")
+        .count_documents(doc! {"source": "stations"})
+        .await
+        .expect("counted");
+    assert_eq!(records, 96, "both stations' records kept");
+    assert_eq!(
+        summaries().await,
+        before,
+        "each hour still counts both stations"
+    );
+    assert_eq!(ws.remaining("stations"), 0, "both files summarised");
+}

@@ -21,6 +21,10 @@ use crate::database::{
 /// ten files: 8,000 keys a batch).
 const KEYS_PER_LOOKUP: usize = 5000;
 
+/// How many times the batch's keys in a run of hours the records stored there may be for the
+/// run to be read by its range rather than its keys looked up by `$in` (see [`range_pays`]).
+const RANGE_READ_SLACK: usize = 2;
+
 /// Bytes of keys per `$in` lookup, at most (but for a longer key, looked up alone): far below
 /// MongoDB's 16 MiB per command.
 const KEY_BYTES_PER_LOOKUP: usize = 4 * 1024 * 1024;
@@ -46,9 +50,9 @@ pub(super) enum Stored {
 
 /// The stored versions of the batch's keys: first the stored records of the hours the batch's
 /// records fall in, read by range when those hours make at most [`HOUR_RANGES_AT_MOST`] runs
-/// of consecutive hours, for each run holding no more stored records than the batch's keys
-/// there (see [`range_pays`]; a key stored in another hour is found next), then the keys not
-/// found there, looked up by `$in`. nx-27017 answers an `$in` of thousands of keys in seconds, a
+/// of consecutive hours, for each run holding at most [`RANGE_READ_SLACK`] times as many
+/// stored records as the batch's keys there (see [`range_pays`]; a key stored in another hour
+/// is found next), then the keys not found there, looked up by `$in`. nx-27017 answers an `$in` of thousands of keys in seconds, a
 /// range of the `(source, hour)` index at once: a year of an archive landed again, every record
 /// stored in its hour, took 17 s of lookups, and takes one range read.
 pub(super) async fn stored_versions(
@@ -98,12 +102,15 @@ pub(super) async fn stored_versions(
 }
 
 /// Whether reading the stored records `filter` selects (a run of hours holding `keys_there`
-/// of the batch's keys) pays: when they are at most as many as those keys, the range returns
-/// no more records than an `$in` of the keys would, in one pass of the `(source, hour)` index.
-/// When they are more, at least the excess are other keys (the earlier runs of a forecast
-/// stamped and keyed by its run, the earlier snapshots of a station keyed by their stamp):
-/// a range read would return every one of them, with its `data`, to find few or none of the
-/// batch's keys, so the keys are looked up by `$in` alone. One count of the index's range.
+/// of the batch's keys) pays: when they are at most [`RANGE_READ_SLACK`] times as many as
+/// those keys, the range returns at most that many times the records an `$in` of the keys
+/// would, in one pass of the `(source, hour)` index, where nx-27017 answers an `$in` of a
+/// year's keys in 17 s: an archive landed again after it stopped serving some of its records
+/// (a station dropped) is still read by its range. When they are more, most are other keys
+/// (the earlier runs of a forecast stamped and keyed by its run, the earlier snapshots of a
+/// station keyed by their stamp): a range read would return every one of them, with its
+/// `data`, to find few or none of the batch's keys, so the keys are looked up by `$in` alone.
+/// One count of the index's range.
 async fn range_pays(
     db: &Database,
     source: &str,
@@ -116,7 +123,8 @@ async fn range_pays(
         .map_err(StoreError::command(&format!(
             "counting `{source}` records of the batch's hours"
         )))?;
-    Ok(usize::try_from(stored).is_ok_and(|stored| stored <= keys_there))
+    Ok(usize::try_from(stored)
+        .is_ok_and(|stored| stored <= keys_there.saturating_mul(RANGE_READ_SLACK)))
 }
 
 /// Reads the stored records `filter` selects whose key is `wanted` into `stored`.
