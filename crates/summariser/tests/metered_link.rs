@@ -128,3 +128,72 @@ async fn a_stamped_forecast_run_does_not_read_back_every_earlier_forecast_of_its
         .expect("counted");
     assert_eq!(all, 6 * 168, "every run's forecast stored");
 }
+
+/// A stamped forecast landed again (the collector's run retried, the same answer), its hours
+/// holding every earlier run's forecast: its keys, all stored, are looked up by `$in` and the
+/// hours' range is not read; nothing is written, and MongoDB holds what it held.
+#[tokio::test]
+async fn a_stamped_forecast_landed_again_is_found_by_its_keys_and_writes_nothing() {
+    let ws = Workspace::new("stamped-forecast-again");
+    std::fs::write(ws.dir.path().join("sources.toml"), STAMPED_FORECAST).expect("config");
+    let server = testkit::MongoServer::shared().uri();
+    for run in 0..5 {
+        ws.land("forecast-runs", (run, 0, 0), &forecast_run(run.into()));
+        let output = ws.command(server).output().expect("summariser runs");
+        assert!(output.status.success(), "{}", common::stderr(&output));
+    }
+    let db = ws.db().await;
+    let records = ws.documents("records").await;
+    let summaries = ws.documents("hourly").await;
+    assert_eq!(records.len(), 5 * 168, "every run's forecast stored");
+
+    ws.land("forecast-runs", (5, 0, 0), &forecast_run(3));
+    let proxy = MongoProxy::start(server, Conduct::counting());
+    let output = ws.command(&proxy.uri()).output().expect("summariser runs");
+    assert!(output.status.success(), "{}", common::stderr(&output));
+
+    let finds = proxy.find_filters("records");
+    assert!(
+        !finds.is_empty() && finds.iter().all(|filter| filter.contains_key("key")),
+        "the run's keys looked up by `$in`, the range of their hours not read: {:?}",
+        finds
+            .iter()
+            .map(|filter| filter.keys().cloned().collect::<Vec<_>>())
+            .collect::<Vec<_>>()
+    );
+    let returned = proxy.documents_returned();
+    let read: usize = ["find records", "getMore records"]
+        .iter()
+        .filter_map(|kind| returned.get(*kind))
+        .sum();
+    assert_eq!(
+        read, 168,
+        "the run's own 168 records read back: {returned:?}"
+    );
+    let kinds = proxy.commands_by_kind();
+    for write in [
+        "insert records",
+        "update records",
+        "insert hourly",
+        "update hourly",
+    ] {
+        assert_eq!(kinds.get(write), None, "nothing written: {kinds:?}");
+    }
+    assert_eq!(
+        ws.documents("records").await,
+        records,
+        "the records as they were"
+    );
+    assert_eq!(
+        ws.documents("hourly").await,
+        summaries,
+        "the summaries as they were"
+    );
+    let summarised = db
+        .collection::<Document>("hourly")
+        .count_documents(doc! {"source": "forecast-runs"})
+        .await
+        .expect("counted");
+    assert_eq!(summarised, 172, "one summary per forecast hour");
+    assert_eq!(ws.remaining("forecast-runs"), 0, "the file summarised");
+}

@@ -535,3 +535,67 @@ async fn resummarising_an_hour_years_back_beside_recent_ones_reads_only_their_su
          ({returned:?})"
     );
 }
+
+/// Events in every other hour from the first: their hours make `runs` runs of one hour.
+fn land_scattered_events(ws: &Workspace, runs: i64) {
+    let events = (0..runs)
+        .flat_map(|run| {
+            let time = first_hour() + TimeDelta::hours(2 * run);
+            [
+                quake_at(&format!("s{run}a"), time, 1.0),
+                quake_at(&format!("s{run}b"), time + TimeDelta::minutes(20), 2.0),
+            ]
+        })
+        .collect();
+    ws.land("usgs", (23, 0, 0), &snapshot(events));
+}
+
+/// Hours scattered over more runs than the summariser reads by range (four) have their stored
+/// summaries read by a list of hours: summarised again with nothing changed, every one is
+/// found the same and none written; with fields added, each is rewritten as a clean run gives.
+#[tokio::test]
+async fn scattered_hours_resummarised_read_their_summaries_by_a_list_of_hours() {
+    let ws = Workspace::new("resum_scattered");
+    write_config(&ws, AFTER);
+    land_scattered_events(&ws, 6);
+    ws.summarise();
+    let written = ws.documents("hourly").await;
+    assert_eq!(written.len(), 6, "one summary per scattered hour");
+
+    let proxy = testkit::mongo_proxy::MongoProxy::start(
+        testkit::MongoServer::shared().uri(),
+        testkit::mongo_proxy::Conduct::counting(),
+    );
+    let output = ws
+        .command(&proxy.uri())
+        .arg("--resummarise")
+        .output()
+        .expect("summariser runs");
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("resummarised=0"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(ws.documents("hourly").await, written, "updated_at kept");
+    let kinds = proxy.commands_by_kind();
+    for write in ["insert hourly", "update hourly", "delete hourly"] {
+        assert_eq!(kinds.get(write), None, "no summary written: {kinds:?}");
+    }
+    let filters = proxy.find_filters("hourly");
+    assert!(
+        filters.iter().any(|filter| filter
+            .get_document("hour")
+            .is_ok_and(|hour| hour.contains_key("$in"))),
+        "the six hours' summaries read by a list of hours: {filters:?}"
+    );
+
+    // The same hours with fields added: rewritten as a clean run with them writes them.
+    let changed = Workspace::new("resum_scattered_changed");
+    write_config(&changed, BEFORE);
+    land_scattered_events(&changed, 6);
+    changed.summarise();
+    write_config(&changed, AFTER);
+    resummarise(&changed, &[]);
+    assert_eq!(summaries(&changed).await, summaries(&ws).await);
+}
