@@ -124,6 +124,8 @@ struct Seen {
     /// The documents answers returned in a cursor's batch, by the kind of their command
     /// (`find records`, `getMore records`).
     returned: Mutex<BTreeMap<String, usize>>,
+    /// The bytes of the answers to cursors' commands, by kind: what reads cost on a link.
+    returned_bytes: Mutex<BTreeMap<String, usize>>,
     /// The commands waiting for their answers, by kind.
     waiting: Mutex<Waiting>,
 }
@@ -227,6 +229,16 @@ impl MongoProxy {
             .returned
             .lock()
             .map(|returned| returned.clone())
+            .unwrap_or_default()
+    }
+
+    /// The bytes of the answers to cursors' commands so far, headers included, by the kind of
+    /// the command answered (`find records`, `getMore records`).
+    pub fn bytes_returned(&self) -> BTreeMap<String, usize> {
+        self.seen
+            .returned_bytes
+            .lock()
+            .map(|bytes| bytes.clone())
             .unwrap_or_default()
     }
 
@@ -336,6 +348,9 @@ async fn relay(
                 (&kind, batch_length(&body), seen.returned.lock())
             {
                 *returned.entry(kind.clone()).or_default() += found;
+                if let Ok(mut bytes) = seen.returned_bytes.lock() {
+                    *bytes.entry(kind.clone()).or_default() += header.len() + body.len();
+                }
             }
             if let (Some(kind), Ok(mut waiting)) = (kind, seen.waiting.lock()) {
                 *waiting.now.entry(kind).or_default() -= 1;
