@@ -2,7 +2,7 @@
 //! one UTC hour fold into an [`HourlySummary`]. Records are folded in key order so the same
 //! records always give bit-identical sums, whatever order they were read in.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
 use mongodb::bson;
@@ -70,6 +70,30 @@ impl Facts {
                 .iter()
                 .any(|reading| !matches!(reading, Reading::Missing))
     }
+}
+
+/// The top-level fields of a record [`Facts::of`] reads (those its `numeric`, `categories`,
+/// `lon` and `lat` start with), so that records read back to be summarised bring those alone
+/// of their `data`; `None` when it reads the whole record (a path naming the record itself) or
+/// a field MongoDB cannot project by its name (holding a `.`, or starting with `$`).
+pub fn facts_fields(source: &Source) -> Option<BTreeSet<&str>> {
+    let position = source
+        .position()
+        .map(|(lon, lat)| [lon, lat])
+        .into_iter()
+        .flatten();
+    source
+        .numeric
+        .iter()
+        .chain(&source.categories)
+        .chain(position)
+        .map(|path| {
+            path.segments()
+                .first()
+                .map(String::as_str)
+                .filter(|name| !name.is_empty() && !name.contains('.') && !name.starts_with('$'))
+        })
+        .collect()
 }
 
 fn reading(source: &Source, path: &FieldPath, record: &Value) -> Reading {

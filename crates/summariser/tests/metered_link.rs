@@ -197,3 +197,76 @@ async fn a_stamped_forecast_landed_again_is_found_by_its_keys_and_writes_nothing
     assert_eq!(summarised, 172, "one summary per forecast hour");
     assert_eq!(ws.remaining("forecast-runs"), 0, "the file summarised");
 }
+
+/// The forecast made at hour `run`, with the fields Open-Meteo also serves when asked for
+/// them, which the source does not summarise.
+fn forecast_run_with_more_fields(run: i64) -> serde_json::Value {
+    let mut answer = forecast_run(run);
+    if let Some(hours) = answer["hourly"].as_array_mut() {
+        for hour in hours {
+            hour["relative_humidity_2m"] = serde_json::json!(71);
+            hour["apparent_temperature"] = serde_json::json!(11.9);
+            hour["weather_code"] = serde_json::json!(3);
+            hour["wind_direction_10m"] = serde_json::json!(284);
+            hour["surface_pressure"] = serde_json::json!(1003.4);
+        }
+    }
+    answer
+}
+
+/// A stamped forecast's hours are summarised again at each run from every stored forecast of
+/// them: each came back whole, its stamp and the fields the source does not summarise
+/// included. They bring back what the summary reads alone, and the summaries are the same.
+#[tokio::test]
+async fn a_stamped_forecasts_hours_are_read_back_without_the_fields_not_summarised() {
+    let ws = Workspace::new("stamped-forecast-fields");
+    std::fs::write(ws.dir.path().join("sources.toml"), STAMPED_FORECAST).expect("config");
+    let server = testkit::MongoServer::shared().uri();
+    for run in 0..5 {
+        ws.land(
+            "forecast-runs",
+            (run, 0, 0),
+            &forecast_run_with_more_fields(run.into()),
+        );
+        let output = ws.command(server).output().expect("summariser runs");
+        assert!(output.status.success(), "{}", common::stderr(&output));
+    }
+    ws.land(
+        "forecast-runs",
+        (5, 0, 0),
+        &forecast_run_with_more_fields(5),
+    );
+    let proxy = MongoProxy::start(server, Conduct::counting());
+    let output = ws.command(&proxy.uri()).output().expect("summariser runs");
+    assert!(output.status.success(), "{}", common::stderr(&output));
+
+    let kinds = ["find records", "getMore records"];
+    let returned = proxy.documents_returned();
+    let read: usize = kinds.iter().filter_map(|kind| returned.get(*kind)).sum();
+    let bytes = proxy.bytes_returned();
+    let read_bytes: usize = kinds.iter().filter_map(|kind| bytes.get(*kind)).sum();
+    assert!(
+        read_bytes <= read * 90,
+        "{read_bytes} bytes for the {read} documents read from `records`, about a record's \
+         key, hour and temperature each ({bytes:?})"
+    );
+    // The summaries as a run reading whole records writes them: each hour of the last run
+    // counts each stored forecast of it (the six runs' of its first hours, its own alone of
+    // its last), all of 12.5 °C.
+    let db = ws.db().await;
+    for (lead, forecasts) in [(0, 6), (100, 6), (164, 4), (167, 1)] {
+        let hour = first_hour() + TimeDelta::hours(5 + lead);
+        let summary = db
+            .collection::<releve::store::HourlySummary>("hourly")
+            .find_one(doc! {"source": "forecast-runs", "hour": bson_date(hour)})
+            .await
+            .expect("read")
+            .expect("a summary of the hour");
+        let temperature = summary.numeric.first().expect("temperature_2m");
+        assert_eq!(
+            (summary.count, temperature.sum, temperature.mean),
+            (forecasts, 12.5 * forecasts as f64, Some(12.5)),
+            "the summary of hour {hour}: {summary:?}"
+        );
+    }
+}

@@ -1,6 +1,9 @@
 //! Recomputing hourly summaries, from the records in hand or read back from `records`.
 
+use mongodb::bson::RawDocument;
 use releve::store::HourlySummary;
+
+use crate::summary::facts_fields;
 
 use super::hourly_write::write_summaries;
 use super::*;
@@ -224,10 +227,22 @@ async fn read_records(
 ) -> Result<(), StoreError> {
     let name = source.name.as_str();
     let action = format!("reading `{name}` records to summarise");
+    // Of `data`, the fields the summary reads alone: a stamped forecast's hours are read back
+    // at each run with every earlier run's records, and the rest of each (its stamp, fields not
+    // summarised) would cross the link for nothing.
+    let mut projection = doc! {"_id": 0, "key": 1, "hour": 1};
+    match facts_fields(source) {
+        Some(fields) => {
+            for field in fields {
+                projection.insert(format!("data.{field}"), 1);
+            }
+        }
+        None => {
+            projection.insert("data", 1);
+        }
+    }
     each_found(
-        raw_records(db)
-            .find(filter)
-            .projection(doc! {"_id": 0, "key": 1, "hour": 1, "data": 1}),
+        raw_records(db).find(filter).projection(projection),
         &action,
         |document| {
             let (Ok(key), Ok(hour)) = (document.get_str("key"), document.get_datetime("hour"))
@@ -236,11 +251,7 @@ async fn read_records(
             };
             // A `data` that is not as the summariser wrote it (a server that re-typed it) still
             // counts as a record of its hour, one holding no field.
-            let record = document
-                .get_document("data")
-                .ok()
-                .and_then(|data| record_data::as_json(data).ok())
-                .unwrap_or(Value::Null);
+            let record = projected_data(&document);
             facts.push((
                 chrono_date(hour),
                 key.to_owned(),
@@ -249,6 +260,33 @@ async fn read_records(
         },
     )
     .await
+}
+
+/// The `data` of a record read back with [`facts_fields`]' projection, as JSON. MongoDB
+/// answers a projection of `data.t` with `data: {t: …}`; nx-27017 (the tests' server) with a
+/// field named `data.t` beside `key`: both are read.
+fn projected_data(document: &RawDocument) -> Value {
+    let mut record = document
+        .get_document("data")
+        .ok()
+        .and_then(|data| record_data::as_json(data).ok())
+        .unwrap_or(Value::Null);
+    for element in document {
+        let Ok((name, value)) = element else {
+            continue;
+        };
+        if let (Some(field), Ok(value)) =
+            (name.strip_prefix("data."), record_data::value_json(value))
+        {
+            if !record.is_object() {
+                record = Value::Object(serde_json::Map::new());
+            }
+            if let Value::Object(fields) = &mut record {
+                fields.insert(field.to_owned(), value);
+            }
+        }
+    }
+    record
 }
 
 #[cfg(test)]
