@@ -3,14 +3,28 @@
 DELAY_MS after it arrived (order kept, throughput not limited), so a round trip costs twice
 that more. Prints its port on stdout, then serves until killed.
 
-Usage: far_mongo_proxy.py UPSTREAM_PORT DELAY_MS
+With COUNT_FILE, the bytes passed each way so far are kept there as one line, "to_server
+from_server", rewritten after each chunk (DELAY_MS 0 counts the traffic of a link alone).
+
+Usage: far_mongo_proxy.py UPSTREAM_PORT DELAY_MS [COUNT_FILE]
 """
 
 import asyncio
 import sys
 
 
-async def pipe(reader, writer, delay):
+PASSED = [0, 0]
+
+
+def counted(way, size, count_file):
+    """Adds `size` bytes to the traffic passed `way` (0 to the server, 1 from it)."""
+    PASSED[way] += size
+    if count_file:
+        with open(count_file, "w") as f:
+            f.write(f"{PASSED[0]} {PASSED[1]}\n")
+
+
+async def pipe(reader, writer, delay, way=0, count_file=None):
     """Copies reader to writer, each chunk held `delay` seconds from its arrival."""
     loop = asyncio.get_running_loop()
     queue = asyncio.Queue()
@@ -33,6 +47,7 @@ async def pipe(reader, writer, delay):
             data = await reader.read(65536)
             if not data:
                 break
+            counted(way, len(data), count_file)
             queue.put_nowait((loop.time() + delay, data))
     finally:
         queue.put_nowait((0, None))
@@ -41,6 +56,7 @@ async def pipe(reader, writer, delay):
 
 async def main():
     upstream, delay = int(sys.argv[1]), int(sys.argv[2]) / 1000
+    count_file = sys.argv[3] if len(sys.argv) > 3 else None
 
     async def serve(client_reader, client_writer):
         try:
@@ -49,8 +65,8 @@ async def main():
             client_writer.close()
             return
         await asyncio.gather(
-            pipe(client_reader, server_writer, delay),
-            pipe(server_reader, client_writer, delay),
+            pipe(client_reader, server_writer, delay, 0, count_file),
+            pipe(server_reader, client_writer, delay, 1, count_file),
             return_exceptions=True,
         )
 
