@@ -7,6 +7,8 @@
 # GNU time, then the documents of each collection. To see the round trips, run it with BIN
 # naming a folder whose `summariser` wraps the real one in `strace -tt -e trace=sendto`.
 #   bench/archive_year.sh [WORK_DIR]     (default: a new folder in $TMPDIR, else /tmp)
+# DROPPED=1 lands the year at two stations (key = ["station", "time"], 17,520 records), then
+# again at one: its hours hold twice the file's keys, the dropped station's records kept.
 # BIN (default: a release build into $CARGO_TARGET_DIR, else target/) names the summariser's
 # folder. WORK_DIR keeps the raw folder, the nx-27017 log and the runs' logs (RUST_LOG=debug
 # for more); the nx-27017 data is removed at exit.
@@ -36,6 +38,7 @@ numeric = ["temperature_2m", "precipitation"]
 totals = ["precipitation"]
 units = { temperature_2m = "°C", precipitation = "mm" }
 TOML
+[ "${DROPPED:-0}" = 1 ] && sed -i 's/^key = "time"$/key = ["station", "time"]/' "$config"
 raw="$work/raw"
 rm -rf "$raw" "$work/mongo/data"
 mkdir -p "$raw"
@@ -44,19 +47,23 @@ trap '"$root/scripts/mongo-local.sh" stop "$work/mongo" >/dev/null 2>&1 || true;
 
 # land STAMP: one landed file of the year (data and metrics), named as landed at STAMP.
 land() {
-  python3 - "$raw/open-meteo-lyon-2025" "$1" <<'PY'
+  python3 - "$raw/open-meteo-lyon-2025" "$1" "$2" <<'PY'
 import datetime as dt, json, os, random, sys
-folder, stamp = sys.argv[1], sys.argv[2]
+folder, stamp, stations = sys.argv[1], sys.argv[2], sys.argv[3].split()
 os.makedirs(folder, exist_ok=True)
 rng = random.Random(2025)
 start = dt.datetime(2025, 1, 1)
 records = []
-for h in range(8760):
+for station in stations:
+  for h in range(8760):
     t = start + dt.timedelta(hours=h)
     missing = 1000 <= h < 1024   # a day the archive holds no value for
-    records.append({"time": t.strftime("%Y-%m-%dT%H:%M"),
-                    "temperature_2m": None if missing else round(rng.uniform(-8, 36), 1),
-                    "precipitation": None if missing else rng.choice([0.0, 0.0, 0.0, 0.1, 0.4, 2.3])})
+    record = {"time": t.strftime("%Y-%m-%dT%H:%M"),
+              "temperature_2m": None if missing else round(rng.uniform(-8, 36), 1),
+              "precipitation": None if missing else rng.choice([0.0, 0.0, 0.0, 0.1, 0.4, 2.3])}
+    if station != "-":
+        record["station"] = station
+    records.append(record)
 body = {"latitude": 45.76, "longitude": 4.84, "generationtime_ms": 21.4, "utc_offset_seconds": 0,
         "timezone": "GMT", "timezone_abbreviation": "GMT", "elevation": 173.0,
         "hourly_units": {"time": "iso8601", "temperature_2m": "°C", "precipitation": "mm"},
@@ -87,10 +94,12 @@ measure() {
   [ "$status" -eq 0 ] || { tail -5 "$work/$label.err" >&2; exit "$status"; }
 }
 
-land 2026-01-02T03-00-00Z
+if [ "${DROPPED:-0}" = 1 ]; then first_stations="lyon bron" second_stations="lyon"
+else first_stations="-" second_stations="-"; fi
+land 2026-01-02T03-00-00Z "$first_stations"
 du -h "$raw"/open-meteo-lyon-2025/*Z.json
 measure first
-land 2026-02-01T03-00-00Z
+land 2026-02-01T03-00-00Z "$second_stations"
 measure second
 "$root/.venv/bin/python" - "$uri" <<'PY'
 import sys, pymongo
