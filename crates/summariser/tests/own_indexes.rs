@@ -5,6 +5,8 @@
 
 mod common;
 
+use std::time::Duration;
+
 use common::{Workspace, count, keyless_quake, quake, snapshot, stderr};
 use mongodb::IndexModel;
 use mongodb::bson::{Document, doc};
@@ -20,21 +22,41 @@ const NAMED_OTHERWISE: Refusal = Refusal {
     message: "Index already exists with a different name: idx_hourly_source_hour",
 };
 
+/// MongoDB's refusal of relevé's indexes on `records` where one on relevé's keys has
+/// another name.
+const KEYS_NAMED_OTHERWISE: Refusal = Refusal {
+    kind: "createIndexes records",
+    ..NAMED_OTHERWISE
+};
+
+/// MongoDB's refusal of relevé's index on `runs` by `finished` where one on the same keys
+/// deletes runs after another time (`unique` the same: MongoDB 5 and later refuse no other).
+const EXPIRES_OTHERWISE: Refusal = Refusal {
+    kind: "createIndexes runs",
+    code: 85,
+    code_name: "IndexOptionsConflict",
+    message: "An equivalent index already exists with a different name and options",
+};
+
 /// Adds a unique index on `keys` to `collection`; returns its name as the server lists it
 /// (nx-27017 names indexes itself).
 async fn add_unique_index(ws: &Workspace, collection: &str, keys: Document) -> String {
-    add_index(ws, collection, keys, true).await
+    let unique = IndexOptions::builder().unique(true).build();
+    add_index(ws, collection, keys, unique).await
 }
 
-/// Adds an index on `keys` to `collection`, `unique` or not; returns its name as the server
-/// lists it.
-async fn add_index(ws: &Workspace, collection: &str, keys: Document, unique: bool) -> String {
-    let collection = ws.db().await.collection::<Document>(collection);
-    let options = IndexOptions::builder()
-        .unique(unique)
-        .name("mine".to_owned())
-        .build();
-    collection
+/// Adds an index on `keys` to `collection` with `options`, named `mine`; returns its name as
+/// the server lists it.
+async fn add_index(
+    ws: &Workspace,
+    collection: &str,
+    keys: Document,
+    mut options: IndexOptions,
+) -> String {
+    options.name = Some("mine".to_owned());
+    ws.db()
+        .await
+        .collection::<Document>(collection)
         .create_index(
             IndexModel::builder()
                 .keys(keys.clone())
@@ -43,15 +65,20 @@ async fn add_index(ws: &Workspace, collection: &str, keys: Document, unique: boo
         )
         .await
         .expect("the user's index");
+    index_on(ws, collection, &keys)
+        .await
+        .and_then(|index| index.options.and_then(|options| options.name))
+        .expect("named")
+}
+
+/// The index of `collection` on `keys`, as the server lists it.
+async fn index_on(ws: &Workspace, collection: &str, keys: &Document) -> Option<IndexModel> {
+    let collection = ws.db().await.collection::<Document>(collection);
     let indexes = collection.list_indexes().await.expect("listed");
     let indexes: Vec<IndexModel> = futures_util::TryStreamExt::try_collect(indexes)
         .await
         .expect("listed");
-    indexes
-        .into_iter()
-        .find(|index| index.keys == keys)
-        .and_then(|index| index.options.and_then(|options| options.name))
-        .expect("named")
+    indexes.into_iter().find(|index| &index.keys == keys)
 }
 
 async fn drop_index(ws: &Workspace, collection: &str, name: &str) {
@@ -282,34 +309,79 @@ async fn an_index_of_releve_s_restored_under_another_name_serves_as_releve_s() {
     assert_eq!(count(&hour), 1);
 }
 
-/// The same refusal where her index on relevé's keys is not unique: relevé's must be (two
-/// summaries of one hour would count it twice), so the run stops, naming the index, what
-/// differs and how to drop it; once dropped, the next run makes relevé's and summarises.
+/// MongoDB 5 and later make relevé's unique index beside one of hers on the same keys that
+/// is not (`unique` is part of an index's identity there), but refuse one differing by its
+/// `expireAfterSeconds` alone (code 85): her index on `runs` by `finished`, deleting runs after
+/// a minute, stops the run, naming it, what differs and how to drop it; once dropped, the next
+/// run makes relevé's and summarises.
 #[tokio::test]
 async fn an_index_on_releve_s_keys_with_other_options_is_named_with_how_to_drop_it() {
     let ws = Workspace::new("own-index-differs");
-    let index = add_index(&ws, "hourly", doc! {"source": 1, "hour": 1}, false).await;
+    let keys = doc! {"finished": 1};
+    let a_minute = IndexOptions::builder()
+        .expire_after(Duration::from_secs(60))
+        .build();
+    let index = add_index(&ws, "runs", keys.clone(), a_minute).await;
     ws.land(
         "usgs",
         (10, 30, 0),
         &snapshot(vec![quake("a", (10, 5), 1.0)]),
     );
     let upstream = testkit::MongoServer::shared().uri();
-    let proxy = MongoProxy::start(upstream, Conduct::refusing(NAMED_OTHERWISE));
+    let proxy = MongoProxy::start(upstream, Conduct::refusing(EXPIRES_OTHERWISE));
     let output = ws.command(&proxy.uri()).output().expect("summariser runs");
     let errors = stderr(&output);
     assert!(!output.status.success(), "{errors}");
     assert_eq!(ws.remaining("usgs"), 1, "its file waits: {errors}");
     let line = failure_line(&errors);
     assert!(
-        line.contains(&format!("`hourly` index `{index}`"))
-            && line.contains("its `unique` is false, relevé's true")
-            && line.contains(&format!("db.hourly.dropIndex(\"{index}\")")),
+        line.contains(&format!("`runs` index `{index}`"))
+            && line.contains("its `expireAfterSeconds` is 60, relevé's 7776000")
+            && line.contains(&format!("db.runs.dropIndex(\"{index}\")")),
         "names the collection, the index, what differs and how to drop it: {line}"
     );
 
-    drop_index(&ws, "hourly", &index).await;
+    drop_index(&ws, "runs", &index).await;
     ws.summarise();
     assert_eq!(ws.remaining("usgs"), 0);
     assert!(ws.hour("usgs", 10).await.is_some());
+    let releve_s = index_on(&ws, "runs", &keys).await.expect("relevé's index");
+    let expiry = releve_s.options.and_then(|options| options.expire_after);
+    assert_eq!(expiry, Some(Duration::from_secs(7_776_000)));
+}
+
+/// The same refusal on `records` from a server that holds an index on relevé's keys under
+/// another name, but not relevé's other indexes there (dropped, or never restored): the run
+/// makes them, among them the one that deletes records past their source's `keep_days`.
+#[tokio::test]
+async fn the_indexes_missing_beside_one_named_otherwise_are_made() {
+    let ws = Workspace::new("own-index-missing");
+    ws.land(
+        "usgs",
+        (10, 30, 0),
+        &snapshot(vec![quake("a", (10, 5), 1.0)]),
+    );
+    ws.summarise();
+    let (by_key, expiring) = (doc! {"source": 1, "key": 1}, doc! {"expire_at": 1});
+    for keys in [&by_key, &expiring] {
+        let name = index_on(&ws, "records", keys)
+            .await
+            .and_then(|index| index.options.and_then(|options| options.name))
+            .expect("relevé's index");
+        drop_index(&ws, "records", &name).await;
+    }
+    add_unique_index(&ws, "records", by_key).await;
+    ws.land(
+        "usgs",
+        (11, 30, 0),
+        &snapshot(vec![quake("b", (11, 5), 2.0)]),
+    );
+    let upstream = testkit::MongoServer::shared().uri();
+    let proxy = MongoProxy::start(upstream, Conduct::refusing_once(KEYS_NAMED_OTHERWISE));
+    let output = ws.command(&proxy.uri()).output().expect("summariser runs");
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(ws.remaining("usgs"), 0, "{}", stderr(&output));
+    let made = index_on(&ws, "records", &expiring).await;
+    let expiry = made.and_then(|index| index.options.and_then(|options| options.expire_after));
+    assert_eq!(expiry, Some(Duration::ZERO), "records expire at their date");
 }

@@ -4,9 +4,9 @@
 //! answer back a while of its own (varied, so that answers to reads sent together come back in
 //! another order than they were sent) and goes away at the n-th of chosen commands: that
 //! connection closed without forwarding it, every other at its next message, new ones refused,
-//! as a server that crashes or a network that fails mid-run; or answers a chosen command with a
-//! chosen error itself, as a real MongoDB refuses what nx-27017 lets pass. It needs a server
-//! without authentication (the tests').
+//! as a server that crashes or a network that fails mid-run; or answers a chosen command (each,
+//! or the first only) with a chosen error itself, as a real MongoDB refuses what nx-27017 lets
+//! pass. It needs a server without authentication (the tests').
 
 use std::collections::BTreeMap;
 use std::net::{SocketAddr, ToSocketAddrs};
@@ -38,8 +38,11 @@ pub struct Conduct {
     pub cut_on: &'static [&'static str],
     /// Which of the `cut_on` commands the proxy goes away at; `usize::MAX`: none.
     pub cut_at: usize,
-    /// The error the proxy answers a kind of command with itself, never forwarding it.
+    /// The error the proxy answers a kind of command with itself, not forwarding it.
     pub refuse: Option<Refusal>,
+    /// How many commands of `refuse`'s kind it answers so (1: the first only, as a server
+    /// whose state changed after its refusal); `usize::MAX`: each.
+    pub refuse_times: usize,
 }
 
 /// An error the proxy answers each command of a kind with, as a server refusing it.
@@ -63,6 +66,7 @@ impl Conduct {
             cut_on: &[],
             cut_at: usize::MAX,
             refuse: None,
+            refuse_times: usize::MAX,
         }
     }
 
@@ -84,6 +88,7 @@ impl Conduct {
             cut_on: commands,
             cut_at,
             refuse: None,
+            refuse_times: usize::MAX,
         }
     }
 
@@ -93,6 +98,15 @@ impl Conduct {
         Conduct {
             refuse: Some(refusal),
             ..Conduct::counting()
+        }
+    }
+
+    /// A server nearby that stays, and answers the first command of `refusal`'s kind with its
+    /// error, forwarding the others.
+    pub fn refusing_once(refusal: Refusal) -> Conduct {
+        Conduct {
+            refuse_times: 1,
+            ..Conduct::refusing(refusal)
         }
     }
 }
@@ -111,6 +125,8 @@ struct Seen {
     cut: AtomicBool,
     /// The commands cut on seen, the one cut at included.
     cut_on_seen: AtomicUsize,
+    /// The commands of [`Conduct::refuse`]'s kind seen, refused or not.
+    refusable_seen: AtomicUsize,
     /// The answers sent, for their turn of [`Conduct::held_ms`].
     answers: AtomicUsize,
     /// The connections accepted: a client's monitor, and its pool's.
@@ -370,10 +386,10 @@ async fn relay(
                 seen.cut.store(true, Ordering::SeqCst);
                 break;
             }
-            if let Some(refusal) = conduct
-                .refuse
-                .filter(|refusal| refusal.kind == command.kind)
-            {
+            if let Some(refusal) = conduct.refuse.filter(|refusal| {
+                refusal.kind == command.kind
+                    && seen.refusable_seen.fetch_add(1, Ordering::SeqCst) < conduct.refuse_times
+            }) {
                 let (header, body) = refused(&header, refusal);
                 if !answer(&client_write, &header, &body).await {
                     break;
