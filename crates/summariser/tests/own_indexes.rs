@@ -7,7 +7,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Workspace, count, keyless_quake, quake, snapshot, stderr};
+use common::{Workspace, at, count, keyless_quake, quake, snapshot, stderr};
 use mongodb::IndexModel;
 use mongodb::bson::{Document, doc};
 use mongodb::options::IndexOptions;
@@ -384,4 +384,59 @@ async fn the_indexes_missing_beside_one_named_otherwise_are_made() {
     let made = index_on(&ws, "records", &expiring).await;
     let expiry = made.and_then(|index| index.options.and_then(|options| options.expire_after));
     assert_eq!(expiry, Some(Duration::ZERO), "records expire at their date");
+}
+
+/// MongoDB's refusal to build relevé's unique index on `hourly` over two documents with the
+/// same keys (nx-27017 refuses it too, but in an answer without a code).
+const DUPLICATES: Refusal = Refusal {
+    kind: "createIndexes hourly",
+    code: 11000,
+    code_name: "DuplicateKey",
+    message: "Index build failed: 4c2e1f0a-8d4b-4f57-9a3e-2b7c5d6e8f10: Collection \
+              releve.hourly ( 1b9d6c3e-5a7f-4e21-8c4d-3f2a1b0c9d8e ) :: caused by :: E11000 \
+              duplicate key error collection: releve.hourly index: source_1_hour_1 dup key: \
+              { source: \"usgs\", hour: new Date(1765101600000) }",
+};
+
+/// Two summaries of one hour in `hourly` (copied in by hand, or written while relevé's index
+/// was dropped) keep MongoDB from making relevé's unique index there (E11000, whatever the
+/// version, beside an index on the same keys that is not unique or with none): the run stops
+/// before reading a file, in one line naming the collection, that documents with the same
+/// keys block relevé's index, and how to find them.
+#[tokio::test]
+async fn duplicates_blocking_releve_s_unique_index_are_said_with_how_to_find_them() {
+    let ws = Workspace::new("own-index-duplicates");
+    ws.summarise();
+    let keys = doc! {"source": 1, "hour": 1};
+    let releve_s = index_on(&ws, "hourly", &keys)
+        .await
+        .and_then(|index| index.options.and_then(|options| options.name))
+        .expect("relevé's index");
+    drop_index(&ws, "hourly", &releve_s).await;
+    let hour = mongodb::bson::DateTime::from_millis(at(10, 0, 0).timestamp_millis());
+    let summary = doc! {"source": "usgs", "hour": hour, "count": 1_i64};
+    ws.db()
+        .await
+        .collection::<Document>("hourly")
+        .insert_many([summary.clone(), summary])
+        .await
+        .expect("two summaries of one hour");
+    ws.land(
+        "usgs",
+        (10, 30, 0),
+        &snapshot(vec![quake("a", (10, 5), 1.0)]),
+    );
+    let upstream = testkit::MongoServer::shared().uri();
+    let proxy = MongoProxy::start(upstream, Conduct::refusing(DUPLICATES));
+    let output = ws.command(&proxy.uri()).output().expect("summariser runs");
+    let errors = stderr(&output);
+    assert!(!output.status.success(), "{errors}");
+    assert_eq!(ws.remaining("usgs"), 1, "its file waits: {errors}");
+    let line = failure_line(&errors);
+    assert!(
+        line.contains("`hourly` holds documents with the same `source` and `hour`")
+            && line.contains("relevé's unique index")
+            && line.contains("db.hourly.aggregate("),
+        "names the collection, the duplicates and how to find them: {line}"
+    );
 }

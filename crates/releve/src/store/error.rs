@@ -174,6 +174,25 @@ pub enum StoreError {
         /// How its options differ from relevé's.
         what: String,
     },
+    /// Documents with the same keys keep MongoDB from making one of relevé's unique indexes
+    /// (copied in by hand, or written while it was dropped).
+    #[error(
+        "`{collection}` holds documents with the same {fields}, which keep MongoDB from making \
+         relevé's unique index on {keys} ({said}): find them (mongosh: {find}), delete all but \
+         one of each and run again"
+    )]
+    DuplicatesBlockIndex {
+        /// The collection indexed.
+        collection: String,
+        /// Its index's fields, in words.
+        fields: String,
+        /// The keys it indexes, relevé's.
+        keys: String,
+        /// MongoDB's words.
+        said: String,
+        /// The mongosh command finding the documents.
+        find: String,
+    },
     /// A command failed.
     #[error("MongoDB {action} failed: {}", gist(.cause))]
     Command {

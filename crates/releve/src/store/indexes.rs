@@ -2,7 +2,9 @@
 //! restored from another server (mongorestore of nx-27017's dump, whose indexes bear its own
 //! names) or indexed by hand holds indexes with relevé's keys under other names, which MongoDB
 //! will not make again under relevé's (code 85). One with the same keys and options serves as
-//! relevé's; one with other options is named, with how to drop it.
+//! relevé's; one with other options is named, with how to drop it. Documents with the same
+//! keys keeping a unique index of relevé's from being made (E11000) are said, with how to find
+//! them.
 
 use std::time::Duration;
 
@@ -13,11 +15,15 @@ use mongodb::{Database, IndexModel};
 
 use super::{HOURLY, RECORDS, REJECTED, REJECTED_RECORDS, RUNS, RUNS_KEPT, StoreError};
 
+mod duplicates;
+
 /// MongoDB's `IndexOptionsConflict`: an index with the same keys and options exists under
 /// another name, or one with the same name and other options.
 const INDEX_OPTIONS_CONFLICT: i32 = 85;
 /// MongoDB's `IndexKeySpecsConflict`: an index bears the name asked for, on other keys.
 const INDEX_KEY_SPECS_CONFLICT: i32 = 86;
+/// MongoDB's `DuplicateKey`: a unique index's build met documents with the same keys.
+const DUPLICATE_KEY: i32 = 11000;
 
 /// relevé's indexes, by collection.
 fn releve_indexes() -> [(&'static str, Vec<IndexModel>); 5] {
@@ -63,39 +69,50 @@ fn releve_indexes() -> [(&'static str, Vec<IndexModel>); 5] {
 
 /// Ensures relevé's indexes, one `createIndexes` command a collection: an index already
 /// there with the same options is left as it is, under whatever name; one there with other
-/// options fails the run, named.
+/// options fails the run, named; so do documents keeping a unique index from being made.
 pub(super) async fn ensure_indexes(db: &Database) -> Result<(), StoreError> {
     for (collection, models) in releve_indexes() {
-        let action = format!("index creation on `{collection}`");
         let created = db
             .collection::<Document>(collection)
             .create_indexes(models.clone())
             .await;
         match created {
             Ok(_) => {}
-            Err(cause) if named_otherwise(&cause) => {
-                let missing = missing(db, collection, models).await?;
+            Err(cause)
+                if refused_with(&cause, &[INDEX_OPTIONS_CONFLICT, INDEX_KEY_SPECS_CONFLICT]) =>
+            {
+                let missing = missing(db, collection, models.clone()).await?;
                 if !missing.is_empty() {
                     db.collection::<Document>(collection)
                         .create_indexes(missing)
                         .await
-                        .map_err(StoreError::command(&action))?;
+                        .map_err(|cause| not_made(collection, &models, cause))?;
                 }
             }
-            Err(cause) => return Err(StoreError::command(&action)(cause)),
+            Err(cause) => return Err(not_made(collection, &models, cause)),
         }
     }
     Ok(())
 }
 
-/// Whether MongoDB refused an index as one it holds under another name, or a name it holds
-/// for other keys or options.
-fn named_otherwise(cause: &Error) -> bool {
+/// Whether MongoDB refused a command with one of `codes`.
+fn refused_with(cause: &Error, codes: &[i32]) -> bool {
     matches!(
         cause.kind.as_ref(),
-        ErrorKind::Command(refusal)
-            if refusal.code == INDEX_OPTIONS_CONFLICT || refusal.code == INDEX_KEY_SPECS_CONFLICT
+        ErrorKind::Command(refusal) if codes.contains(&refusal.code)
     )
+}
+
+/// The failure to make `models` on `collection`: when documents with the same keys keep its
+/// unique index from being made, which keys, and how to find those documents.
+fn not_made(collection: &str, models: &[IndexModel], cause: Error) -> StoreError {
+    let unique = models.iter().find(|model| Wanted::of(model).unique);
+    match unique {
+        Some(model) if refused_with(&cause, &[DUPLICATE_KEY]) => {
+            duplicates::blocking(collection, &model.keys, &cause)
+        }
+        _ => StoreError::command(&format!("index creation on `{collection}`"))(cause),
+    }
 }
 
 /// Those of `models` that `collection` holds no index on the same keys of; fails naming one
