@@ -249,6 +249,24 @@ mod tests {
         assert!(!same_keys(&doc! {"source": 1}, &releve));
     }
 
+    /// Before MongoDB 5 (where `unique` is not part of an index's identity), one on relevé's
+    /// keys that is not unique is refused as the same (code 85).
+    #[test]
+    fn an_index_differing_by_unique_says_both() {
+        let index = doc! {"name": "mine", "key": {"source": 1, "hour": 1}};
+        let wanted = Wanted {
+            unique: true,
+            expire_after_s: None,
+        };
+        let said = differs("hourly", &index, &doc! {"source": 1, "hour": 1}, wanted).to_string();
+        assert!(
+            said.contains("`hourly` index `mine`")
+                && said.contains("its `unique` is false, relevé's true")
+                && said.contains("db.hourly.dropIndex(\"mine\")"),
+            "{said}"
+        );
+    }
+
     #[test]
     fn an_index_differing_by_its_expiry_says_both() {
         let index =
