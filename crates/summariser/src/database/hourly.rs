@@ -328,4 +328,21 @@ mod tests {
             .expect("hours read");
         assert_eq!(held, BTreeSet::from([revised, today[0]]));
     }
+
+    /// A projection of `data`'s fields comes back nested from MongoDB (`data: {t: …}`) and as
+    /// fields named `data.t` from nx-27017: both read as the same record's data.
+    #[test]
+    fn data_projected_reads_the_same_nested_or_flat() {
+        let nested = mongodb::bson::rawdoc! {
+            "key": "k", "hour": mongodb::bson::DateTime::from_millis(0),
+            "data": {"temperature_2m": 4.5, "weather_code": 3},
+        };
+        let flat = mongodb::bson::rawdoc! {
+            "key": "k", "hour": mongodb::bson::DateTime::from_millis(0),
+            "data.temperature_2m": 4.5, "data.weather_code": 3,
+        };
+        let expected = serde_json::json!({"temperature_2m": 4.5, "weather_code": 3});
+        assert_eq!(projected_data(&nested), expected);
+        assert_eq!(projected_data(&flat), expected);
+    }
 }
