@@ -84,23 +84,6 @@ pub fn summariser_lock(raw_dir: &Path) -> PathBuf {
     raw_dir.join(".summariser.lock")
 }
 
-/// `raw/.summariser-database`: the name of the database the summariser last wrote the raw
-/// folder's files into, so that a run finding that database empty stops instead of taking
-/// the files into the wrong one.
-pub fn summariser_database(raw_dir: &Path) -> PathBuf {
-    raw_dir.join(".summariser-database")
-}
-
-/// The database `raw/.summariser-database` names; `None` when there is no such file yet (or it
-/// is empty).
-pub fn summarised_into(raw_dir: &Path) -> std::io::Result<Option<String>> {
-    match std::fs::read_to_string(summariser_database(raw_dir)) {
-        Ok(text) => Ok(Some(text.trim().to_owned()).filter(|name| !name.is_empty())),
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(err) => Err(err),
-    }
-}
-
 /// `raw/.summariser-newest-run`: the database the summariser last wrote and the newest run
 /// it held then, so that a database gone back in time (restored from an older backup) is
 /// told (see [`crate::store::restored`]).
@@ -273,10 +256,12 @@ impl RawFileName {
     }
 }
 
+mod database_record;
 mod listing;
 mod unconfigured;
 mod writing;
 
+pub use database_record::{SummarisedInto, database_record, summarised_into, summariser_database};
 pub use listing::{Listing, list, list_all, remove_temps};
 pub use unconfigured::{Unconfigured, unconfigured};
 pub use writing::{

@@ -65,6 +65,7 @@ pub use documents::{
     ValueCount, bson_date, chrono_date, hour_of, run_document,
 };
 pub use error::{StoreError, apart as clocks_apart};
+pub use hosts::{same_server, server};
 use indexes::ensure_indexes;
 use redaction::password_as_port;
 pub use redaction::{redact, redact_uris};

@@ -7,6 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
+use releve::rawfile::SummarisedInto;
 use releve::store::Unindexed;
 use releve::store::installation::{self, Elsewhere, Installation};
 use tracing::warn;
@@ -320,11 +321,11 @@ pub fn never_summarised(raw_dir: &Path, summarised_before: bool, new_database: b
     !summarised_before && !new_database && std::fs::symlink_metadata(record).is_err()
 }
 
-/// The database `raw/.summariser-database` names; `None` when there is no such file yet (or it
-/// is empty). One that cannot be read is a warning: the check is a safeguard, not a condition
-/// of the run.
-pub fn noted(raw_dir: &Path) -> Option<String> {
-    releve::rawfile::summarised_into(raw_dir)
+/// What `raw/.summariser-database` says; `None` when there is no such file yet (or it is
+/// empty). One that cannot be read is a warning: the check is a safeguard, not a condition of
+/// the run.
+pub fn noted(raw_dir: &Path) -> Option<SummarisedInto> {
+    releve::rawfile::database_record(raw_dir)
         .inspect_err(|err| {
             let record = releve::rawfile::summariser_database(raw_dir);
             warn!(file = %record.display(), error = %err, "Cannot read which database this raw folder was summarised into; not checked.");
@@ -333,14 +334,30 @@ pub fn noted(raw_dir: &Path) -> Option<String> {
         .flatten()
 }
 
-/// Notes `database` as the one the raw folder's files go to, once it holds relevé's
-/// collections, unless it is the one `noted` already; a failure is a warning.
-pub fn remember(raw_dir: &Path, noted: Option<&str>, database: &str) {
-    if noted == Some(database) {
+/// Notes `database`, on `server`, as the one the raw folder's files go to, once it holds
+/// relevé's collections, unless `noted` says so already; a record naming the database alone
+/// (of before 8 December 2026) is completed. A failure is a warning.
+pub fn remember(
+    raw_dir: &Path,
+    noted: Option<&SummarisedInto>,
+    database: &str,
+    server: Option<&str>,
+) {
+    let server = server.map(str::to_owned).or_else(|| {
+        noted
+            .filter(|noted| noted.database == database)?
+            .server
+            .clone()
+    });
+    let now = SummarisedInto {
+        database: database.to_owned(),
+        server,
+    };
+    if noted == Some(&now) {
         return;
     }
     let record = releve::rawfile::summariser_database(raw_dir);
-    if let Err(err) = releve::rawfile::replace_file(&record, format!("{database}\n").as_bytes()) {
+    if let Err(err) = releve::rawfile::replace_file(&record, now.text().as_bytes()) {
         warn!(file = %record.display(), error = %err, "Cannot note which database this raw folder is summarised into.");
     }
 }

@@ -21,7 +21,8 @@
 //!   another database, or finding one without relevé data of that name, stops. The database
 //!   names the raw folder it is summarised from (`raw/.installation`, the collection
 //!   `installation`): a run of another folder stops, so two installations never share one
-//!   (`known_database.rs`).
+//!   (`known_database.rs`). It notes the server too: a run finding the database of that name
+//!   on another server says so (`known_server.rs`).
 //! - `raw/.summariser.lock` keeps runs apart: a run that finds it held does nothing, warns and
 //!   exits 0 (cron's next run picks the files up).
 //! - Test hook (debug builds): `RELEVE_CRASH_AFTER=<step>:<n>` aborts at a chosen step (see `crash.rs`).
@@ -32,6 +33,7 @@ mod crash;
 mod database;
 mod failure_lines;
 mod known_database;
+mod known_server;
 mod landed;
 pub mod offline;
 mod pipeline;
@@ -350,9 +352,10 @@ async fn summarise(options: &Options) -> Result<Outcome, SummariseError> {
     let connected =
         releve::store::connect_unindexed(&options.mongodb_uri, &options.database).await?;
     let noted = known_database::noted(&options.raw_dir);
+    let noted_name = noted.as_ref().map(|noted| noted.database.as_str());
     let checked = known_database::check(
         &options.raw_dir,
-        noted.as_deref(),
+        noted_name,
         &options.database,
         connected.held_releve_data,
         options.new_database,
@@ -363,7 +366,7 @@ async fn summarise(options: &Options) -> Result<Outcome, SummariseError> {
         // this version uses, would go there unsaid. (A new installation's `releve` on the
         // same server is someone else's.)
         Ok(())
-            if noted.is_none()
+            if noted_name.is_none()
                 && summarised_before
                 && options.database_from_uri
                 && !connected.held_releve_data
@@ -382,8 +385,7 @@ async fn summarise(options: &Options) -> Result<Outcome, SummariseError> {
     };
     let checked = match checked {
         Ok(()) => {
-            known_database::own_database(&connected, options, summarised_before, noted.as_deref())
-                .await
+            known_database::own_database(&connected, options, summarised_before, noted_name).await
         }
         Err(refused) => Err(refused.into()),
     };
@@ -393,7 +395,21 @@ async fn summarise(options: &Options) -> Result<Outcome, SummariseError> {
     }
     let db = connected.indexed().await?;
     // The database holds relevé's collections now: a later run finding it empty is wrong.
-    known_database::remember(&options.raw_dir, noted.as_deref(), &options.database);
+    let server = releve::store::server(&options.mongodb_uri);
+    if !options.new_database {
+        known_server::say_if_moved(
+            &options.raw_dir,
+            noted.as_ref(),
+            &options.database,
+            server.as_deref(),
+        );
+    }
+    known_database::remember(
+        &options.raw_dir,
+        noted.as_ref(),
+        &options.database,
+        server.as_deref(),
+    );
     let sources: Vec<&str> = options
         .config
         .sources
@@ -403,7 +419,7 @@ async fn summarise(options: &Options) -> Result<Outcome, SummariseError> {
     // The runs the database holds, read once: compared with the folder's note when this
     // folder was summarised into this database before, and not handed a new one; noted again
     // at the end, widened by the runs this run stored.
-    let checking = noted.as_deref() == Some(options.database.as_str()) && !options.new_database;
+    let checking = noted_name == Some(options.database.as_str()) && !options.new_database;
     let held = match restored::held(&db, &sources, checking).await {
         Ok(held) => held,
         Err(err) => {

@@ -1945,38 +1945,6 @@ async fn following_the_new_database_advice_by_hand_never_puts_the_files_into_the
     );
 }
 
-/// A second local server, as the new machine of a move: started by `scripts/mongo-local.sh` in
-/// a folder of its own, stopped when dropped.
-struct SecondServer {
-    dir: tempfile::TempDir,
-    uri: String,
-}
-
-impl SecondServer {
-    fn start() -> SecondServer {
-        let dir = tempfile::tempdir().expect("a folder for the second server");
-        let script = testkit::workspace_root().join("scripts/mongo-local.sh");
-        let output = std::process::Command::new(&script)
-            .arg("start")
-            .arg(dir.path())
-            .output()
-            .expect("scripts/mongo-local.sh runs");
-        assert!(output.status.success(), "{}", stderr(&output));
-        let uri = String::from_utf8_lossy(&output.stdout).trim().to_owned();
-        SecondServer { dir, uri }
-    }
-}
-
-impl Drop for SecondServer {
-    fn drop(&mut self) {
-        let _ =
-            std::process::Command::new(testkit::workspace_root().join("scripts/mongo-local.sh"))
-                .arg("stop")
-                .arg(self.dir.path())
-                .output();
-    }
-}
-
 /// The README's MongoDB section: "To move to another database or a new server […] on purpose,
 /// run `summariser --new-database` once, given that database as cron's lines will give it
 /// (`--mongodb-uri URI` naming it […]) […] To keep the history under the new name or server,
@@ -1991,22 +1959,8 @@ async fn moving_to_a_new_server_with_its_history_copied_as_the_readme_says_is_no
     ws.land("usgs", (9, 30, 0), &snapshot(vec![quake("a", (9, 5), 1.0)]));
     ws.summarise();
     // The new server, the history copied there under the same name (mongodump/mongorestore).
-    let new_server = SecondServer::start();
-    let client = mongodb::Client::with_uri_str(&new_server.uri)
-        .await
-        .expect("client of the new server");
-    let (old_db, new_db) = (ws.db().await, client.database(&ws.database));
-    for name in old_db.list_collection_names().await.expect("collections") {
-        let documents = ws.documents(&name).await;
-        new_db.create_collection(&name).await.expect("created");
-        if !documents.is_empty() {
-            new_db
-                .collection::<mongodb::bson::Document>(&name)
-                .insert_many(documents)
-                .await
-                .expect("copied");
-        }
-    }
+    let new_server = testkit::MongoServer::another();
+    let new_db = ws.copy_to(new_server.uri()).await;
     ws.land(
         "usgs",
         (10, 30, 0),
@@ -2017,7 +1971,7 @@ async fn moving_to_a_new_server_with_its_history_copied_as_the_readme_says_is_no
     // the old server, from a shell, would take the waiting files there, and cannot be told
     // from it), and nothing read or deleted.
     let refused = ws
-        .command(&new_server.uri)
+        .command(new_server.uri())
         .arg("--new-database")
         .env_remove("MONGODB_URI")
         .output()
@@ -2030,7 +1984,7 @@ async fn moving_to_a_new_server_with_its_history_copied_as_the_readme_says_is_no
     );
     // As the README says now: the new server's URI, nothing more.
     let moved = ws
-        .command(&new_server.uri)
+        .command(new_server.uri())
         .env_remove("MONGODB_URI")
         .output()
         .expect("summariser runs");

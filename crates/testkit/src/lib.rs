@@ -103,6 +103,12 @@ impl MongoServer {
         })
     }
 
+    /// A server of the test's own beside the shared one (the new server of a move, the old one
+    /// still running), stopped when dropped.
+    pub fn another() -> MongoServer {
+        MongoServer::start()
+    }
+
     fn start() -> MongoServer {
         let dir = tempfile::tempdir().expect("temp dir for the MongoDB-compatible server");
         let script = workspace_root().join("scripts/mongo-local.sh");
@@ -146,6 +152,19 @@ impl MongoServer {
             .await
             .expect("client for the test server");
         client.database(name)
+    }
+}
+
+/// Stops a server of a test's own ([`MongoServer::another`]); the shared one, never dropped,
+/// is stopped when the process ends.
+impl Drop for MongoServer {
+    fn drop(&mut self) {
+        if let Some(dir) = &self._dir {
+            let _ = Command::new(workspace_root().join("scripts/mongo-local.sh"))
+                .arg("stop")
+                .arg(dir.path())
+                .output();
+        }
     }
 }
 

@@ -220,6 +220,27 @@ impl Workspace {
         Some(releve::record_data::as_json(data).expect("BSON"))
     }
 
+    /// The database copied under its name to the server at `uri`, as `mongodump` then
+    /// `mongorestore` would: the copy, there.
+    pub async fn copy_to(&self, uri: &str) -> mongodb::Database {
+        let client = mongodb::Client::with_uri_str(uri)
+            .await
+            .expect("client of the other server");
+        let copy = client.database(&self.database);
+        let names = self.db().await.list_collection_names().await;
+        for name in names.expect("collections") {
+            let documents = self.documents(&name).await;
+            copy.create_collection(&name).await.expect("created");
+            if !documents.is_empty() {
+                copy.collection::<Document>(&name)
+                    .insert_many(documents)
+                    .await
+                    .expect("copied");
+            }
+        }
+        copy
+    }
+
     /// Every document of `collection`.
     pub async fn documents(&self, collection: &str) -> Vec<Document> {
         self.db()
