@@ -447,13 +447,19 @@ fn the_readmes_python_queries_answer(uri: &str, database: &str) {
         "two hours, seven earthquakes, three types:\n{stdout}"
     );
     assert!(
-        rows[0].contains("datetime.datetime(2026, 11, 21, 10, 0)")
+        rows[0].contains("datetime.datetime(2026, 11, 21, 10, 0, tzinfo=")
             && rows[0].contains("'magnitudes': 5")
             && rows[0].contains("'max': 4.6")
-            && rows[1].contains("datetime.datetime(2026, 11, 21, 11, 0)")
+            && rows[1].contains("datetime.datetime(2026, 11, 21, 11, 0, tzinfo=")
             && rows[1].contains("'magnitudes': 3")
             && rows[1].contains("'max': 3.1"),
         "the hourly means of 10:00 and 11:00:\n{stdout}"
+    );
+    // Given as UTC times (`tz_aware=True`), not as times without a zone, which pandas and
+    // matplotlib read as local times.
+    assert!(
+        rows[0].contains("'UTC'"),
+        "the hour printed without its zone, UTC:\n{stdout}"
     );
     for (row, key) in rows[2..9].iter().zip(STRONGEST) {
         assert!(
