@@ -1931,7 +1931,7 @@ fn following_the_sudo_warning_leaves_no_logs_folder_the_user_cannot_write_unsaid
 #[test]
 fn a_checkout_linked_to_a_shared_build_installs_the_mail_line_without_building() {
     let checkout = Checkout::new();
-    let shared = checkout.dir.path().join("opt/releve/current");
+    let shared = checkout.dir.path().join("opt/releve/builds/aaa");
     let called = checkout.dir.path().join("cargo.called");
     {
         let _writing = common::writing_or_forking();
@@ -2001,27 +2001,37 @@ fn class_blocks() -> Vec<String> {
 }
 
 /// The README's shared build for a class, its commands run as written (`/opt/releve` in a
-/// temp folder; cargo and git stand-ins): a student's crontab runs the lecturer's build, and
-/// after the upgrade's build and link switch, the new version's three binaries at once, the
-/// previous build kept whole.
+/// temp folder; cargo and git stand-ins): a student's crontab runs the build of their own
+/// checkout's commit, still after the lecturer adds a newer one, and the newer one's three
+/// binaries at once after they pull and switch their link; the lecturer's block run again on
+/// a commit built already leaves that build (the binaries crontabs run) as it is.
 #[test]
-fn the_readme_s_class_build_and_its_link_switch_give_every_student_the_new_binaries() {
+fn the_readme_s_class_build_gives_each_student_the_binaries_of_their_own_checkout() {
+    use std::os::unix::fs::MetadataExt;
     let blocks = class_blocks();
-    assert!(
-        blocks.len() >= 3,
-        "the README's class section has the lecturer's build, its link and the student's link: {blocks:#?}"
-    );
+    // The student's block is the one that installs the crontab; the lecturer's, those before.
+    let at = blocks
+        .iter()
+        .position(|block| block.contains("scripts/install-cron.sh"));
+    let Some(at) = at.filter(|at| *at > 0) else {
+        panic!(
+            "the README's class section has the lecturer's build and the student's link: {blocks:#?}"
+        );
+    };
+    let (lecturer_blocks, student) = (&blocks[..at], &blocks[at]);
     let checkout = Checkout::new();
     let opt = checkout.dir.path().join("opt/releve");
     let lecturer_bin = checkout.dir.path().join("lecturer-bin");
     std::fs::create_dir_all(&opt).expect("/opt/releve");
+    let git = "#!/bin/sh\necho \"$COMMIT\"\n";
     {
         let _writing = common::writing_or_forking();
         common::write_executable(
             &lecturer_bin.join("cargo"),
-            "#!/bin/sh\nmkdir -p target/release\nfor stage in collector summariser analyser; do printf '#!/bin/sh\\necho %s %s\\n' $stage \"$VERSION\" >target/release/$stage; chmod +x target/release/$stage; done\n",
+            "#!/bin/sh\nmkdir -p target/release\nfor stage in collector summariser analyser; do rm -f target/release/$stage; printf '#!/bin/sh\\necho %s %s\\n' $stage \"$VERSION\" >target/release/$stage; chmod +x target/release/$stage; done\n",
         );
-        common::write_executable(&lecturer_bin.join("git"), "#!/bin/sh\necho \"$COMMIT\"\n");
+        common::write_executable(&lecturer_bin.join("git"), git);
+        common::write_executable(&checkout.dir.path().join("bin/git"), git);
         common::write_executable(
             &checkout.dir.path().join("bin/cargo"),
             "#!/bin/sh\nexit 101\n",
@@ -2029,7 +2039,7 @@ fn the_readme_s_class_build_and_its_link_switch_give_every_student_the_new_binar
     }
     let opt_path = opt.display().to_string();
     let lecturer = |version: &str, commit: &str| {
-        for block in &blocks[..2] {
+        for block in lecturer_blocks {
             let path = format!(
                 "{}:{}",
                 lecturer_bin.display(),
@@ -2050,40 +2060,74 @@ fn the_readme_s_class_build_and_its_link_switch_give_every_student_the_new_binar
             );
         }
     };
+    let student_block = student.replace("/opt/releve", &opt_path);
+    let student = |commit: &str| {
+        let path = format!(
+            "{}:{}",
+            checkout.dir.path().join("bin").display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        let crontab = checkout.dir.path().join("bin/crontab");
+        let output = common::scripts::run(
+            Command::new("sh")
+                .args(["-ec", &student_block])
+                .current_dir(checkout.home())
+                .env("PATH", path)
+                .env("CRONTAB", &crontab)
+                .env("COMMIT", commit),
+        );
+        assert!(
+            output.status.success() && jobs(&checkout.installed()).len() == 5,
+            "the student's block:\n{student_block}\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
     let runs = |binary: &std::path::Path| {
         let output = Command::new(binary).output().expect("run a shared binary");
         String::from_utf8_lossy(&output.stdout).trim().to_owned()
     };
-    lecturer("1.0", "aaa");
-    let student = blocks[2].replace("/opt/releve", &opt_path);
-    let path = format!(
-        "{}:{}",
-        checkout.dir.path().join("bin").display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let crontab = checkout.dir.path().join("bin/crontab");
-    let output = common::scripts::run(
-        Command::new("sh")
-            .args(["-ec", &student])
-            .current_dir(checkout.home())
-            .env("PATH", path)
-            .env("CRONTAB", &crontab),
-    );
-    assert!(
-        output.status.success() && jobs(&checkout.installed()).len() == 5,
-        "the student's block:\n{student}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
     let release = checkout.home().join("target/release");
-    assert_eq!(runs(&release.join("collector")), "collector 1.0");
+    let all_run = |version: &str, when: &str| {
+        for stage in ["collector", "summariser", "analyser"] {
+            assert_eq!(
+                runs(&release.join(stage)),
+                format!("{stage} {version}"),
+                "{when}"
+            );
+        }
+    };
+    lecturer("1.0", "aaa");
+    student("aaa");
+    all_run("1.0", "the student's first install");
 
     lecturer("1.1", "bbb");
+    all_run(
+        "1.0",
+        "a student not yet pulled, after the lecturer adds the new build",
+    );
+
+    let built = |stage: &str| {
+        let path = opt.join("builds/bbb").join(stage);
+        let metadata = std::fs::metadata(&path).expect("the new build");
+        (runs(&path), metadata.ino(), metadata.mtime())
+    };
+    let before: Vec<_> = ["collector", "summariser", "analyser"]
+        .into_iter()
+        .map(built)
+        .collect();
+    lecturer("1.1-again", "bbb");
+    let after: Vec<_> = ["collector", "summariser", "analyser"]
+        .into_iter()
+        .map(built)
+        .collect();
+    assert_eq!(
+        after, before,
+        "the lecturer's block run again on a commit built already changes nothing"
+    );
+
+    student("bbb");
+    all_run("1.1", "after the student pulls and switches their link");
     for stage in ["collector", "summariser", "analyser"] {
-        assert_eq!(
-            runs(&release.join(stage)),
-            format!("{stage} 1.1"),
-            "after the upgrade"
-        );
         assert_eq!(
             runs(&opt.join("builds/aaa").join(stage)),
             format!("{stage} 1.0"),
