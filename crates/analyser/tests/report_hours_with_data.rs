@@ -42,9 +42,20 @@ name = "labels"
 kind = "http_json"
 url = "http://127.0.0.1:9/labels"
 every = "1h"
-key = "id"
+key = "time"
 time = "time"
 categories = ["nature"]
+
+[[source]]
+name = "offers"
+kind = "http_json"
+url = "http://127.0.0.1:9/offers"
+every = "1d"
+key = "id"
+time = "dateCreation"
+numeric = ["nombrePostes"]
+totals = ["nombrePostes"]
+categories = ["typeContrat"]
 "#;
 
 fn hour(h: i64) -> DateTime<Utc> {
@@ -247,7 +258,48 @@ fn rows_whose_figures_are_null_are_without_data_though_labelled() {
     );
 }
 
-/// A source configuring categories alone has its categories for data: an hour of records
+/// France Travail's offers are keyed by their own id: an offer is data by itself, though "any
+/// attribute may be missing". An hour of 3 offers without `nombrePostes` (their contract type
+/// given) is an hour with data, on the page and in the table, not 3 records holding none.
+#[test]
+fn offers_keyed_by_their_own_id_are_data_without_a_number() {
+    let mut offers = summary(9, 3, false);
+    offers.source = "offers".to_owned();
+    offers.numeric[0].field = "nombrePostes".to_owned();
+    offers.categories = vec![CategoryCounts {
+        field: "typeContrat".to_owned(),
+        values: vec![ValueCount {
+            value: "CDI".to_owned(),
+            count: 3,
+        }],
+        other: 0,
+        nulls: 0,
+    }];
+    let text = report_of(
+        "offers",
+        SourceData {
+            hourly: vec![offers],
+            last_success: Some(hour(24)),
+            ..Default::default()
+        },
+    );
+    let flat = common::flat(&text);
+    assert_eq!(
+        hours_with_data_of(&text, "offers"),
+        (1, 1),
+        "the hour of offers is an hour with data:\n{flat}"
+    );
+    assert!(
+        flat.contains("3 records in 1 of 24 hours."),
+        "its offers are records with data:\n{flat}"
+    );
+    assert!(
+        !flat.contains("hold no data"),
+        "no offer is said to hold no data:\n{flat}"
+    );
+}
+
+/// A series of slots keyed by its time configuring categories alone has its categories for data: an hour of records
 /// labelled is with data, one whose labels are all null is not.
 #[test]
 fn a_source_of_categories_alone_has_its_labels_for_data() {

@@ -78,14 +78,8 @@ pub fn assess(
     };
     let until = expected_until(source, data, reference);
     let off = off_stretches(source, data, period, expected_from, until);
-    let (steps, steps_with_data) = elapsed_steps(
-        source.resolution,
-        data,
-        period,
-        reference,
-        first_in_or_after,
-        &off,
-    );
+    let (steps, steps_with_data) =
+        elapsed_steps(source, data, period, reference, first_in_or_after, &off);
     // Runs that landed: a failed run's metrics may say what was announced, but it landed
     // nothing, and the next run collects those records.
     // A day collected again (`--date DAY --force`) announces that day's total again: a source

@@ -63,7 +63,7 @@ pub(super) fn off_stretches(
 /// period; a step without a record that lies wholly in a stretch the source was disabled in
 /// (`off`) is not counted (one it was enabled again in, or partly, is, as the charts mark it).
 pub(super) fn elapsed_steps(
-    resolution: Resolution,
+    source: &Source,
     data: &SourceData,
     period: &ReportPeriod,
     reference: DateTime<Utc>,
@@ -77,7 +77,7 @@ pub(super) fn elapsed_steps(
     let with_data = data
         .hourly
         .iter()
-        .filter(|h| holds_data(h))
+        .filter(|h| holds_data(source, h))
         .map(|h| releve::store::chrono_date(h.hour));
     // A source first collected in the period, or after it: the steps before both its first
     // collection and its first record are before it was collected, not without data.
@@ -86,6 +86,7 @@ pub(super) fn elapsed_steps(
             .clone()
             .fold(releve::store::hour_of(first), DateTime::min)
     });
+    let resolution = source.resolution;
     match resolution {
         Resolution::Hour => {
             let held: BTreeSet<DateTime<Utc>> = with_data.clone().collect();

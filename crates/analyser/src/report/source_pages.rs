@@ -160,7 +160,7 @@ pub fn source_section(
         return Ok(());
     }
     doc.paragraph(
-        &records_sentence(&axis, &hourly, records, generated),
+        &records_sentence(source, &axis, &hourly, records, generated),
         BODY,
         false,
         Ink::TEXT,
@@ -171,7 +171,7 @@ pub fn source_section(
     let first_record = hourly
         .iter()
         .zip(axis.hours())
-        .find(|(summary, _)| summary.is_some_and(holds_data))
+        .find(|(summary, _)| summary.is_some_and(|h| holds_data(source, h)))
         .map(|(_, hour)| *hour);
     if let ExpectedFrom::FirstRun(first) = completeness.expected_from
         && first > period.start()
@@ -203,7 +203,7 @@ pub fn source_section(
         // An hour whose records hold no value counts none, as the records sentence says.
         let counts: Vec<i64> = hourly
             .iter()
-            .map(|h| h.filter(|h| holds_data(h)).map_or(0, |h| h.count))
+            .map(|h| h.filter(|h| holds_data(source, h)).map_or(0, |h| h.count))
             .collect();
         let in_words = busiest_and_quietest(&axis, &counts);
         doc.chart(
@@ -249,6 +249,7 @@ pub(super) fn one_day_of_daily_values(source: &Source, kind: PeriodKind) -> bool
 /// for a source of daily values) with data, how many of those lie ahead of the time the report
 /// was `generated` (a forecast's), and the records of the other hours, which hold no data.
 fn records_sentence(
+    source: &Source,
     axis: &TimeAxis,
     hourly: &[Option<&HourlySummary>],
     records: i64,
@@ -259,7 +260,7 @@ fn records_sentence(
             .iter()
             .zip(axis.hours())
             .filter(move |(summary, _)| {
-                summary.is_some_and(|h| h.count > 0 && holds_data(h) == data)
+                summary.is_some_and(|h| h.count > 0 && holds_data(source, h) == data)
             })
             .map(|(_, hour)| *hour)
     };
@@ -267,7 +268,7 @@ fn records_sentence(
     let nulls_only: i64 = hourly
         .iter()
         .flatten()
-        .filter(|h| !holds_data(h))
+        .filter(|h| !holds_data(source, h))
         .map(|h| h.count)
         .sum();
     let no_value = |steps: usize, step: &str| match (nulls_only, steps) {
@@ -275,6 +276,10 @@ fn records_sentence(
         (1, 0) => "; 1 more record holds no data".to_owned(),
         (n, 0) => format!("; {} hold no data", counted(n, "more record")),
         (1, _) => format!("; 1 more record holds no data, in 1 other {step}"),
+        (n, 1) => format!(
+            "; {} hold no data, in 1 other {step}",
+            counted(n, "more record")
+        ),
         (n, steps) => format!(
             "; {} hold no data, in {steps} other {step}s",
             counted(n, "more record")
