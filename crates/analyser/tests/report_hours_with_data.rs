@@ -338,3 +338,27 @@ fn a_source_of_categories_alone_has_its_labels_for_data() {
         "18 hours labelled, 6 of null labels:\n{flat}"
     );
 }
+
+/// The archive served the whole day with nulls, four records an hour: no hour of the period
+/// holds data, which is said as a period with no record is, in the red "No data" alert naming
+/// its records, not as "0 records in 0 of 24 hours".
+#[test]
+fn a_period_whose_records_all_hold_no_data_gets_the_no_data_alert() {
+    let text = report_text(SourceData {
+        hourly: (0..24).map(|h| summary(h, 4, false)).collect(),
+        last_success: Some(hour(24)),
+        ..Default::default()
+    });
+    let flat = common::flat(&text);
+    assert!(
+        flat.contains("archive Source: http://127.0.0.1:9/archive")
+            && flat.contains(
+                "No data for this source in this period: its 96 records of these hours hold no data."
+            ),
+        "the page gives the alert, naming the records:\n{flat}"
+    );
+    assert!(
+        !flat.contains("0 records in 0 of 24 hours"),
+        "no sentence of 0 records:\n{flat}"
+    );
+}

@@ -61,7 +61,9 @@ pub fn source_section(
         .as_ref()
         .map_or(0.0, |note| doc.paragraph_height(note, BODY, true));
     let above = description + quarantine_height + failed_height;
-    let keep_with = above + if data.records() == 0 { 15.0 } else { 80.0 };
+    // Records none of which holds data are said as no record is: no data in this period.
+    let no_data = !data.hourly.iter().any(|h| holds_data(source, h));
+    let keep_with = above + if no_data { 15.0 } else { 80.0 };
     let whole = above + estimated_height(source, data, period.kind);
     doc.flowing_section(&source.name, 16.0, keep_with, whole);
     if !source.description.is_empty() {
@@ -111,7 +113,7 @@ pub fn source_section(
         .map(|hour| by_hour.get(&hour.timestamp()).copied())
         .collect();
     let records = data.records();
-    if records == 0 {
+    if no_data {
         doc.gap(4.0);
         let steps = match (source.resolution, period.kind) {
             (Resolution::Hour, _) => "these hours",
@@ -139,6 +141,19 @@ pub fn source_section(
                 11.0,
                 false,
                 Ink::MUTED,
+            ),
+            _ if records > 0 => doc.paragraph(
+                &match records {
+                    1 => format!(
+                        "No data for this source in this period: its 1 record of {steps} holds no data."
+                    ),
+                    n => format!(
+                        "No data for this source in this period: its {n} records of {steps} hold no data."
+                    ),
+                },
+                11.0,
+                true,
+                Ink::ALERT,
             ),
             _ => doc.paragraph(
                 &format!(
@@ -407,7 +422,7 @@ fn quarantine_note(source: &Source, quarantined: u64, raw_dir: &std::path::Path)
 /// enough to tell whether it fits whole on a page (its charts' heights, a few caption lines
 /// each).
 fn estimated_height(source: &Source, data: &SourceData, kind: PeriodKind) -> f32 {
-    if data.records() == 0 {
+    if !data.hourly.iter().any(|h| holds_data(source, h)) {
         return 15.0;
     }
     let one_day = one_day_of_daily_values(source, kind);
