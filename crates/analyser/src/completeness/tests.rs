@@ -8,8 +8,13 @@ use crate::period::{PeriodKind, ReportPeriod};
 use crate::query::{CollectionRun, SourceData};
 
 fn source(every: &str) -> Source {
+    source_keyed_by(every, "id")
+}
+
+/// A source whose records are keyed by `key` (`"t"`, its time: a series of slots).
+fn source_keyed_by(every: &str, key: &str) -> Source {
     let text = format!(
-        "[[source]]\nname = \"s\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/\"\nevery = \"{every}\"\nkey = \"id\"\ntime = \"t\"\n"
+        "[[source]]\nname = \"s\"\nkind = \"http_json\"\nurl = \"http://127.0.0.1:9/\"\nevery = \"{every}\"\nkey = \"{key}\"\ntime = \"t\"\n"
     );
     let config = releve::Config::parse(&text, std::path::Path::new("test.toml")).expect("config");
     config.sources[0].clone()
@@ -2844,9 +2849,10 @@ fn a_night_every_source_failed_at_once_is_said_though_another_source_s_own_api_s
 }
 
 /// Open-Meteo's archive asked up to today serves the day's hours to come with every value
-/// null: their records hold no number in any numeric field (the summaries count them as
-/// `nulls` only), and those hours are without data. An hour with one value is with data, as
-/// is one of a source configuring no field (its records are its data).
+/// null: their records, slots of a series keyed by its time, hold no number in any numeric
+/// field (the summaries count them as `nulls` only), and those hours are without data. An hour
+/// with one value is with data, as is one of a source configuring no field (its records are
+/// its data); so is every hour of records keyed by their own id (items, data by themselves).
 #[test]
 fn an_hour_whose_records_hold_only_nulls_is_without_data() {
     let now = period().end();
@@ -2880,10 +2886,25 @@ fn an_hour_whose_records_hold_only_nulls_is_without_data() {
             .collect(),
         ..Default::default()
     };
-    let c = over_the_day("1h", &data);
+    let assessed = |key: &str| {
+        assess(
+            &source_keyed_by("1h", key),
+            &data,
+            collecting_before(),
+            &period(),
+            period().end(),
+        )
+    };
+    let slots = assessed("t");
     assert_eq!(
-        (c.steps, c.steps_without_data),
+        (slots.steps, slots.steps_without_data),
         (24, 11),
         "the 11 hours of nulls only are without data"
+    );
+    let items = assessed("id");
+    assert_eq!(
+        (items.steps, items.steps_without_data),
+        (24, 0),
+        "records keyed by their own id are data whatever they lack"
     );
 }
