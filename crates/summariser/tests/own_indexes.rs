@@ -90,6 +90,14 @@ async fn drop_index(ws: &Workspace, collection: &str, name: &str) {
         .expect("dropped");
 }
 
+/// A run of the summariser on the shared test server, through a proxy conducting itself as
+/// `conduct` says (refusing a command as MongoDB would).
+fn summarise_through(ws: &Workspace, conduct: Conduct) -> std::process::Output {
+    let upstream = testkit::MongoServer::shared().uri();
+    let proxy = MongoProxy::start(upstream, conduct);
+    ws.command(&proxy.uri()).output().expect("summariser runs")
+}
+
 /// The one line a failed run ends on.
 fn failure_line(errors: &str) -> String {
     let lines: Vec<&str> = errors
@@ -300,9 +308,7 @@ async fn an_index_of_releve_s_restored_under_another_name_serves_as_releve_s() {
         (11, 30, 0),
         &snapshot(vec![quake("b", (11, 5), 2.0)]),
     );
-    let upstream = testkit::MongoServer::shared().uri();
-    let proxy = MongoProxy::start(upstream, Conduct::refusing(NAMED_OTHERWISE));
-    let output = ws.command(&proxy.uri()).output().expect("summariser runs");
+    let output = summarise_through(&ws, Conduct::refusing(NAMED_OTHERWISE));
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(ws.remaining("usgs"), 0, "{}", stderr(&output));
     let hour = ws.hour("usgs", 11).await.expect("hour 11 summarised");
@@ -327,9 +333,7 @@ async fn an_index_on_releve_s_keys_with_other_options_is_named_with_how_to_drop_
         (10, 30, 0),
         &snapshot(vec![quake("a", (10, 5), 1.0)]),
     );
-    let upstream = testkit::MongoServer::shared().uri();
-    let proxy = MongoProxy::start(upstream, Conduct::refusing(EXPIRES_OTHERWISE));
-    let output = ws.command(&proxy.uri()).output().expect("summariser runs");
+    let output = summarise_through(&ws, Conduct::refusing(EXPIRES_OTHERWISE));
     let errors = stderr(&output);
     assert!(!output.status.success(), "{errors}");
     assert_eq!(ws.remaining("usgs"), 1, "its file waits: {errors}");
@@ -376,9 +380,7 @@ async fn the_indexes_missing_beside_one_named_otherwise_are_made() {
         (11, 30, 0),
         &snapshot(vec![quake("b", (11, 5), 2.0)]),
     );
-    let upstream = testkit::MongoServer::shared().uri();
-    let proxy = MongoProxy::start(upstream, Conduct::refusing_once(KEYS_NAMED_OTHERWISE));
-    let output = ws.command(&proxy.uri()).output().expect("summariser runs");
+    let output = summarise_through(&ws, Conduct::refusing_once(KEYS_NAMED_OTHERWISE));
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(ws.remaining("usgs"), 0, "{}", stderr(&output));
     let made = index_on(&ws, "records", &expiring).await;
@@ -426,9 +428,7 @@ async fn duplicates_blocking_releve_s_unique_index_are_said_with_how_to_find_the
         (10, 30, 0),
         &snapshot(vec![quake("a", (10, 5), 1.0)]),
     );
-    let upstream = testkit::MongoServer::shared().uri();
-    let proxy = MongoProxy::start(upstream, Conduct::refusing(DUPLICATES));
-    let output = ws.command(&proxy.uri()).output().expect("summariser runs");
+    let output = summarise_through(&ws, Conduct::refusing(DUPLICATES));
     let errors = stderr(&output);
     assert!(!output.status.success(), "{errors}");
     assert_eq!(ws.remaining("usgs"), 1, "its file waits: {errors}");
